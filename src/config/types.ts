@@ -1,0 +1,95 @@
+// The config after validation and resolution for one environment: defaults applied, names expanded,
+// env-file and flag overrides merged (flags > env file > config.json). Everything downstream reads this.
+import type { RawConfig } from './schema.js'
+
+export type AttributeType = 'S' | 'N' | 'B'
+export interface KeyAttribute {
+  name: string
+  type: AttributeType
+}
+export type Tags = Record<string, string>
+export type Capacity = { read: number; write: number }
+
+export interface GlobalIndexConfig {
+  name: string
+  partitionKey: KeyAttribute
+  sortKey?: KeyAttribute
+  projection: 'ALL' | 'KEYS_ONLY' | { include: string[] }
+  capacity?: Capacity
+}
+
+export interface TableConfig {
+  logicalId: string
+  name: string
+  partitionKey: KeyAttribute
+  sortKey?: KeyAttribute
+  billingMode: 'PAY_PER_REQUEST' | 'PROVISIONED'
+  capacity?: Capacity
+  globalIndexes: GlobalIndexConfig[]
+  stream: false | 'NEW_AND_OLD_IMAGES' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'KEYS_ONLY'
+  ttlAttribute?: string
+  pointInTimeRecovery: boolean
+  deletionProtection: boolean
+  encryption: 'AWS_OWNED' | 'AWS_MANAGED' | { kmsKeyArn: string }
+  tableClass: 'STANDARD' | 'STANDARD_INFREQUENT_ACCESS'
+  /** The service's tags plus this table's own. */
+  tags: Tags
+}
+
+export interface FunctionConfig {
+  logicalId: string
+  name: string
+  description?: string
+  /** Absolute path of the handler's entry file. */
+  source: string
+  handler: string
+  runtime: string
+  architecture: 'arm64' | 'x86_64'
+  memoryMb: number
+  timeoutS: number
+  environment: Record<string, string>
+  secrets: Record<string, string>
+  tables: Record<string, 'read' | 'read-write'>
+  bedrock: boolean
+  reservedConcurrency?: number
+  provisionedConcurrency?: number
+  layers: string[]
+  deadLetterArn?: string
+  logRetentionDays: number
+  tracing: 'Active' | 'PassThrough'
+  bundleAwsSdk: boolean
+  tags: Tags
+}
+
+export interface ResolvedConfig {
+  /** The --env name: the file environments/<env>.env and the folder .infra/<env>/. */
+  env: string
+  /** ENVIRONMENT: names the Lambda alias and API stages. */
+  environment: string
+  serviceName: string
+  region: string
+  accountId: string
+  profile?: string
+  domain?: string
+  /** ENVIRONMENT is one of production_environments: data protection on by default. */
+  production: boolean
+  /** Tags on everything: infra:service, infra:env, managed-by=infra, plus config.json's tags. */
+  tags: Tags
+  iam: {
+    lambdaRole: { name: string; managedPolicyArns: string[] }
+    /** Present when Bedrock invocation logging is configured. */
+    bedrockLoggingRole?: { name: string; logGroupName: string }
+  }
+  tables: TableConfig[]
+  functions: FunctionConfig[]
+  bedrockModels: string[]
+  /** Sections whose steps are not implemented yet, as validated (snake case). */
+  sections: Pick<RawConfig, 'rest_api' | 'websocket_api' | 'frontend' | 'cognito' | 'dns' | 'bedrock' | 'monitoring'>
+  /** Where each value came from, for error messages. */
+  files: { config: string; envFile: string; root: string }
+}
+
+export interface ConfigFlags {
+  region?: string
+  profile?: string
+}
