@@ -1,0 +1,84 @@
+// One SDK client per service and region, created on first use, with our retry policy. Resource modules
+// import only the client classes they use, so `infra --help` loads no SDK at all.
+import { InfraError } from '../errors/index.js'
+
+/** What we need of any SDK v3 client. */
+export interface SdkClient {
+  middlewareStack: { add(middleware: unknown, options: Record<string, unknown>): void }
+  destroy(): void
+}
+export type ClientClass<T extends SdkClient> = new (config: Record<string, unknown>) => T
+
+export interface ClientSettings {
+  region: string
+  profile?: string
+  /** Dry-run clients refuse every write command before it is signed or sent. */
+  dryRun: boolean
+}
+
+// Control planes with small fixed quotas get more attempts (reliability rules A1, A6).
+const MAX_ATTEMPTS: Record<string, number> = { APIGatewayClient: 12, ApiGatewayV2Client: 12, Route53Client: 12, CloudFrontClient: 10 }
+const DEFAULT_MAX_ATTEMPTS = 8
+const READ_COMMAND = /^(Describe|Get|List|Head|Query|Scan|BatchGet|Lookup|Search)/
+
+export function isWriteCommand(commandName: string): boolean {
+  return !READ_COMMAND.test(commandName)
+}
+
+export class DryRunWriteError extends InfraError {
+  constructor(commandName: string) {
+    super('DryRunWrite', `refusing ${commandName}: this run is a dry run and sends no write call`, {
+      hint: 'This is a bug in infra: a write was attempted during a plan. Please report it.',
+    })
+  }
+}
+
+/** Middleware that rejects write commands: the guard that makes `plan` unable to change AWS. */
+export function rejectWritesMiddleware() {
+  return (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+    const command = context.commandName ?? 'UnknownCommand'
+    if (isWriteCommand(command)) throw new DryRunWriteError(command)
+    return next(args)
+  }
+}
+
+/** The endpoint overrides the SDK honours by itself; S3 then needs path-style addressing (LocalStack, moto). */
+export function endpointOverridden(service: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return false
+  return !!(env.AWS_ENDPOINT_URL || env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`])
+}
+
+export class AwsClients {
+  private readonly cache = new Map<string, SdkClient>()
+
+  constructor(readonly settings: ClientSettings) {}
+
+  get<T extends SdkClient>(Client: ClientClass<T>, region = this.settings.region): T {
+    const key = `${Client.name}@${region}`
+    const cached = this.cache.get(key)
+    if (cached) return cached as T
+    const client = new Client(this.clientConfig(Client.name, region))
+    if (this.settings.dryRun) {
+      client.middlewareStack.add(rejectWritesMiddleware(), { step: 'initialize', name: 'infraRejectWrites', priority: 'high' })
+    }
+    this.cache.set(key, client)
+    return client
+  }
+
+  clientConfig(clientName: string, region: string): Record<string, unknown> {
+    return {
+      region,
+      ...(this.settings.profile ? { profile: this.settings.profile } : {}),
+      // Adaptive adds client-side rate limiting; it fits because each client serves one service and region.
+      retryMode: 'adaptive',
+      maxAttempts: MAX_ATTEMPTS[clientName] ?? DEFAULT_MAX_ATTEMPTS,
+      customUserAgent: 'infra',
+      ...(clientName === 'S3Client' && endpointOverridden('s3') ? { forcePathStyle: true } : {}),
+    }
+  }
+
+  destroy(): void {
+    for (const client of this.cache.values()) client.destroy()
+    this.cache.clear()
+  }
+}

@@ -1,0 +1,119 @@
+// The only place that recognises AWS errors. Matched by the SDK's error name; where a message text is
+// unavoidable it is a named constant, as short as possible.
+import { StepError } from '../errors/index.js'
+
+interface AwsErrorLike {
+  name?: string
+  message?: string
+  $metadata?: { httpStatusCode?: number }
+}
+
+const NOT_FOUND = new Set([
+  'ResourceNotFoundException',
+  'NoSuchEntityException',
+  'NoSuchEntity',
+  'NotFoundException',
+  'NotFound',
+  'NoSuchBucket',
+  'ParameterNotFound',
+  'ProvisionedConcurrencyConfigNotFoundException',
+])
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'PriorRequestNotComplete',
+])
+const ALREADY_EXISTS = new Set([
+  'EntityAlreadyExistsException',
+  'ResourceAlreadyExistsException',
+  'ResourceInUseException',
+  'ParameterAlreadyExists',
+])
+
+// Lambda's words for "the new role is not visible to Lambda yet" (terraform-provider-aws lambda/function.go).
+const ROLE_NOT_ASSUMABLE = 'cannot be assumed by Lambda'
+const ROLE_NOT_PERMITTED = 'execution role does not have permissions'
+// JS v3's standard strategy fails fast once its retry token bucket is empty.
+const RETRY_QUOTA_EXHAUSTED = 'No retry token available'
+// DynamoDB's transient LimitExceededException texts; other LimitExceeded messages are hard quotas.
+const DDB_TRANSIENT_LIMITS = ['can be created, updated, or deleted simultaneously', 'indexed tables that can be created simultaneously']
+const UPDATE_IN_PROGRESS = 'in progress'
+
+function asAws(e: unknown): AwsErrorLike {
+  return typeof e === 'object' && e !== null ? (e as AwsErrorLike) : {}
+}
+
+export const errorName = (e: unknown): string => asAws(e).name ?? 'Error'
+
+export function isNotFound(e: unknown): boolean {
+  const err = asAws(e)
+  return NOT_FOUND.has(err.name ?? '') || (err.name === 'NoSuchEntity' && err.$metadata?.httpStatusCode === 404)
+}
+
+export function isAlreadyExists(e: unknown): boolean {
+  return ALREADY_EXISTS.has(errorName(e))
+}
+
+export function isThrottled(e: unknown): boolean {
+  const err = asAws(e)
+  if (THROTTLED.has(err.name ?? '')) return true
+  if (err.name === 'LimitExceededException') return DDB_TRANSIENT_LIMITS.some((t) => err.message?.includes(t))
+  return false
+}
+
+export function isRetryQuotaExhausted(e: unknown): boolean {
+  return asAws(e).message?.includes(RETRY_QUOTA_EXHAUSTED) ?? false
+}
+
+/** Transient on any call: throttling that outlived the SDK's own retries, or its exhausted retry quota. */
+export function isTransient(e: unknown): boolean {
+  return isThrottled(e) || isRetryQuotaExhausted(e)
+}
+
+export function isRolePropagationError(e: unknown): boolean {
+  const err = asAws(e)
+  if (err.name !== 'InvalidParameterValueException') return false
+  return !!err.message && (err.message.includes(ROLE_NOT_ASSUMABLE) || err.message.includes(ROLE_NOT_PERMITTED))
+}
+
+/** Lambda: another update of the same function has not finished. */
+export function isUpdateInProgress(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ResourceConflictException' && (err.message?.includes(UPDATE_IN_PROGRESS) ?? false)
+}
+
+/** DynamoDB: the table or one of its indexes is still changing. */
+export function isTableBusy(e: unknown): boolean {
+  return errorName(e) === 'ResourceInUseException' || isThrottled(e)
+}
+
+export function isCredentialsError(e: unknown): boolean {
+  const name = errorName(e)
+  return name === 'CredentialsProviderError' || name === 'TokenProviderError' || name === 'ExpiredTokenException'
+}
+
+export function awsReason(e: unknown): string {
+  const err = asAws(e)
+  if (!err.name && !err.message) return String(e)
+  return err.message && err.message !== err.name ? `${err.name}: ${err.message}` : (err.name ?? 'Error')
+}
+
+export interface FailureContext {
+  /** PascalCase, asserted by tests: 'TableCreateFailed'. */
+  code: string
+  /** 'creating', 'updating', … */
+  doing: string
+  /** 'DynamoDB table', 'IAM role', … */
+  kind: string
+  name: string
+  hint?: string
+}
+
+/** Wraps an AWS error in the user's terms: `<verb-ing> <kind> (<name>): <AWS reason>`. Ours pass through. */
+export function awsFailure(e: unknown, at: FailureContext): Error {
+  if (e instanceof StepError) return e
+  return new StepError(at.code, `${at.doing} ${at.kind} (${at.name}): ${awsReason(e)}`, { hint: at.hint, cause: e })
+}

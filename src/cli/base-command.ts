@@ -1,0 +1,48 @@
+// Flags every command shares and the one place errors become exit codes. Imports nothing heavy, so that
+// `infra --help` stays fast; commands load the AWS SDK only inside run().
+import { Command, Flags } from '@oclif/core'
+import { isInfraError, StepError } from '../errors/index.js'
+import type { RunOutcome } from '../runner/run-steps.js'
+
+export const envFlags = {
+  env: Flags.string({ char: 'e', summary: 'Environment: the name of a file in environments/ (default: config.json "environment")' }),
+  config: Flags.string({ summary: 'Path of config.json; environments/ and .infra/ sit beside it', default: 'config.json' }),
+  profile: Flags.string({ summary: 'AWS profile (wins over AWS_PROFILE and the env file)' }),
+  region: Flags.string({ summary: 'AWS region (wins over the env file and config.json)' }),
+}
+
+export const runFlags = {
+  concurrency: Flags.integer({ summary: 'How many independent steps run at once', default: 4, min: 1, max: 16 }),
+  adopt: Flags.boolean({ summary: 'Take over same-named resources that lack this service’s tags', default: false }),
+}
+
+export abstract class InfraCommand extends Command {
+  static override enableJsonFlag = true
+
+  /** listr2 renderer: none for --json, the animated one on a terminal, one plain line per event otherwise. */
+  protected renderer(): 'default' | 'plain' | 'silent' {
+    if (this.jsonEnabled()) return 'silent'
+    return process.stdout.isTTY && !process.env.CI ? 'default' : 'plain'
+  }
+
+  /** Prints the run's summary; a failed step makes the exit code 1 (with --json the outcome is still printed). */
+  protected finish(result: { outcome: RunOutcome; text: string }): RunOutcome {
+    if (!this.jsonEnabled()) this.log(result.text)
+    const failed = result.outcome.steps.find((s) => s.status === 'failed')
+    if (failed) {
+      const failure = new StepError(failed.error?.code ?? 'StepFailed', `step ${failed.id} failed: ${failed.error?.message}`, {
+        hint: failed.error?.hint ?? 'Fix the cause, then rerun; the run resumes where it stopped.',
+      })
+      if (!this.jsonEnabled()) throw failure
+      process.exitCode = failure.exitCode
+    }
+    return result.outcome
+  }
+
+  protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
+    if (isInfraError(err)) {
+      this.error(err.message, { exit: err.exitCode, code: err.code, suggestions: err.hint ? [err.hint] : undefined })
+    }
+    return super.catch(err)
+  }
+}

@@ -1,0 +1,24 @@
+import { Args, Flags } from '@oclif/core'
+import { envFlags, InfraCommand, runFlags } from '../cli/base-command.js'
+import type { RunOutcome } from '../runner/run-steps.js'
+
+export default class StepCommand extends InfraCommand {
+  static override summary = 'Run one step of the manual (by id or number)'
+  static override description =
+    'Runs one step alone. The steps it needs must have run before (their outputs come from the manifest); otherwise it names the command to run first.'
+  static override examples = ['<%= config.bin %> step dynamodb --env dev', '<%= config.bin %> step 02 --env production --dry-run', '<%= config.bin %> step iam --env staging --json']
+  static override args = {
+    step: Args.string({ required: true, description: 'Step id (iam, dynamodb, …) or the manual’s number (01, 2, …)' }),
+  }
+  static override flags = {
+    ...envFlags,
+    ...runFlags,
+    'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
+  }
+
+  async run(): Promise<RunOutcome> {
+    const { args, flags } = await this.parse(StepCommand)
+    const { runDeployment } = await import('../cli/actions.js')
+    return this.finish(await runDeployment({ ...flags, command: `step ${args.step}`, only: [args.step], dryRun: flags['dry-run'], renderer: this.renderer() }, false))
+  }
+}

@@ -1,0 +1,85 @@
+// Everything a run needs, built once by a command: the resolved config, lazily created AWS clients, the
+// manifest (locked for runs that may write), and the run options.
+import path from 'node:path'
+import { findCallerIdentity, verifyAccount } from '../aws/account.js'
+import { AwsClients } from '../aws/clients.js'
+import { loadConfig } from '../config/load.js'
+import type { ResolvedConfig } from '../config/types.js'
+import { AccountMismatchError } from '../errors/index.js'
+import { ManifestStore } from '../manifest/index.js'
+import { REAL_TIMING, type Timing } from '../resources/types.js'
+
+export type RunMode = 'apply' | 'plan' | 'read'
+
+export interface ContextOptions {
+  /** Folder holding config.json and environments/; the manifest lives in <root>/.infra/<env>/. */
+  root: string
+  env?: string
+  region?: string
+  profile?: string
+  command: string
+  /** apply: may write (locks the manifest, checks the account); plan: reads AWS only; read: the manifest only. */
+  mode: RunMode
+  adopt?: boolean
+  /** Rebuild a corrupt manifest from AWS (the corrupt file is kept aside). */
+  refresh?: boolean
+  concurrency?: number
+  timing?: Timing
+}
+
+export interface Context {
+  config: ResolvedConfig
+  aws: AwsClients
+  manifest: ManifestStore
+  mode: RunMode
+  dryRun: boolean
+  /** No credentials: plan from the manifest alone. */
+  offline: boolean
+  adopt: boolean
+  concurrency: number
+  timing: Timing
+  command: string
+  close(): Promise<void>
+}
+
+export const DEFAULT_CONCURRENCY = 4
+
+export async function loadContext(opts: ContextOptions): Promise<Context> {
+  // Config first: a user mistake is reported before any AWS call or manifest change.
+  const config = await loadConfig({ root: opts.root, env: opts.env, flags: { region: opts.region, profile: opts.profile } })
+  const dryRun = opts.mode !== 'apply'
+  const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
+  const dir = path.join(opts.root, '.infra', config.env)
+  const identity = { service: config.serviceName, env: config.env, region: config.region, account: config.accountId }
+  const manifest = await ManifestStore.open(dir, identity, { discardCorrupt: opts.refresh === true && opts.mode === 'apply' })
+
+  let offline = false
+  if (opts.mode === 'apply') {
+    await verifyAccount(aws, config.accountId, config.env)
+    await manifest.lock({ command: opts.command })
+  } else if (opts.mode === 'plan') {
+    const caller = await findCallerIdentity(aws)
+    offline = !caller
+    if (caller && caller.account !== config.accountId) {
+      throw new AccountMismatchError(config.accountId, caller.account, {
+        hint: `Use credentials for account ${config.accountId} (--profile); a plan against another account would be wrong.`,
+      })
+    }
+  }
+  return {
+    config,
+    aws,
+    manifest,
+    mode: opts.mode,
+    dryRun,
+    offline,
+    adopt: opts.adopt ?? false,
+    concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
+    timing: opts.timing ?? REAL_TIMING,
+    command: opts.command,
+    async close() {
+      aws.destroy()
+      if (opts.mode === 'apply') await manifest.unlock()
+    },
+  }
+}

@@ -1,0 +1,69 @@
+// What every resource module receives and returns. A narrow view of the run's Context: resource modules
+// talk to AWS and to a Recorder, never to the manifest file, listr2 or the console.
+import type { AwsClients } from '../aws/clients.js'
+import type { Backoff } from '../aws/retry.js'
+import type { PendingOperation, ResourceRecord } from '../manifest/types.js'
+
+export type Action = 'created' | 'updated' | 'unchanged' | 'would-create' | 'would-update' | 'unmanaged' | 'unverified'
+
+export interface Change {
+  /** What changes, in AWS's terms: 'BillingMode', 'GlobalSecondaryIndexes[user-index]', 'Tags[team]'. */
+  field: string
+  from?: unknown
+  to?: unknown
+}
+
+export interface Ensured {
+  kind: string
+  /** Manifest key `<kind>:<logical id>`. */
+  key: string
+  name: string
+  action: Action
+  changes: Change[]
+  id?: string
+  arn?: string
+  /** A sentence for the user: why a resource was left alone, what to do. */
+  note?: string
+}
+
+/** Where resource modules record what they create; implemented by the manifest store. */
+export interface Recorder {
+  readonly manifest: { resources: Record<string, ResourceRecord> }
+  journal(key: string, op: PendingOperation): Promise<void>
+  recordResource(key: string, rec: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>): Promise<void>
+}
+
+export interface Timing {
+  /** Between polls of an asynchronous state. */
+  poll: Backoff
+  /** Between retries of one call (eventual consistency). */
+  retry: Backoff
+  /** Multiplies every deadline; 1 in real runs. */
+  deadlineScale: number
+}
+
+export const REAL_TIMING: Timing = {
+  poll: { minMs: 1_000, maxMs: 20_000 },
+  retry: { minMs: 500, maxMs: 10_000 },
+  deadlineScale: 1,
+}
+
+export interface ResourceContext {
+  aws: AwsClients
+  /** Observe and report what would change; send no write. */
+  dryRun: boolean
+  /** No credentials: plan from the manifest alone. */
+  offline: boolean
+  /** Take over same-named resources that lack this service's tags. */
+  adopt: boolean
+  timing: Timing
+  record: Recorder
+  /** The step a resource is recorded under. */
+  stepId: string
+  identity: { service: string; env: string; region: string; accountId: string }
+  /** Progress for the user (the step's task output). */
+  log: (message: string) => void
+}
+
+/** Values only known once a create has run (dry runs print this). */
+export const KNOWN_AFTER_APPLY = '(known after apply)'

@@ -1,0 +1,132 @@
+// Runs steps as a dependency graph: independent steps concurrently, each waiting for the steps it needs;
+// a step whose dependency failed is skipped with the reason. The only code that knows listr2.
+import { Listr, type ListrRendererValue } from 'listr2'
+import type { Context } from '../context/context.js'
+import { isInfraError } from '../errors/index.js'
+import type { Ensured } from '../resources/types.js'
+import type { Outputs, Step, StepContext, StepId } from '../steps/types.js'
+import { describeResult } from '../output/plan.js'
+import { hashOf } from './hash.js'
+import { upstreamOutputs } from './upstream.js'
+
+export interface StepOutcome {
+  id: StepId
+  number: number
+  title: string
+  status: 'done' | 'failed' | 'skipped'
+  /** The step's inputs differ from its last recorded run (or it never ran). */
+  inputsChanged: boolean
+  results: Ensured[]
+  outputs: Outputs
+  durationMs: number
+  reason?: string
+  error?: { code: string; message: string; hint?: string }
+}
+
+export interface RunOutcome {
+  command: string
+  env: string
+  dryRun: boolean
+  offline: boolean
+  ok: boolean
+  durationMs: number
+  steps: StepOutcome[]
+}
+
+export type Renderer = 'default' | 'plain' | 'silent'
+
+interface Deferred {
+  promise: Promise<StepOutcome>
+  resolve: (o: StepOutcome) => void
+}
+
+function deferred(): Deferred {
+  let resolve!: (o: StepOutcome) => void
+  const promise = new Promise<StepOutcome>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+const RENDERERS: Record<Renderer, ListrRendererValue> = { default: 'default', plain: 'simple', silent: 'silent' }
+
+export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer): Promise<RunOutcome> {
+  const started = Date.now()
+  const finished = new Map(steps.map((s) => [s.id, deferred()]))
+  const upstream = upstreamOutputs(ctx, steps)
+  const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted(ctx.command)
+
+  const list = new Listr(
+    steps.map((step) => ({
+      title: `${String(step.number).padStart(2, '0')} ${step.title}`,
+      rendererOptions: { persistentOutput: true, outputBar: Infinity },
+      task: async (_: unknown, task: { output: string; title: string; skip(message?: string): void }) => {
+        const outcome = await runOne(ctx, step, upstream, finished, (line) => (task.output = line))
+        finished.get(step.id)!.resolve(outcome)
+        const seconds = (outcome.durationMs / 1000).toFixed(1)
+        if (outcome.status === 'skipped') task.skip(`${task.title}: ${outcome.reason}`)
+        else if (outcome.status === 'failed') throw new Error(`${outcome.error?.message}`)
+        else task.title = `${task.title} (${summarize(outcome.results)}, ${seconds} s)`
+      },
+    })),
+    { concurrent: ctx.concurrency, exitOnError: false, renderer: RENDERERS[renderer], fallbackRenderer: 'simple', collectErrors: false },
+  )
+  await list.run().catch(() => undefined)
+  const outcomes = await Promise.all(steps.map((s) => finished.get(s.id)!.promise))
+  const ok = outcomes.every((o) => o.status === 'done')
+  if (runId) {
+    await ctx.manifest.runFinished(runId, ok ? 'succeeded' : 'failed', Object.fromEntries(outcomes.map((o) => [o.id, o.error?.code ?? o.reason ?? summarize(o.results)])))
+  }
+  return { command: ctx.command, env: ctx.config.env, dryRun: ctx.dryRun, offline: ctx.offline, ok, durationMs: Date.now() - started, steps: outcomes }
+}
+
+async function runOne(
+  ctx: Context,
+  step: Step,
+  upstream: Partial<Record<StepId, Outputs>>,
+  finished: Map<StepId, Deferred>,
+  show: (line: string) => void,
+): Promise<StepOutcome> {
+  const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
+  const needed = await Promise.all(step.needs.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
+  const broken = needed.find((o) => o.status !== 'done')
+  if (broken) return { ...base, status: 'skipped', inputsChanged: false, durationMs: 0, reason: `skipped: ${broken.id} ${broken.status === 'failed' ? 'failed' : 'was skipped'}` }
+  for (const o of needed) upstream[o.id] = o.outputs
+
+  const inputHash = hashOf({ inputs: step.inputs(ctx.config), upstream: step.needs.map((id) => upstream[id]) })
+  const inputsChanged = ctx.manifest.manifest.steps[step.id]?.inputHash !== inputHash
+  const started = Date.now()
+  const stepCtx: StepContext = {
+    aws: ctx.aws,
+    dryRun: ctx.dryRun,
+    offline: ctx.offline,
+    adopt: ctx.adopt,
+    timing: ctx.timing,
+    record: ctx.manifest,
+    stepId: step.id,
+    identity: { service: ctx.config.serviceName, env: ctx.config.env, region: ctx.config.region, accountId: ctx.config.accountId },
+    config: ctx.config,
+    upstream,
+    log: show,
+    report: (result) => {
+      base.results.push(result)
+      show(describeResult(result))
+    },
+  }
+  try {
+    if (!ctx.dryRun) await ctx.manifest.stepStarted(step.id, inputHash)
+    const outputs = await step.run(stepCtx)
+    if (!ctx.dryRun) await ctx.manifest.stepFinished(step.id, outputs, inputHash)
+    return { ...base, outputs, status: 'done', inputsChanged, durationMs: Date.now() - started }
+  } catch (e) {
+    const error = isInfraError(e)
+      ? { code: e.code, message: e.message, hint: e.hint }
+      : { code: 'UnexpectedError', message: e instanceof Error ? e.message : String(e) }
+    if (!ctx.dryRun) await ctx.manifest.stepFailed(step.id, { code: error.code, message: error.message })
+    return { ...base, status: 'failed', inputsChanged, durationMs: Date.now() - started, error }
+  }
+}
+
+export function summarize(results: Ensured[]): string {
+  const counts = new Map<string, number>()
+  for (const r of results) counts.set(r.action, (counts.get(r.action) ?? 0) + 1)
+  return counts.size === 0 ? 'nothing to do' : [...counts].map(([action, n]) => `${n} ${action}`).join(', ')
+}

@@ -1,0 +1,28 @@
+import type { ResolvedConfig } from '../config/types.js'
+import type { Ensured, ResourceContext } from '../resources/types.js'
+
+export const STEP_IDS = ['iam', 'dynamodb', 'lambda', 'api', 'websocket', 's3', 'cloudfront', 'cognito', 'dns', 'bedrock', 'monitoring'] as const
+export type StepId = (typeof STEP_IDS)[number]
+
+export type Outputs = Record<string, unknown>
+
+export interface StepContext extends ResourceContext {
+  config: ResolvedConfig
+  /** Outputs of the steps this one needs (from this run, or the manifest when they did not run now). */
+  upstream: Partial<Record<StepId, Outputs>>
+  /** One line per resource converged: the runner shows it and sums it up. */
+  report(result: Ensured): void
+}
+
+export interface Step {
+  id: StepId
+  /** The manual's number: `infra step 02` and `infra step dynamodb` are the same. */
+  number: number
+  title: string
+  /** Steps whose outputs this one reads; the runner orders by this, not by number. */
+  needs: StepId[]
+  /** The config slice this step converges; hashed with the upstream outputs to tell what changed since the last run. */
+  inputs(config: ResolvedConfig): unknown
+  /** Idempotent: observes every resource, changes only what differs. */
+  run(ctx: StepContext): Promise<Outputs>
+}
