@@ -1,0 +1,127 @@
+// Turn a handler's source into the zip Lambda runs, and the CodeSha256 Lambda will report for it.
+import { createHash } from 'node:crypto'
+import {
+  bundleHandlers,
+  esbuildTarget,
+  findPackageRoot,
+  handlerModule,
+  type BundledFile,
+  type BundleOptions,
+  type HandlerEntry,
+} from './bundle.js'
+import { zipDeterministic } from './zip.js'
+
+export { ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_PACKAGES, esbuildTarget, handlerModule } from './bundle.js'
+export { ZIP_COMPRESSION_LEVEL, ZIP_DATE, ZIP_FILE_MODE, zipDeterministic } from './zip.js'
+
+export interface PackageSpec {
+  /** Absolute path of the handler's entry .ts/.js file. */
+  entry: string
+  /** e.g. 'index.handler': the file part names the bundled module (index.mjs). */
+  handler: string
+  /** Lambda runtime id, e.g. 'nodejs22.x'. */
+  runtime: string
+  architecture: 'arm64' | 'x86_64'
+  /** false: '@aws-sdk/*' and '@smithy/*' stay external, the runtime provides SDK v3. */
+  bundleAwsSdk: boolean
+  /**
+   * Directory the output's paths are relative to (the repo or config root). Defaults to the nearest directory
+   * above the entry with a package.json. Any directory inside the checkout keeps the bytes checkout-independent.
+   */
+  root?: string
+}
+
+export interface FunctionPackage {
+  zip: Buffer
+  /** base64 SHA-256 of the zip bytes: exactly what Lambda reports as CodeSha256. */
+  codeSha256: string
+  size: number
+  /** Entries in the zip, sorted. */
+  files: string[]
+}
+
+export const DEFAULT_PACKAGE_CONCURRENCY = 4
+
+export function codeSha256(zip: Buffer): string {
+  return createHash('sha256').update(zip).digest('base64')
+}
+
+interface Prepared {
+  index: number
+  options: BundleOptions
+  handler: HandlerEntry
+}
+
+// Validates a spec before anything is built: a bad runtime or handler fails the whole batch at once.
+async function prepare(spec: PackageSpec, index: number): Promise<Prepared> {
+  // Pure JS output: `architecture` does not change the bytes. It is in the spec so that callers key packages by
+  // everything Lambda runs them with.
+  const target = esbuildTarget(spec.runtime)
+  const module = handlerModule(spec.handler)
+  const root = spec.root ?? (await findPackageRoot(spec.entry))
+  return { index, options: { target, root, bundleAwsSdk: spec.bundleAwsSdk }, handler: { entry: spec.entry, module } }
+}
+
+// Handlers that share a root, a target and the SDK choice can share one esbuild build.
+function groupByOptions(prepared: Prepared[]): Prepared[][] {
+  const groups = new Map<string, Prepared[]>()
+  for (const p of prepared) {
+    const key = JSON.stringify([p.options.root, p.options.target, p.options.bundleAwsSdk])
+    groups.set(key, [...(groups.get(key) ?? []), p])
+  }
+  return [...groups.values()]
+}
+
+async function toPackage(files: BundledFile[]): Promise<FunctionPackage> {
+  const zip = await zipDeterministic(files)
+  return { zip, codeSha256: codeSha256(zip), size: zip.length, files: files.map((f) => f.name).sort() }
+}
+
+/** Runs `work` on each item, at most `limit` at a time; stops taking new items after the first failure. */
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0
+  let failed = false
+  async function worker(): Promise<void> {
+    while (!failed && next < items.length) {
+      const item = items[next++]!
+      await work(item).catch((e: unknown) => {
+        failed = true
+        throw e
+      })
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+}
+
+export async function packageFunction(spec: PackageSpec): Promise<FunctionPackage> {
+  const [pkg] = await packageFunctions([spec], 1)
+  return pkg!
+}
+
+/**
+ * Packages every spec; results in the order of `specs`. Specs sharing a root, a runtime and `bundleAwsSdk` are
+ * bundled in one esbuild build (same bytes as one by one, about twice as fast); `concurrency` caps how many builds
+ * run at once. The first failure rejects the whole batch.
+ */
+export async function packageFunctions(
+  specs: PackageSpec[],
+  concurrency = DEFAULT_PACKAGE_CONCURRENCY,
+): Promise<FunctionPackage[]> {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`packaging Lambda functions: concurrency must be a positive integer, got ${concurrency}`)
+  }
+  const prepared = await Promise.all(specs.map(prepare))
+  const results = new Array<FunctionPackage>(specs.length)
+  await eachLimited(groupByOptions(prepared), concurrency, async (group) => {
+    const bundles = await bundleHandlers(
+      group[0]!.options,
+      group.map((p) => p.handler),
+    )
+    await Promise.all(
+      group.map(async (p, i) => {
+        results[p.index] = await toPackage(bundles[i]!)
+      }),
+    )
+  })
+  return results
+}
