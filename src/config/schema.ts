@@ -1,11 +1,22 @@
 import { z } from 'zod'
 
 // The shape of config.json. Snake case, as in the manual's config.json. Names are templates:
-// `${SERVICE_NAME}`, `${ENVIRONMENT}`, `${AWS_REGION}`, `${DOMAIN}` and `${name}` (the entry's key) are expanded
-// per environment by resolve.ts. Sections for steps that are not implemented yet stay loose (looseObject) until
+// `${SERVICE_NAME}`, `${ENVIRONMENT}`, `${AWS_REGION}`, `${DOMAIN}`, `${ACCOUNT_ID}` and `${name}` (the entry's key)
+// are expanded per environment by resolve.ts. Sections for steps that are not implemented yet stay loose (looseObject) until
 // their issue makes them work.
 
-const nameTemplate = z.string().min(1).describe('Name template: ${SERVICE_NAME}, ${ENVIRONMENT}, ${name} are expanded')
+const nameTemplate = z
+  .string()
+  .min(1)
+  .describe(
+    'Name template: ${SERVICE_NAME}, ${ENVIRONMENT}, ${AWS_REGION}, ${DOMAIN}, ${ACCOUNT_ID} and (in tables and functions) ${name} are expanded',
+  )
+
+// PutRetentionPolicy accepts only these values; anything else fails at deploy time, so reject it here.
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const
+const logRetentionDays = z.literal(LOG_RETENTION_DAYS).describe('A CloudWatch Logs retention period in days')
 const logicalId = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, starting with a letter')
@@ -74,7 +85,7 @@ export const functionSchema = z.strictObject({
   provisioned_concurrency: z.int().min(1).optional(),
   layers: z.array(z.string().startsWith('arn:')).max(5).default([]),
   dead_letter_arn: z.string().startsWith('arn:').optional(),
-  log_retention_days: z.int().optional(),
+  log_retention_days: logRetentionDays.optional(),
   tags: tagsSchema.default({}),
 })
 
@@ -83,9 +94,12 @@ export const lambdaDefaultsSchema = z.strictObject({
   architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
   memory_mb: z.int().min(128).max(10240).default(512),
   timeout_s: z.int().min(1).max(900).default(30),
-  log_retention_days: z.int().default(30),
+  log_retention_days: logRetentionDays.default(30),
   tracing: z.enum(['Active', 'PassThrough']).default('Active'),
-  bundle_aws_sdk: z.boolean().default(true).describe('Bundle the AWS SDK into each package instead of using the runtime copy'),
+  bundle_aws_sdk: z
+    .boolean()
+    .default(true)
+    .describe('Bundle the AWS SDK into each package instead of using the runtime copy'),
 })
 
 export const iamSchema = z.strictObject({
@@ -93,8 +107,11 @@ export const iamSchema = z.strictObject({
     .strictObject({
       name: nameTemplate.default('${SERVICE_NAME}-lambda-role'),
       managed_policy_arns: z
-        .array(z.string().startsWith('arn:aws:iam::'))
-        .default(['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']),
+        .array(z.string().regex(/^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/./, 'an IAM policy ARN'))
+        .default([])
+        .describe(
+          'Managed policies to attach; none by default: the inline policy already covers each function’s own logs',
+        ),
     })
     .prefault({}),
   bedrock_logging_role: z.strictObject({ name: nameTemplate.default('${SERVICE_NAME}-bedrock-role') }).prefault({}),
@@ -136,8 +153,20 @@ export const configSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'use 3-40 lower-case letters, digits and dashes, e.g. "new-service"'),
   region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "us-east-1"'),
   account_id: z.string().regex(/^\d{12}$/, 'the 12-digit AWS account ID, as a string'),
-  environment: z.string().min(1).describe('The environment config.json describes when no env file overrides it'),
-  domain: z.string().optional(),
+  environment: z
+    .string()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9_-]{0,127}$/,
+      'letters, digits, - and _, starting with a letter: it names the Lambda alias and the API stages',
+    )
+    .describe('The environment config.json describes when no env file overrides it'),
+  domain: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/,
+      'a lower-case domain name such as "example.com"',
+    )
+    .optional(),
   production_environments: z
     .array(z.string())
     .default(['production'])

@@ -1,0 +1,143 @@
+// Reads config.json and environments/<env>.env, validates both, and resolves them with the flags.
+// Order: config.json (syntax, then schema) → flags → the environment exists → its env file → resolution.
+import { statSync } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ConfigError } from '../errors/index.js'
+import { parseEnvFile } from './env-file.js'
+import { CONFIG_HINT, closest, issuesError, type ConfigIssue } from './issues.js'
+import { parseJsonSource } from './json-source.js'
+import { resolveConfig } from './resolve.js'
+import { configSchema } from './schema.js'
+import type { ConfigFlags, ResolvedConfig } from './types.js'
+import { zodIssues } from './zod-issues.js'
+
+export interface LoadOptions {
+  /** The folder holding config.json and environments/. */
+  root: string
+  /** The name of a file in environments/ (without .env); default: config.json's `environment`. */
+  env?: string
+  flags?: ConfigFlags
+}
+
+export const ENVIRONMENTS_DIR = 'environments'
+
+/** The environments that exist: the names of environments/*.env, sorted. */
+export async function listEnvironments(root: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(path.join(root, ENVIRONMENTS_DIR))
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT' || errnoCode(e) === 'ENOTDIR') return []
+    throw unreadable(path.join(root, ENVIRONMENTS_DIR), e)
+  }
+  return names
+    .filter((n) => n.endsWith('.env') && n.length > '.env'.length)
+    .map((n) => n.slice(0, -'.env'.length))
+    .sort()
+}
+
+/** Loads, validates and resolves the config of one environment; every failure is a ConfigError (exit code 2). */
+export async function loadConfig(opts: LoadOptions): Promise<ResolvedConfig> {
+  const root = path.resolve(opts.root)
+  const flags = opts.flags ?? {}
+  const configPath = path.join(root, 'config.json')
+  const configFile = shown(configPath)
+
+  const parsed = parseJsonSource(await readText(configPath, 'ConfigNotFound'), configFile)
+  if ('issues' in parsed) throw issuesError('InvalidConfig', parsed.issues, CONFIG_HINT)
+  const result = configSchema.safeParse(parsed.value, { reportInput: true })
+  if (!result.success) {
+    const ctx = { schema: configSchema, value: parsed.value, locate: parsed.locate, file: configFile }
+    throw issuesError('InvalidConfig', zodIssues(result.error.issues, ctx), CONFIG_HINT)
+  }
+  checkFlags(flags)
+
+  const env = opts.env ?? result.data.environment
+  const environments = await listEnvironments(root)
+  if (!environments.includes(env)) throw unknownEnvironment(env, environments, opts.env === undefined)
+  const envPath = path.join(root, ENVIRONMENTS_DIR, `${env}.env`)
+  const envFile = parseEnvFile(await readText(envPath, 'UnknownEnvironment'), shown(envPath))
+
+  return resolveConfig({
+    raw: result.data,
+    env,
+    envFile,
+    flags,
+    files: { root, config: configPath, envFile: envPath },
+    configFile,
+    locate: parsed.locate,
+    fileExists: isFile,
+  })
+}
+
+function checkFlags(flags: ConfigFlags): void {
+  const issues: ConfigIssue[] = []
+  if (flags.region !== undefined) {
+    const region = configSchema.shape.region.safeParse(flags.region)
+    if (!region.success) {
+      issues.push({ file: '--region', message: `"${flags.region}" is not valid (${region.error.issues[0]?.message})` })
+    }
+  }
+  if (flags.profile !== undefined && !/^\S+$/.test(flags.profile)) {
+    issues.push({ file: '--profile', message: `"${flags.profile}" is not valid (a profile name from ~/.aws/config)` })
+  }
+  if (issues.length > 0) {
+    throw issuesError('InvalidFlag', issues, 'Fix the flag, or leave it out to use the env file and config.json.')
+  }
+}
+
+function unknownEnvironment(env: string, environments: string[], fromConfig: boolean): ConfigError {
+  const near = closest(env, environments)
+  const source = fromConfig ? ` (config.json's "environment", used when --env is not given)` : ''
+  const existing =
+    environments.length > 0 ? `environments: ${environments.join(', ')}` : `${ENVIRONMENTS_DIR}/ has no .env files`
+  const guess = near ? `did you mean ${near}? ` : ''
+  const file = `${ENVIRONMENTS_DIR}/${env}.env`
+  return new ConfigError('UnknownEnvironment', `environment "${env}"${source} does not exist (${guess}${existing})`, {
+    hint:
+      environments.length > 0
+        ? `Pass --env ${near ?? `with one of ${environments.join(', ')}`}, or create ${file} (copy an existing one and edit it).`
+        : `Create ${file} with SERVICE_NAME, ENVIRONMENT and AWS_REGION, then rerun.`,
+  })
+}
+
+async function readText(file: string, missingCode: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') {
+      throw new ConfigError(missingCode, `reading ${path.basename(file)} (${file}): no such file`, {
+        hint: `Run infra from the folder that holds config.json and ${ENVIRONMENTS_DIR}/, or create ${file}.`,
+        cause: e,
+      })
+    }
+    throw unreadable(file, e)
+  }
+}
+
+function unreadable(file: string, e: unknown): ConfigError {
+  const reason = errnoCode(e) ?? (e instanceof Error ? e.message : String(e))
+  return new ConfigError('ConfigUnreadable', `reading ${path.basename(file)} (${file}): ${reason}`, {
+    hint: `Check that ${file} is a readable file, then rerun.`,
+    cause: e,
+  })
+}
+
+function errnoCode(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** A path as messages show it: relative to the working directory when inside it (clickable), else absolute. */
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file)
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
+}
