@@ -15,14 +15,57 @@ export interface CallRecord {
 type AnyClass = abstract new (...args: any[]) => any
 export type Handler = (input: any) => unknown
 
+export const DEFAULT_ACCOUNT = '887078546492'
+export const DEFAULT_REGION = 'us-east-1'
+
+/** What every service fake shares: the caller's account, the one region modelled, and the clock. */
+export interface FakeEnv {
+  account: string
+  region: string
+  clock: Clock
+}
+
 /** A service fake: its SDK client class, its command handlers, and its state as JSON for cross-process runs. */
 export interface ServiceFake {
   readonly service: string
   readonly client: AnyClass
+  /** The SDK module (`import * as sdk`), so a fault injected by name gets the service's own exception class. */
+  readonly sdk?: Record<string, unknown>
   handlers(): Array<[command: AnyClass, handler: Handler]>
   toJSON(): unknown
   load(state: any): void
+  /** Called once by FakeAws's constructor: read account, region and clock from `env` from then on. */
+  attach?(env: FakeEnv): void
 }
+
+/** A command's output without `$metadata`, which FakeAws adds. */
+export type Out<T> = Omit<T, '$metadata'>
+
+type InputOf<C> = C extends new (...args: any[]) => { input: infer I } ? I : never
+
+/**
+ * One handler entry, typed by the command's input. The input is cloned before the handler sees it and the
+ * output after, so neither the caller nor the fake can alias the other's objects.
+ */
+export function on<C extends new (...args: any[]) => { input: unknown }>(
+  command: C,
+  fn: (input: NonNullable<InputOf<C>>) => unknown,
+): [command: AnyClass, handler: Handler] {
+  return [
+    command,
+    (input: any) => {
+      const out = fn(structuredClone(input ?? {}))
+      return out instanceof Promise ? out.then((o) => structuredClone(o)) : structuredClone(out)
+    },
+  ]
+}
+
+/** `CreateTableCommand` and `CreateTable` both name the operation `CreateTable`. */
+export function operationName(command: string): string {
+  return command.replace(/Command$/, '')
+}
+
+const SERVER_FAULT = /ServiceFailure|InternalServer|InternalFailure|ServiceUnavailable|ServiceException$/
 
 const READ_PREFIXES = ['Describe', 'Get', 'List', 'Head', 'Query', 'Scan', 'BatchGet']
 export function isWriteCommand(command: string): boolean {
@@ -51,15 +94,19 @@ export interface Clock {
   now(): number
 }
 
-export class FakeAws {
+export class FakeAws implements FakeEnv {
   readonly calls: CallRecord[] = []
   latencyMs = 0
   clock: Clock = { now: () => Date.now() }
+  account = DEFAULT_ACCOUNT
+  region = DEFAULT_REGION
   private stubs: AwsStub<any, any, any>[] = []
   private failures = new Map<string, Array<() => Error>>()
   private listeners: Array<(call: CallRecord) => void> = []
 
-  constructor(readonly services: ServiceFake[]) {}
+  constructor(readonly services: ServiceFake[]) {
+    for (const s of services) s.attach?.(this)
+  }
 
   install(): this {
     for (const fake of this.services) {
@@ -81,11 +128,36 @@ export class FakeAws {
     this.stubs = []
   }
 
-  /** The next `times` calls of `command` fail with the error (a fresh one each time). */
+  /** The next `times` calls of `command` (`CreateTable` or `CreateTableCommand`) fail with the error (a fresh one each time). */
   failNext(command: string, error: () => Error, times = 1): void {
-    const queue = this.failures.get(command) ?? []
+    const op = operationName(command)
+    const queue = this.failures.get(op) ?? []
     for (let i = 0; i < times; i++) queue.push(error)
-    this.failures.set(command, queue)
+    this.failures.set(op, queue)
+  }
+
+  /**
+   * An error as the SDK would raise AWS's error `code` for `command`: the service's exception class when its SDK
+   * has one (`ServiceFailure` → IAM's ServiceFailureException), else its base ServiceException named `code`.
+   */
+  errorFor(command: string, code: string, message = `injected ${code}`): Error {
+    const op = operationName(command)
+    const fake = this.services.find((s) => s.handlers().some(([cmd]) => operationName(cmd.name) === op))
+    const sdk = fake?.sdk ?? {}
+    const isClass = (v: unknown): v is new (o: any) => Error => typeof v === 'function' && v.prototype instanceof Error
+    const own = [code, `${code}Exception`].map((n) => sdk[n]).find(isClass)
+    const base = Object.entries(sdk).find(([n, v]) => n.endsWith('ServiceException') && isClass(v))?.[1]
+    if (own) {
+      const e = new own({ message, $metadata: {} }) as Error & { $fault?: string; $metadata: any }
+      e.$metadata = { httpStatusCode: e.$fault === 'server' ? 500 : 400 }
+      return e
+    }
+    const status = SERVER_FAULT.test(code) ? 500 : 400
+    if (isClass(base)) {
+      const fault = status >= 500 ? 'server' : 'client'
+      return new base({ name: code, $fault: fault, message, $metadata: { httpStatusCode: status } })
+    }
+    return namedError(code, message, status)
   }
 
   onCall(listener: (call: CallRecord) => void): void {
@@ -119,7 +191,7 @@ export class FakeAws {
     const record: CallRecord = { service, command, input: structuredClone(input), write: isWriteCommand(command) }
     this.calls.push(record)
     try {
-      const injected = this.failures.get(command)?.shift()
+      const injected = this.failures.get(operationName(command))?.shift()
       if (injected) throw injected()
       const output = await handler(input)
       return { $metadata: { httpStatusCode: 200 }, ...(output as object) }
