@@ -65,3 +65,12 @@ export interface Manifest {
   pending: Record<string, PendingOperation>
   history: RunRecord[]
 }
+
+/** Who a manifest belongs to. `open()` refuses a manifest recorded for another identity. */
+export interface ManifestIdentity {
+  service: string
+  env: string
+  region: string
+  /** Compared only when both the manifest and the caller know it. */
+  account?: string
+}

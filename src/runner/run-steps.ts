@@ -5,7 +5,6 @@ import type { Context } from '../context/context.js'
 import { isInfraError } from '../errors/index.js'
 import type { Ensured } from '../resources/types.js'
 import type { Outputs, Step, StepContext, StepId } from '../steps/types.js'
-import { describeResult } from '../output/plan.js'
 import { hashOf } from './hash.js'
 import { upstreamOutputs } from './upstream.js'
 
@@ -92,7 +91,9 @@ async function runOne(
   for (const o of needed) upstream[o.id] = o.outputs
 
   const inputHash = hashOf({ inputs: step.inputs(ctx.config), upstream: step.needs.map((id) => upstream[id]) })
-  const inputsChanged = ctx.manifest.manifest.steps[step.id]?.inputHash !== inputHash
+  // stepStarted records the hash of each attempt, so only a finished step's hash says "unchanged".
+  const last = ctx.manifest.manifest.steps[step.id]
+  const inputsChanged = last?.status !== 'done' || last.inputHash !== inputHash
   const started = Date.now()
   const stepCtx: StepContext = {
     aws: ctx.aws,
@@ -105,11 +106,10 @@ async function runOne(
     identity: { service: ctx.config.serviceName, env: ctx.config.env, region: ctx.config.region, accountId: ctx.config.accountId },
     config: ctx.config,
     upstream,
+    ...(ctx.canaryPercent !== undefined ? { canaryPercent: ctx.canaryPercent } : {}),
     log: show,
-    report: (result) => {
-      base.results.push(result)
-      show(describeResult(result))
-    },
+    // Results are listed once, in the final summary; the task output carries progress lines.
+    report: (result) => void base.results.push(result),
   }
   try {
     if (!ctx.dryRun) await ctx.manifest.stepStarted(step.id, inputHash)

@@ -1,0 +1,5 @@
+export * from './types.js'
+export { ManifestStore, type NewResourceRecord, type OpenOptions } from './store.js'
+export { LOCK_STALE_MS, LOCK_UPDATE_MS, readLock, type LockHolder, type LockState } from './lock.js'
+export { manifestPaths, type ManifestPaths } from './paths.js'
+export { manifestSchema } from './schema.js'
