@@ -2,6 +2,9 @@
 import { FakeAws, type ServiceFake } from './core.js'
 import { FakeDynamoDB } from './dynamodb.js'
 import { FakeIam } from './iam.js'
+import { FakeLambda } from './lambda.js'
+import { FakeLogs } from './logs.js'
+import { FakeSsm } from './ssm.js'
 import { FakeSts } from './sts.js'
 
 export * from './core.js'
@@ -9,12 +12,18 @@ export { FakeDynamoDB } from './dynamodb.js'
 export type { IndexRecord, TableRecord } from './dynamodb-model.js'
 export { FakeIam, type RoleRecord } from './iam.js'
 export { FakeSts } from './sts.js'
+export { FakeLambda, type FunctionState } from './lambda.js'
+export { FakeLogs } from './logs.js'
+export { FakeSsm } from './ssm.js'
 
 /** One factory per service; each FakeAws gets fresh instances. */
 export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeSts(),
   () => new FakeIam(),
   () => new FakeDynamoDB(),
+  () => new FakeLambda(),
+  () => new FakeLogs(),
+  () => new FakeSsm(),
 ]
 
 export interface FakeAwsOptions {
@@ -22,7 +31,7 @@ export interface FakeAwsOptions {
   region?: string
   /** Added to every call, in ms. */
   latencyMs?: number
-  /** DescribeTable calls a table shows a transitional status for (FakeDynamoDB.describesUntilActive). */
+  /** Reads a new or changed resource shows a transitional status for (DynamoDB tables, Lambda functions). */
   describesUntilActive?: number
 }
 
@@ -37,6 +46,15 @@ export class AllFakes extends FakeAws {
   get dynamodb(): FakeDynamoDB {
     return this.service<FakeDynamoDB>('dynamodb')
   }
+  get lambda(): FakeLambda {
+    return this.service<FakeLambda>('lambda')
+  }
+  get logs(): FakeLogs {
+    return this.service<FakeLogs>('logs')
+  }
+  get ssm(): FakeSsm {
+    return this.service<FakeSsm>('ssm')
+  }
 }
 
 /** Every service fake, not installed yet: call `.install()` to route the SDK clients to it, `.restore()` after. */
@@ -45,6 +63,9 @@ export function createFakeAws(opts: FakeAwsOptions = {}): AllFakes {
   if (opts.account !== undefined) aws.account = opts.account
   if (opts.region !== undefined) aws.region = opts.region
   if (opts.latencyMs !== undefined) aws.latencyMs = opts.latencyMs
-  if (opts.describesUntilActive !== undefined) aws.dynamodb.describesUntilActive = opts.describesUntilActive
+  if (opts.describesUntilActive !== undefined) {
+    aws.dynamodb.describesUntilActive = opts.describesUntilActive
+    aws.lambda.describesUntilActive = opts.describesUntilActive
+  }
   return aws
 }
