@@ -17,6 +17,19 @@ function outputsLine(outputs: Record<string, unknown>): string {
   return text === '{}' ? '' : text.length > 100 ? `${text.slice(0, 97)}...` : text
 }
 
+/** Where each Lambda alias sends its traffic, with a canary's split (recorded by the lambda step, rollback, promote). */
+function aliasLines(manifest: Readonly<Manifest>): string[] {
+  const lines: string[] = []
+  for (const r of Object.values(manifest.resources)) {
+    const alias = r.attributes?.alias as { name?: string; version?: string; canary?: { version?: string; weight?: number } } | undefined
+    if (r.kind !== 'lambda-function' || !alias?.version) continue
+    const percent = Math.round((alias.canary?.weight ?? 0) * 10_000) / 100
+    const split = alias.canary ? `version ${alias.version} (${100 - percent}%), version ${alias.canary.version} (${percent}%, canary)` : `version ${alias.version}`
+    lines.push(`  ${r.name}:${alias.name} → ${split}`)
+  }
+  return lines.length > 0 ? ['Lambda aliases:', ...lines.sort()] : []
+}
+
 export function formatStatus(report: StatusReport): string {
   const { manifest } = report
   const table = new Table({ head: ['step', 'status', 'finished', 'outputs'], style: { head: [], border: [] }, wordWrap: true, colWidths: [16, 9, 26, 60] })
@@ -25,6 +38,7 @@ export function formatStatus(report: StatusReport): string {
     table.push([`${String(MANUAL_NUMBERS[id]).padStart(2, '0')} ${id}`, step?.status ?? 'never run', step?.finishedAt ?? step?.startedAt ?? '', step ? (step.error ? `${step.error.code}: ${step.error.message}` : outputsLine(step.outputs)) : ''])
   }
   const lines = [`Environment ${report.env} (${manifest.service}, ${manifest.region}${manifest.account ? `, account ${manifest.account}` : ''})`, table.toString()]
+  lines.push(...aliasLines(manifest))
   const last = manifest.history.at(-1)
   if (last) lines.push(`Last run: ${last.command} ${last.status} at ${last.finishedAt ?? last.startedAt}`)
   if (report.drift) {

@@ -63,11 +63,19 @@ export async function recordIfChanged(
 ): Promise<void> {
   if (ctx.dryRun || ctx.offline) return
   const known = ctx.record.manifest.resources[key]
+  // Attributes merge into what is known: a caller records only the attributes it owns (e.g. a Lambda alias's target).
+  const attributes = { ...known?.attributes, ...rec.attributes }
   const same =
     known &&
     known.name === rec.name &&
     known.arn === rec.arn &&
     known.id === rec.id &&
-    JSON.stringify(known.attributes ?? {}) === JSON.stringify(rec.attributes ?? {})
-  if (!same) await ctx.record.recordResource(key, { ...rec, step: ctx.stepId, attributes: { ...known?.attributes, ...rec.attributes } })
+    JSON.stringify(known.attributes ?? {}) === JSON.stringify(attributes)
+  if (!same) await ctx.record.recordResource(key, { ...rec, step: ctx.stepId, attributes })
 }
+
+/** One attribute of a recorded resource, or undefined (the manifest may be missing or older than the attribute). */
+export function recordedAttribute(ctx: Pick<ResourceContext, 'record'>, key: string, attribute: string): unknown {
+  return ctx.record.manifest.resources[key]?.attributes?.[attribute]
+}
+

@@ -112,7 +112,7 @@ function indexSignature(index: GlobalSecondaryIndexDescription | GlobalSecondary
   return JSON.stringify([describeKeys(index.KeySchema), p?.ProjectionType, [...(p?.NonKeyAttributes ?? [])].sort()])
 }
 
-function diffIndexes(have: TableDescription, want: TableConfig): TableChange[] {
+function diffIndexes(have: TableDescription, want: TableConfig, billingChanges: boolean): TableChange[] {
   const haveIndexes = new Map((have.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName ?? '', i]))
   const wantIndexes = new Map(want.globalIndexes.map((i) => [i.name, toGlobalIndex(want, i)]))
   const changes: TableChange[] = []
@@ -127,7 +127,7 @@ function diffIndexes(have: TableDescription, want: TableConfig): TableChange[] {
     const current = haveIndexes.get(name)
     if (!current || indexSignature(current) !== indexSignature(desired)) {
       changes.push({ field: `GlobalSecondaryIndexes[${name}]`, op: 'create', index: name, from: current ? 'rebuilt' : undefined, to: 'present' })
-    } else if (desired.ProvisionedThroughput && capacityOf(current.ProvisionedThroughput) !== capacityOf(desired.ProvisionedThroughput)) {
+    } else if (!billingChanges && desired.ProvisionedThroughput && capacityOf(current.ProvisionedThroughput) !== capacityOf(desired.ProvisionedThroughput)) {
       changes.push({ field: `GlobalSecondaryIndexes[${name}]`, op: 'capacity', index: name, from: capacityOf(current.ProvisionedThroughput), to: capacityOf(desired.ProvisionedThroughput) })
     }
   }
@@ -159,7 +159,8 @@ export function diffTable(have: ObservedTable, want: TableConfig): TableChange[]
   else if (wantCapacity && capacityOf(t.ProvisionedThroughput) !== wantCapacity) {
     changes.push({ field: 'ProvisionedThroughput', from: capacityOf(t.ProvisionedThroughput), to: wantCapacity })
   }
-  changes.push(...diffIndexes(t, want))
+  // A switch to PROVISIONED carries every index's capacity in the same UpdateTable.
+  changes.push(...diffIndexes(t, want, billing !== want.billingMode))
   const stream = t.StreamSpecification?.StreamEnabled ? t.StreamSpecification.StreamViewType : undefined
   const wantStream = want.stream || undefined
   if (stream !== wantStream) {
