@@ -23,6 +23,8 @@ export interface RunRequest extends CommonOptions {
   /** Step ids or numbers; empty: every implemented step. */
   only?: string[]
   renderer: Renderer
+  /** `--canary <percent>`: new Lambda versions get this share of the alias's traffic. */
+  canary?: number
 }
 
 function contextOptions(o: CommonOptions, extra: Pick<ContextOptions, 'command' | 'mode'> & Partial<ContextOptions>): ContextOptions {
@@ -48,17 +50,17 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
   const selected = req.only?.length ? req.only.map((ref) => findStep(ref)) : STEPS
   const steps = selectDependencies ? withDependencies(selected) : selected
   const mode = req.dryRun ? 'plan' : 'apply'
-  const outcome = await withContext(contextOptions(req, { command: req.command, mode, adopt: req.adopt, refresh: req.refresh, concurrency: req.concurrency }), (ctx) =>
+  const outcome = await withContext(contextOptions(req, { command: req.command, mode, adopt: req.adopt, refresh: req.refresh, concurrency: req.concurrency, canaryPercent: req.canary }), (ctx) =>
     runSteps(ctx, steps, req.renderer),
   )
   return { outcome, text: formatOutcome(outcome) }
 }
 
 /** status: the manifest's record; with refresh, a read-only pass over AWS that reports drift. */
-export async function showStatus(o: CommonOptions & { refresh: boolean; renderer: Renderer }): Promise<{ report: StatusReport; text: string }> {
+export async function showStatus(o: CommonOptions & { refresh: boolean }): Promise<{ report: StatusReport; text: string }> {
   const mode = o.refresh ? 'plan' : 'read'
   return withContext(contextOptions(o, { command: 'status', mode }), async (ctx) => {
-    const drift = o.refresh ? await runSteps(ctx, STEPS, o.renderer) : undefined
+    const drift = o.refresh ? await runSteps(ctx, STEPS, 'silent') : undefined
     if (drift?.offline) throw new StepError('NoCredentials', 'status --refresh needs AWS credentials to compare the manifest with AWS', { hint: 'Set AWS_PROFILE or pass --profile, or drop --refresh to see the manifest alone.' })
     const report: StatusReport = { env: ctx.config.env, manifest: ctx.manifest.manifest, drift }
     return { report, text: formatStatus(report) }

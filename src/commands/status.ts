@@ -13,7 +13,7 @@ export default class Status extends InfraCommand {
   async run(): Promise<StatusReport> {
     const { flags } = await this.parse(Status)
     const { showStatus } = await import('../cli/actions.js')
-    const { report, text } = await showStatus({ ...flags, renderer: this.jsonEnabled() ? 'silent' : 'plain' })
+    const { report, text } = await showStatus(flags)
     if (!this.jsonEnabled()) this.log(text)
     return report
   }

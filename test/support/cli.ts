@@ -1,6 +1,6 @@
 // Runs the built CLI (bin/run.js) as a child process against the fake AWS, in a throwaway workspace.
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -102,6 +102,13 @@ export function readFakeState(statePath: string): AllFakes {
   const aws = createFakeAws()
   if (existsSync(statePath)) aws.load(JSON.parse(readFileSync(statePath, 'utf8')))
   return aws
+}
+
+/** Changes the fake between two CLI runs, e.g. `(aws) => aws.dynamodb.deleteTableOutOfBand(name)`. */
+export function editFakeState(statePath: string, edit: (aws: AllFakes) => void): void {
+  const aws = readFakeState(statePath)
+  edit(aws)
+  writeFileSync(statePath, JSON.stringify(aws))
 }
 
 /** Every call the child processes made, in order (binary inputs appear as `{ $bytes: n }`). */

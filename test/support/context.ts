@@ -1,23 +1,20 @@
 // Builds a real Context for in-process step tests: the repo's config (or a variant written to a temp dir),
 // a manifest in a temp dir, and near-zero waits. The fake AWS must be installed by the test.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadContext, type Context, type RunMode } from '../../src/context/context.js'
 import type { Timing } from '../../src/resources/types.js'
 import { runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
 import type { Step } from '../../src/steps/types.js'
+import { makeWorkspace } from './cli.js'
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 export const FAST_TIMING: Timing = { poll: { minMs: 1, maxMs: 2 }, retry: { minMs: 1, maxMs: 2 }, deadlineScale: 0.001 }
 
 /** A temp folder with the repo's config.json, environments/ and handlers/, optionally with config.json edited. */
 export function workspace(edit?: (config: any) => void): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'infra-test-'))
-  for (const entry of ['config.json', 'environments', 'handlers']) {
-    cpSync(path.join(REPO_ROOT, entry), path.join(root, entry), { recursive: true })
-  }
+  const root = makeWorkspace().dir
   if (edit) editConfig(root, edit)
   return root
 }
