@@ -17,7 +17,12 @@ export interface ClientSettings {
 }
 
 // Control planes with small fixed quotas get more attempts (reliability rules A1, A6).
-const MAX_ATTEMPTS: Record<string, number> = { APIGatewayClient: 12, ApiGatewayV2Client: 12, Route53Client: 12, CloudFrontClient: 10 }
+const MAX_ATTEMPTS: Record<string, number> = {
+  APIGatewayClient: 12,
+  ApiGatewayV2Client: 12,
+  Route53Client: 12,
+  CloudFrontClient: 10,
+}
 const DEFAULT_MAX_ATTEMPTS = 8
 const READ_COMMAND = /^(Describe|Get|List|Head|Query|Scan|BatchGet|Lookup|Search)/
 
@@ -59,7 +64,11 @@ export class AwsClients {
     if (cached) return cached as T
     const client = new Client(this.clientConfig(Client.name, region))
     if (this.settings.dryRun) {
-      client.middlewareStack.add(rejectWritesMiddleware(), { step: 'initialize', name: 'infraRejectWrites', priority: 'high' })
+      client.middlewareStack.add(rejectWritesMiddleware(), {
+        step: 'initialize',
+        name: 'infraRejectWrites',
+        priority: 'high',
+      })
     }
     this.cache.set(key, client)
     return client

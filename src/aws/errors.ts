@@ -39,8 +39,13 @@ const ROLE_NOT_PERMITTED = 'execution role does not have permissions'
 // JS v3's standard strategy fails fast once its retry token bucket is empty.
 const RETRY_QUOTA_EXHAUSTED = 'No retry token available'
 // DynamoDB's transient LimitExceededException texts; other LimitExceeded messages are hard quotas.
-const DDB_TRANSIENT_LIMITS = ['can be created, updated, or deleted simultaneously', 'indexed tables that can be created simultaneously']
+const DDB_TRANSIENT_LIMITS = [
+  'can be created, updated, or deleted simultaneously',
+  'indexed tables that can be created simultaneously',
+]
 const UPDATE_IN_PROGRESS = 'in progress'
+// Lambda refuses any change while a new function is still being created.
+const FUNCTION_PENDING = "state: 'Pending'"
 
 function asAws(e: unknown): AwsErrorLike {
   return typeof e === 'object' && e !== null ? (e as AwsErrorLike) : {}
@@ -83,6 +88,21 @@ export function isRolePropagationError(e: unknown): boolean {
 export function isUpdateInProgress(e: unknown): boolean {
   const err = asAws(e)
   return err.name === 'ResourceConflictException' && (err.message?.includes(UPDATE_IN_PROGRESS) ?? false)
+}
+
+/** Lambda: the function is still being created or updated; any change must wait (reliability rules, rule 11). */
+export function isFunctionBusy(e: unknown): boolean {
+  const err = asAws(e)
+  return (
+    isUpdateInProgress(e) ||
+    (err.name === 'ResourceConflictException' && (err.message?.includes(FUNCTION_PENDING) ?? false))
+  )
+}
+
+/** A RevisionId (Lambda) or ETag precondition no longer matches: someone changed the resource since we read it. */
+export function isPreconditionFailed(e: unknown): boolean {
+  const name = errorName(e)
+  return name === 'PreconditionFailedException' || name === 'PreconditionFailed'
 }
 
 /** DynamoDB: the table or one of its indexes is still changing. */

@@ -34,9 +34,13 @@ export async function pollUntil<T>(opts: PollOptions<T>): Promise<T> {
     // The confirming read of a streak comes quickly; waiting for a change backs off.
     const delay = streak > 0 ? opts.backoff.minMs : backoffDelay(attempt, opts.backoff)
     if (Date.now() + delay > deadline) {
-      throw new StepError('WaitTimedOut', `${opts.label}: gave up after ${Math.round(opts.timeoutMs / 1000)} s; last state: ${opts.describe(value)}`, {
-        hint: 'Rerun the same command later: it resumes and waits again.',
-      })
+      throw new StepError(
+        'WaitTimedOut',
+        `${opts.label}: gave up after ${Math.round(opts.timeoutMs / 1000)} s; last state: ${opts.describe(value)}`,
+        {
+          hint: 'Rerun the same command later: it resumes and waits again.',
+        },
+      )
     }
     await sleep(delay)
   }

@@ -40,10 +40,14 @@ export async function retryWhile<T>(
       if (!retryable(e) && !isTransient(e)) throw e
       const delay = backoffDelay(attempt, opts.backoff)
       if (Date.now() + delay > deadline) {
-        throw new StepError('RetryDeadlineExceeded', `${opts.label}: still failing after ${Math.round(opts.timeoutMs / 1000)} s: ${awsReason(e)}`, {
-          hint: 'AWS has not settled in time. Rerun the same command: what was created is kept and the run resumes.',
-          cause: e,
-        })
+        throw new StepError(
+          'RetryDeadlineExceeded',
+          `${opts.label}: still failing after ${Math.round(opts.timeoutMs / 1000)} s: ${awsReason(e)}`,
+          {
+            hint: 'AWS has not settled in time. Rerun the same command: what was created is kept and the run resumes.',
+            cause: e,
+          },
+        )
       }
       opts.onRetry?.(e, attempt, delay)
       await sleep(delay)

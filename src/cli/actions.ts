@@ -27,7 +27,10 @@ export interface RunRequest extends CommonOptions {
   canary?: number
 }
 
-function contextOptions(o: CommonOptions, extra: Pick<ContextOptions, 'command' | 'mode'> & Partial<ContextOptions>): ContextOptions {
+function contextOptions(
+  o: CommonOptions,
+  extra: Pick<ContextOptions, 'command' | 'mode'> & Partial<ContextOptions>,
+): ContextOptions {
   return { root: path.dirname(path.resolve(o.config)), env: o.env, profile: o.profile, region: o.region, ...extra }
 }
 
@@ -50,18 +53,31 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
   const selected = req.only?.length ? req.only.map((ref) => findStep(ref)) : STEPS
   const steps = selectDependencies ? withDependencies(selected) : selected
   const mode = req.dryRun ? 'plan' : 'apply'
-  const outcome = await withContext(contextOptions(req, { command: req.command, mode, adopt: req.adopt, refresh: req.refresh, concurrency: req.concurrency, canaryPercent: req.canary }), (ctx) =>
-    runSteps(ctx, steps, req.renderer),
+  const outcome = await withContext(
+    contextOptions(req, {
+      command: req.command,
+      mode,
+      adopt: req.adopt,
+      refresh: req.refresh,
+      concurrency: req.concurrency,
+      canaryPercent: req.canary,
+    }),
+    (ctx) => runSteps(ctx, steps, req.renderer),
   )
   return { outcome, text: formatOutcome(outcome) }
 }
 
 /** status: the manifest's record; with refresh, a read-only pass over AWS that reports drift. */
-export async function showStatus(o: CommonOptions & { refresh: boolean }): Promise<{ report: StatusReport; text: string }> {
+export async function showStatus(
+  o: CommonOptions & { refresh: boolean },
+): Promise<{ report: StatusReport; text: string }> {
   const mode = o.refresh ? 'plan' : 'read'
   return withContext(contextOptions(o, { command: 'status', mode }), async (ctx) => {
     const drift = o.refresh ? await runSteps(ctx, STEPS, 'silent') : undefined
-    if (drift?.offline) throw new StepError('NoCredentials', 'status --refresh needs AWS credentials to compare the manifest with AWS', { hint: 'Set AWS_PROFILE or pass --profile, or drop --refresh to see the manifest alone.' })
+    if (drift?.offline)
+      throw new StepError('NoCredentials', 'status --refresh needs AWS credentials to compare the manifest with AWS', {
+        hint: 'Set AWS_PROFILE or pass --profile, or drop --refresh to see the manifest alone.',
+      })
     const report: StatusReport = { env: ctx.config.env, manifest: ctx.manifest.manifest, drift }
     return { report, text: formatStatus(report) }
   })

@@ -5,8 +5,14 @@ import { isInfraError, StepError } from '../errors/index.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export const envFlags = {
-  env: Flags.string({ char: 'e', summary: 'Environment: the name of a file in environments/ (default: config.json "environment")' }),
-  config: Flags.string({ summary: 'Path of config.json; environments/ and .infra/ sit beside it', default: 'config.json' }),
+  env: Flags.string({
+    char: 'e',
+    summary: 'Environment: the name of a file in environments/ (default: config.json "environment")',
+  }),
+  config: Flags.string({
+    summary: 'Path of config.json; environments/ and .infra/ sit beside it',
+    default: 'config.json',
+  }),
   profile: Flags.string({ summary: 'AWS profile (wins over AWS_PROFILE and the env file)' }),
   region: Flags.string({ summary: 'AWS region (wins over the env file and config.json)' }),
 }
@@ -30,9 +36,13 @@ export abstract class InfraCommand extends Command {
     if (!this.jsonEnabled()) this.log(result.text)
     const failed = result.outcome.steps.find((s) => s.status === 'failed')
     if (failed) {
-      const failure = new StepError(failed.error?.code ?? 'StepFailed', `step ${failed.id} failed: ${failed.error?.message}`, {
-        hint: failed.error?.hint ?? 'Fix the cause, then rerun; the run resumes where it stopped.',
-      })
+      const failure = new StepError(
+        failed.error?.code ?? 'StepFailed',
+        `step ${failed.id} failed: ${failed.error?.message}`,
+        {
+          hint: failed.error?.hint ?? 'Fix the cause, then rerun; the run resumes where it stopped.',
+        },
+      )
       if (!this.jsonEnabled()) throw failure
       process.exitCode = failure.exitCode
     }

@@ -15,12 +15,28 @@ export default class DeployAll extends InfraCommand {
     ...envFlags,
     ...runFlags,
     'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
-    refresh: Flags.boolean({ summary: 'Rebuild a corrupt manifest from AWS (the corrupt file is kept aside)', default: false }),
+    canary: Flags.integer({
+      summary:
+        'Lambda canary: publish new versions but send only this percentage (1–99) of the alias’s traffic to them',
+      description:
+        'The alias stays on its current version; `infra promote` moves all traffic to the new one, `infra rollback` removes the canary.',
+      min: 1,
+      max: 99,
+    }),
+    refresh: Flags.boolean({
+      summary: 'Rebuild a corrupt manifest from AWS (the corrupt file is kept aside)',
+      default: false,
+    }),
   }
 
   async run(): Promise<RunOutcome> {
     const { flags } = await this.parse(DeployAll)
     const { runDeployment } = await import('../cli/actions.js')
-    return this.finish(await runDeployment({ ...flags, command: 'deploy-all', dryRun: flags['dry-run'], renderer: this.renderer() }, true))
+    return this.finish(
+      await runDeployment(
+        { ...flags, command: 'deploy-all', dryRun: flags['dry-run'], renderer: this.renderer() },
+        true,
+      ),
+    )
   }
 }

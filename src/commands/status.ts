@@ -4,7 +4,11 @@ import type { StatusReport } from '../output/status.js'
 
 export default class Status extends InfraCommand {
   static override summary = 'Show each step’s status, when it ran and its outputs; --refresh reports drift'
-  static override examples = ['<%= config.bin %> status --env production', '<%= config.bin %> status --env dev --refresh', '<%= config.bin %> status --json']
+  static override examples = [
+    '<%= config.bin %> status --env production',
+    '<%= config.bin %> status --env dev --refresh',
+    '<%= config.bin %> status --json',
+  ]
   static override flags = {
     ...envFlags,
     refresh: Flags.boolean({ summary: 'Compare the manifest with AWS and report drift (read-only)', default: false }),

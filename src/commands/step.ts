@@ -6,7 +6,12 @@ export default class StepCommand extends InfraCommand {
   static override summary = 'Run one step of the manual (by id or number)'
   static override description =
     'Runs one step alone. The steps it needs must have run before (their outputs come from the manifest); otherwise it names the command to run first.'
-  static override examples = ['<%= config.bin %> step dynamodb --env dev', '<%= config.bin %> step 02 --env production --dry-run', '<%= config.bin %> step iam --env staging --json']
+  static override examples = [
+    '<%= config.bin %> step dynamodb --env dev',
+    '<%= config.bin %> step 02 --env production --dry-run',
+    '<%= config.bin %> step iam --env staging --json',
+    '<%= config.bin %> step lambda --env production --canary 10',
+  ]
   static override args = {
     step: Args.string({ required: true, description: 'Step id (iam, dynamodb, …) or the manual’s number (01, 2, …)' }),
   }
@@ -14,11 +19,30 @@ export default class StepCommand extends InfraCommand {
     ...envFlags,
     ...runFlags,
     'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
+    canary: Flags.integer({
+      summary:
+        'Lambda canary: publish new versions but send only this percentage (1–99) of the alias’s traffic to them',
+      description:
+        'The alias stays on its current version; `infra promote` moves all traffic to the new one, `infra rollback` removes the canary.',
+      min: 1,
+      max: 99,
+    }),
   }
 
   async run(): Promise<RunOutcome> {
     const { args, flags } = await this.parse(StepCommand)
     const { runDeployment } = await import('../cli/actions.js')
-    return this.finish(await runDeployment({ ...flags, command: `step ${args.step}`, only: [args.step], dryRun: flags['dry-run'], renderer: this.renderer() }, false))
+    return this.finish(
+      await runDeployment(
+        {
+          ...flags,
+          command: `step ${args.step}`,
+          only: [args.step],
+          dryRun: flags['dry-run'],
+          renderer: this.renderer(),
+        },
+        false,
+      ),
+    )
   }
 }

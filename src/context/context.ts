@@ -25,6 +25,8 @@ export interface ContextOptions {
   refresh?: boolean
   concurrency?: number
   timing?: Timing
+  /** `--canary <percent>` (1–99): new Lambda versions get this share of the alias's traffic. */
+  canaryPercent?: number
 }
 
 export interface Context {
@@ -39,6 +41,7 @@ export interface Context {
   concurrency: number
   timing: Timing
   command: string
+  canaryPercent?: number
   close(): Promise<void>
 }
 
@@ -46,12 +49,18 @@ export const DEFAULT_CONCURRENCY = 4
 
 export async function loadContext(opts: ContextOptions): Promise<Context> {
   // Config first: a user mistake is reported before any AWS call or manifest change.
-  const config = await loadConfig({ root: opts.root, env: opts.env, flags: { region: opts.region, profile: opts.profile } })
+  const config = await loadConfig({
+    root: opts.root,
+    env: opts.env,
+    flags: { region: opts.region, profile: opts.profile },
+  })
   const dryRun = opts.mode !== 'apply'
   const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
   const dir = path.join(opts.root, '.infra', config.env)
   const identity = { service: config.serviceName, env: config.env, region: config.region, account: config.accountId }
-  const manifest = await ManifestStore.open(dir, identity, { discardCorrupt: opts.refresh === true && opts.mode === 'apply' })
+  const manifest = await ManifestStore.open(dir, identity, {
+    discardCorrupt: opts.refresh === true && opts.mode === 'apply',
+  })
 
   let offline = false
   if (opts.mode === 'apply') {
@@ -77,6 +86,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
     timing: opts.timing ?? REAL_TIMING,
     command: opts.command,
+    ...(opts.canaryPercent !== undefined ? { canaryPercent: opts.canaryPercent } : {}),
     async close() {
       aws.destroy()
       if (opts.mode === 'apply') await manifest.unlock()

@@ -35,5 +35,6 @@ export function describeChange(c: Change): string {
 export function describeResult(r: Ensured): string {
   const head = `${MARKERS[r.action]} ${VERBS[r.action]} ${r.kind} ${r.name}`
   const changes = r.changes.length > 0 ? ` (${r.changes.map(describeChange).join('; ')})` : ''
-  return `${head}${changes}${r.note ? ` — ${r.note}` : ''}`
+  const detail = r.detail && r.action === 'would-create' ? `: ${r.detail}` : ''
+  return `${head}${detail}${changes}${r.note ? ` — ${r.note}` : ''}`
 }

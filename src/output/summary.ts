@@ -6,11 +6,16 @@ import { describeResult } from './plan.js'
 
 export function formatOutcome(outcome: RunOutcome): string {
   const lines: string[] = []
-  if (outcome.offline) lines.push('Offline plan: no AWS credentials were found, so this plan comes from the manifest alone and nothing was checked against AWS.', '')
+  if (outcome.offline)
+    lines.push(
+      'Offline plan: no AWS credentials were found, so this plan comes from the manifest alone and nothing was checked against AWS.',
+      '',
+    )
   for (const step of outcome.steps) {
     const label = `${String(step.number).padStart(2, '0')} ${step.id}`
     if (step.status === 'skipped') lines.push(`${label}: ${step.reason}`)
-    else if (step.status === 'failed') lines.push(`${label}: failed: ${step.error?.message}${step.error?.hint ? `\n    hint: ${step.error.hint}` : ''}`)
+    else if (step.status === 'failed')
+      lines.push(`${label}: failed: ${step.error?.message}${step.error?.hint ? `\n    hint: ${step.error.hint}` : ''}`)
     else lines.push(`${label}:${outcome.dryRun && step.inputsChanged ? ' (inputs changed since the last run)' : ''}`)
     // A plan lists no-ops too; after an apply, only what changed or needs attention.
     const shown = outcome.dryRun ? step.results : step.results.filter((r) => r.action !== 'unchanged')
@@ -18,7 +23,12 @@ export function formatOutcome(outcome: RunOutcome): string {
   }
   const table = new Table({ head: ['step', 'status', 'resources', 'time'], style: { head: [], border: [] } })
   for (const step of outcome.steps) {
-    table.push([`${String(step.number).padStart(2, '0')} ${step.id}`, step.status, step.status === 'done' ? summarize(step.results) : (step.error?.code ?? step.reason ?? ''), `${(step.durationMs / 1000).toFixed(1)} s`])
+    table.push([
+      `${String(step.number).padStart(2, '0')} ${step.id}`,
+      step.status,
+      step.status === 'done' ? summarize(step.results) : (step.error?.code ?? step.reason ?? ''),
+      `${(step.durationMs / 1000).toFixed(1)} s`,
+    ])
   }
   lines.push('', table.toString(), '', totals(outcome))
   return lines.join('\n')

@@ -5,29 +5,56 @@ import type { ResolvedConfig } from '../config/types.js'
 import type { PolicyDocument, PolicyStatement } from '../resources/policy-document.js'
 import { partitionOf } from '../resources/common.js'
 
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable']
+const READ_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+]
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']
-const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']
+const STREAM_ACTIONS = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+]
 // Cross-region inference profiles ("us.anthropic…") route to the model in several regions.
 const INFERENCE_PROFILE_PREFIX = /^(us|eu|apac|us-gov|global)\./
 
 export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
   const partition = partitionOf(config.region)
-  const regional = (service: string, resource: string) => `arn:${partition}:${service}:${config.region}:${config.accountId}:${resource}`
+  const regional = (service: string, resource: string) =>
+    `arn:${partition}:${service}:${config.region}:${config.accountId}:${resource}`
   const tableArn = (name: string) => regional('dynamodb', `table/${name}`)
   const statements: PolicyStatement[] = []
 
   const access = new Map<string, 'read' | 'read-write'>()
   for (const fn of config.functions) {
-    for (const [table, mode] of Object.entries(fn.tables)) if (access.get(table) !== 'read-write') access.set(table, mode)
+    for (const [table, mode] of Object.entries(fn.tables))
+      if (access.get(table) !== 'read-write') access.set(table, mode)
   }
   const tables = config.tables.filter((t) => access.has(t.logicalId))
   const tableResources = (list: typeof tables) => list.flatMap((t) => [tableArn(t.name), `${tableArn(t.name)}/index/*`])
-  if (tables.length > 0) statements.push({ Sid: 'ReadTables', Effect: 'Allow', Action: READ_ACTIONS, Resource: tableResources(tables) })
+  if (tables.length > 0)
+    statements.push({ Sid: 'ReadTables', Effect: 'Allow', Action: READ_ACTIONS, Resource: tableResources(tables) })
   const writable = tables.filter((t) => access.get(t.logicalId) === 'read-write')
-  if (writable.length > 0) statements.push({ Sid: 'WriteTables', Effect: 'Allow', Action: WRITE_ACTIONS, Resource: writable.map((t) => tableArn(t.name)) })
+  if (writable.length > 0)
+    statements.push({
+      Sid: 'WriteTables',
+      Effect: 'Allow',
+      Action: WRITE_ACTIONS,
+      Resource: writable.map((t) => tableArn(t.name)),
+    })
   const streamed = tables.filter((t) => t.stream)
-  if (streamed.length > 0) statements.push({ Sid: 'ReadStreams', Effect: 'Allow', Action: STREAM_ACTIONS, Resource: streamed.map((t) => `${tableArn(t.name)}/stream/*`) })
+  if (streamed.length > 0)
+    statements.push({
+      Sid: 'ReadStreams',
+      Effect: 'Allow',
+      Action: STREAM_ACTIONS,
+      Resource: streamed.map((t) => `${tableArn(t.name)}/stream/*`),
+    })
 
   if (config.functions.length > 0) {
     statements.push({
@@ -39,7 +66,12 @@ export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
   }
   if (config.functions.some((f) => f.tracing === 'Active')) {
     // X-Ray's write actions support no resource-level permissions.
-    statements.push({ Sid: 'WriteTraces', Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' })
+    statements.push({
+      Sid: 'WriteTraces',
+      Effect: 'Allow',
+      Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+      Resource: '*',
+    })
   }
   if (config.functions.some((f) => f.bedrock) && config.bedrockModels.length > 0) {
     statements.push({
@@ -47,15 +79,24 @@ export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
       Effect: 'Allow',
       Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       Resource: config.bedrockModels.flatMap((model) => {
-        if (!INFERENCE_PROFILE_PREFIX.test(model)) return [`arn:${partition}:bedrock:${config.region}::foundation-model/${model}`]
+        if (!INFERENCE_PROFILE_PREFIX.test(model))
+          return [`arn:${partition}:bedrock:${config.region}::foundation-model/${model}`]
         const base = model.replace(INFERENCE_PROFILE_PREFIX, '')
-        return [regional('bedrock', `inference-profile/${model}`), `arn:${partition}:bedrock:*::foundation-model/${base}`]
+        return [
+          regional('bedrock', `inference-profile/${model}`),
+          `arn:${partition}:bedrock:*::foundation-model/${base}`,
+        ]
       }),
     })
   }
   const parameters = [...new Set(config.functions.flatMap((f) => Object.values(f.secrets)))]
   if (parameters.length > 0) {
-    statements.push({ Sid: 'ReadSecretParameters', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: parameters.map((p) => regional('ssm', `parameter${p}`)) })
+    statements.push({
+      Sid: 'ReadSecretParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters'],
+      Resource: parameters.map((p) => regional('ssm', `parameter${p}`)),
+    })
   }
   return { Version: '2012-10-17', Statement: statements }
 }

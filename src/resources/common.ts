@@ -35,11 +35,26 @@ export function arn(ctx: ResourceContext, service: string, resource: string, reg
 }
 
 /** Offline plan: what the manifest says, unverified; anything it does not know would be created. */
-export function offlineOutcome(ctx: ResourceContext, kind: string, key: string, name: string): Ensured {
+export function offlineOutcome(
+  ctx: ResourceContext,
+  kind: string,
+  key: string,
+  name: string,
+  detail?: string,
+): Ensured {
   const known = ctx.record.manifest.resources[key]
   return known
-    ? { kind, key, name, action: 'unverified', changes: [], arn: known.arn, id: known.id, note: 'offline: not checked against AWS' }
-    : { kind, key, name, action: 'would-create', changes: [] }
+    ? {
+        kind,
+        key,
+        name,
+        action: 'unverified',
+        changes: [],
+        arn: known.arn,
+        id: known.id,
+        note: 'offline: not checked against AWS',
+      }
+    : { kind, key, name, action: 'would-create', changes: [], detail }
 }
 
 /** A same-named resource that lacks our tags: reported and left alone unless --adopt. */
@@ -78,4 +93,3 @@ export async function recordIfChanged(
 export function recordedAttribute(ctx: Pick<ResourceContext, 'record'>, key: string, attribute: string): unknown {
   return ctx.record.manifest.resources[key]?.attributes?.[attribute]
 }
-

@@ -23,7 +23,13 @@ export interface ObservedTable {
 export type TableChange =
   | { field: 'BillingMode'; from?: string; to: string }
   | { field: 'ProvisionedThroughput'; from?: string; to: string }
-  | { field: `GlobalSecondaryIndexes[${string}]`; from?: string; to?: string; op: 'create' | 'delete' | 'capacity'; index: string }
+  | {
+      field: `GlobalSecondaryIndexes[${string}]`
+      from?: string
+      to?: string
+      op: 'create' | 'delete' | 'capacity'
+      index: string
+    }
   | { field: 'StreamSpecification'; from?: string; to?: string }
   | { field: 'DeletionProtectionEnabled'; from: boolean; to: boolean }
   | { field: 'SSESpecification'; from?: string; to: string }
@@ -67,7 +73,9 @@ export function toGlobalIndex(spec: TableConfig, index: GlobalIndexConfig): Glob
     IndexName: index.name,
     KeySchema: keySchema(index.partitionKey, index.sortKey),
     Projection: projection(index.projection),
-    ...(spec.billingMode === 'PROVISIONED' && index.capacity ? { ProvisionedThroughput: throughput(index.capacity) } : {}),
+    ...(spec.billingMode === 'PROVISIONED' && index.capacity
+      ? { ProvisionedThroughput: throughput(index.capacity) }
+      : {}),
   }
 }
 
@@ -83,8 +91,12 @@ export function toCreateTableInput(spec: TableConfig): CreateTableCommandInput {
     AttributeDefinitions: attributeDefinitions(spec),
     KeySchema: keySchema(spec.partitionKey, spec.sortKey),
     BillingMode: spec.billingMode,
-    ...(spec.billingMode === 'PROVISIONED' && spec.capacity ? { ProvisionedThroughput: throughput(spec.capacity) } : {}),
-    ...(spec.globalIndexes.length ? { GlobalSecondaryIndexes: spec.globalIndexes.map((i) => toGlobalIndex(spec, i)) } : {}),
+    ...(spec.billingMode === 'PROVISIONED' && spec.capacity
+      ? { ProvisionedThroughput: throughput(spec.capacity) }
+      : {}),
+    ...(spec.globalIndexes.length
+      ? { GlobalSecondaryIndexes: spec.globalIndexes.map((i) => toGlobalIndex(spec, i)) }
+      : {}),
     ...(spec.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } } : {}),
     ...(spec.encryption !== 'AWS_OWNED' ? { SSESpecification: sseSpecification(spec) } : {}),
     TableClass: spec.tableClass,
@@ -102,7 +114,8 @@ export function refusedTableChanges(have: TableDescription, want: TableConfig): 
   const types = new Map((have.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]))
   for (const key of [want.partitionKey, want.sortKey]) {
     const current = key && types.get(key.name)
-    if (key && current && current !== key.type) refusals.push({ field: `AttributeType[${key.name}]`, from: current, to: key.type })
+    if (key && current && current !== key.type)
+      refusals.push({ field: `AttributeType[${key.name}]`, from: current, to: key.type })
   }
   return refusals
 }
@@ -120,15 +133,37 @@ function diffIndexes(have: TableDescription, want: TableConfig, billingChanges: 
     const desired = wantIndexes.get(name)
     // An index whose keys or projection changed is dropped and rebuilt (DynamoDB cannot alter it in place).
     if (!desired || indexSignature(current) !== indexSignature(desired)) {
-      changes.push({ field: `GlobalSecondaryIndexes[${name}]`, op: 'delete', index: name, from: 'present', to: undefined })
+      changes.push({
+        field: `GlobalSecondaryIndexes[${name}]`,
+        op: 'delete',
+        index: name,
+        from: 'present',
+        to: undefined,
+      })
     }
   }
   for (const [name, desired] of wantIndexes) {
     const current = haveIndexes.get(name)
     if (!current || indexSignature(current) !== indexSignature(desired)) {
-      changes.push({ field: `GlobalSecondaryIndexes[${name}]`, op: 'create', index: name, from: current ? 'rebuilt' : undefined, to: 'present' })
-    } else if (!billingChanges && desired.ProvisionedThroughput && capacityOf(current.ProvisionedThroughput) !== capacityOf(desired.ProvisionedThroughput)) {
-      changes.push({ field: `GlobalSecondaryIndexes[${name}]`, op: 'capacity', index: name, from: capacityOf(current.ProvisionedThroughput), to: capacityOf(desired.ProvisionedThroughput) })
+      changes.push({
+        field: `GlobalSecondaryIndexes[${name}]`,
+        op: 'create',
+        index: name,
+        from: current ? 'rebuilt' : undefined,
+        to: 'present',
+      })
+    } else if (
+      !billingChanges &&
+      desired.ProvisionedThroughput &&
+      capacityOf(current.ProvisionedThroughput) !== capacityOf(desired.ProvisionedThroughput)
+    ) {
+      changes.push({
+        field: `GlobalSecondaryIndexes[${name}]`,
+        op: 'capacity',
+        index: name,
+        from: capacityOf(current.ProvisionedThroughput),
+        to: capacityOf(desired.ProvisionedThroughput),
+      })
     }
   }
   return changes
@@ -154,7 +189,8 @@ export function diffTable(have: ObservedTable, want: TableConfig): TableChange[]
   const t = have.table
   const changes: TableChange[] = []
   const billing = t.BillingModeSummary?.BillingMode ?? 'PROVISIONED'
-  const wantCapacity = want.billingMode === 'PROVISIONED' && want.capacity ? capacityOf(throughput(want.capacity)) : undefined
+  const wantCapacity =
+    want.billingMode === 'PROVISIONED' && want.capacity ? capacityOf(throughput(want.capacity)) : undefined
   if (billing !== want.billingMode) changes.push({ field: 'BillingMode', from: billing, to: want.billingMode })
   else if (wantCapacity && capacityOf(t.ProvisionedThroughput) !== wantCapacity) {
     changes.push({ field: 'ProvisionedThroughput', from: capacityOf(t.ProvisionedThroughput), to: wantCapacity })
@@ -169,11 +205,19 @@ export function diffTable(have: ObservedTable, want: TableConfig): TableChange[]
     changes.push({ field: 'StreamSpecification', from: stream, to: wantStream })
   }
   if ((t.DeletionProtectionEnabled ?? false) !== want.deletionProtection) {
-    changes.push({ field: 'DeletionProtectionEnabled', from: t.DeletionProtectionEnabled ?? false, to: want.deletionProtection })
+    changes.push({
+      field: 'DeletionProtectionEnabled',
+      from: t.DeletionProtectionEnabled ?? false,
+      to: want.deletionProtection,
+    })
   }
   const encryption = observedEncryption(t)
   if (!encryptionMatches(encryption, want.encryption)) {
-    changes.push({ field: 'SSESpecification', from: encryption, to: typeof want.encryption === 'string' ? want.encryption : want.encryption.kmsKeyArn })
+    changes.push({
+      field: 'SSESpecification',
+      from: encryption,
+      to: typeof want.encryption === 'string' ? want.encryption : want.encryption.kmsKeyArn,
+    })
   }
   const tableClass = t.TableClassSummary?.TableClass ?? 'STANDARD'
   if (tableClass !== want.tableClass) changes.push({ field: 'TableClass', from: tableClass, to: want.tableClass })

@@ -56,7 +56,10 @@ async function observeSettings(ddb: DynamoDBClient, table: TableDescription): Pr
   const ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus
   return {
     table,
-    ttl: { enabled: ttlStatus === 'ENABLED' || ttlStatus === 'ENABLING', attribute: ttl.TimeToLiveDescription?.AttributeName },
+    ttl: {
+      enabled: ttlStatus === 'ENABLED' || ttlStatus === 'ENABLING',
+      attribute: ttl.TimeToLiveDescription?.AttributeName,
+    },
     pointInTimeRecovery:
       backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
     tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
@@ -72,7 +75,12 @@ function tableVerdict(t: TableDescription | undefined): PollVerdict {
 
 const describeState = (t: TableDescription | undefined) =>
   t
-    ? [`table ${t.TableStatus}`, ...(t.GlobalSecondaryIndexes ?? []).map((i) => `index ${i.IndexName} ${i.IndexStatus}${i.Backfilling ? ' (backfilling)' : ''}`)].join(', ')
+    ? [
+        `table ${t.TableStatus}`,
+        ...(t.GlobalSecondaryIndexes ?? []).map(
+          (i) => `index ${i.IndexName} ${i.IndexStatus}${i.Backfilling ? ' (backfilling)' : ''}`,
+        ),
+      ].join(', ')
     : 'not visible yet'
 
 /** Table ACTIVE and every GSI ACTIVE, twice in a row (a table returns to ACTIVE while a new index still backfills). */
@@ -91,34 +99,56 @@ export async function waitForTableActive(ctx: ResourceContext, ddb: DynamoDBClie
 export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Promise<Ensured> {
   const key = `${TABLE_KIND}:${spec.logicalId}`
   const base = { kind: TABLE_KIND, key, name: spec.name }
-  if (ctx.offline) return offlineOutcome(ctx, TABLE_KIND, key, spec.name)
+  if (ctx.offline) return offlineOutcome(ctx, TABLE_KIND, key, spec.name, describeTableSpec(spec))
   const ddb = ctx.aws.get(DynamoDBClient)
   const failure = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, { code, doing, kind: 'DynamoDB table', name: spec.name, hint: `Fix the cause, then rerun; what exists is kept.` })
+    throw awsFailure(e, {
+      code,
+      doing,
+      kind: 'DynamoDB table',
+      name: spec.name,
+      hint: `Fix the cause, then rerun; what exists is kept.`,
+    })
   }
   let table = await findTable(ddb, spec.name).catch(failure('reading', 'TableReadFailed'))
 
   if (!table) {
-    if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY }
-    const created = await ddb.send(new CreateTableCommand(toCreateTableInput(spec))).catch(failure('creating', 'TableCreateFailed'))
+    if (ctx.dryRun)
+      return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY, detail: describeTableSpec(spec) }
+    const created = await ddb
+      .send(new CreateTableCommand(toCreateTableInput(spec)))
+      .catch(failure('creating', 'TableCreateFailed'))
     const arn = created.TableDescription?.TableArn
-    await recordIfChanged(ctx, key, { kind: TABLE_KIND, name: spec.name, arn, attributes: streamAttributes(created.TableDescription) })
+    await recordIfChanged(ctx, key, {
+      kind: TABLE_KIND,
+      name: spec.name,
+      arn,
+      attributes: streamAttributes(created.TableDescription),
+    })
     ctx.log(`created ${spec.name}; waiting for ACTIVE`)
     table = await waitForTableActive(ctx, ddb, spec.name, TABLE_CREATE_MS)
     // TTL and point-in-time recovery have their own APIs and can only be set once the table is ACTIVE.
     const fresh: ObservedTable = { table, ttl: { enabled: false }, pointInTimeRecovery: false, tags: spec.tags }
-    await applyTableChanges(ctx, ddb, spec, arn, diffTable(fresh, spec)).catch(failure('configuring', 'TableUpdateFailed'))
+    await applyTableChanges(ctx, ddb, spec, arn, diffTable(fresh, spec)).catch(
+      failure('configuring', 'TableUpdateFailed'),
+    )
     await recordIfChanged(ctx, key, { kind: TABLE_KIND, name: spec.name, arn, attributes: streamAttributes(table) })
     return { ...base, action: 'created', changes: [], arn }
   }
 
   const observed = await observeSettings(ddb, table).catch(failure('reading', 'TableReadFailed'))
-  if (!isOurs(observed.tags, ctx.identity) && !ctx.adopt) return unmanagedOutcome('DynamoDB table', key, spec.name, table.TableArn)
+  if (!isOurs(observed.tags, ctx.identity) && !ctx.adopt)
+    return unmanagedOutcome('DynamoDB table', key, spec.name, table.TableArn)
   refuseImpossible(spec, observed)
   const changes = diffTable(observed, spec)
   const result = { ...base, changes: asChanges(changes), arn: table.TableArn }
   if (changes.length === 0) {
-    await recordIfChanged(ctx, key, { kind: TABLE_KIND, name: spec.name, arn: table.TableArn, attributes: streamAttributes(table) })
+    await recordIfChanged(ctx, key, {
+      kind: TABLE_KIND,
+      name: spec.name,
+      arn: table.TableArn,
+      attributes: streamAttributes(table),
+    })
     return { ...result, action: 'unchanged' }
   }
   if (ctx.dryRun) return { ...result, action: 'would-update' }
@@ -126,7 +156,12 @@ export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Prom
   if (tableVerdict(table) !== 'done') await waitForTableActive(ctx, ddb, spec.name, TABLE_UPDATE_MS)
   await applyTableChanges(ctx, ddb, spec, table.TableArn, changes).catch(failure('updating', 'TableUpdateFailed'))
   const updated = await findTable(ddb, spec.name)
-  await recordIfChanged(ctx, key, { kind: TABLE_KIND, name: spec.name, arn: table.TableArn, attributes: streamAttributes(updated) })
+  await recordIfChanged(ctx, key, {
+    kind: TABLE_KIND,
+    name: spec.name,
+    arn: table.TableArn,
+    attributes: streamAttributes(updated),
+  })
   return { ...result, action: 'updated' }
 }
 
@@ -134,18 +169,47 @@ function refuseImpossible(spec: TableConfig, observed: ObservedTable): void {
   const refusals = refusedTableChanges(observed.table, spec)
   if (refusals.length > 0) {
     const what = refusals.map((r) => `${r.field} is ${r.from}, config says ${r.to}`).join('; ')
-    throw new StepError('TableReplacementRefused', `DynamoDB table (${spec.name}): ${what}. DynamoDB cannot change this in place and infra never replaces a table (its data would be lost); nothing was changed`, {
-      hint: `Revert tables.${spec.logicalId} in config.json, or declare a new table under another name and migrate the data yourself.`,
-    })
+    throw new StepError(
+      'TableReplacementRefused',
+      `DynamoDB table (${spec.name}): ${what}. DynamoDB cannot change this in place and infra never replaces a table (its data would be lost); nothing was changed`,
+      {
+        hint: `Revert tables.${spec.logicalId} in config.json, or declare a new table under another name and migrate the data yourself.`,
+      },
+    )
   }
-  if (observed.ttl.enabled && observed.ttl.attribute && spec.ttlAttribute && observed.ttl.attribute !== spec.ttlAttribute) {
-    throw new StepError('TtlAttributeChangeRefused', `DynamoDB table (${spec.name}): TTL is enabled on "${observed.ttl.attribute}", config says "${spec.ttlAttribute}"; nothing was changed`, {
-      hint: `DynamoDB allows one TTL change per hour: remove ttl_attribute, deploy, and set the new attribute an hour later.`,
-    })
+  if (
+    observed.ttl.enabled &&
+    observed.ttl.attribute &&
+    spec.ttlAttribute &&
+    observed.ttl.attribute !== spec.ttlAttribute
+  ) {
+    throw new StepError(
+      'TtlAttributeChangeRefused',
+      `DynamoDB table (${spec.name}): TTL is enabled on "${observed.ttl.attribute}", config says "${spec.ttlAttribute}"; nothing was changed`,
+      {
+        hint: `DynamoDB allows one TTL change per hour: remove ttl_attribute, deploy, and set the new attribute an hour later.`,
+      },
+    )
   }
 }
 
-const streamAttributes = (t: TableDescription | undefined) => (t?.LatestStreamArn ? { streamArn: t.LatestStreamArn } : {})
+export function describeTableSpec(spec: TableConfig): string {
+  const key = (k: { name: string; type: string }) => `${k.name}:${k.type}`
+  return [
+    `key ${key(spec.partitionKey)}${spec.sortKey ? ` + ${key(spec.sortKey)}` : ''}`,
+    spec.billingMode === 'PROVISIONED' && spec.capacity
+      ? `provisioned ${spec.capacity.read}/${spec.capacity.write}`
+      : 'on-demand',
+    ...spec.globalIndexes.map((i) => `GSI ${i.name}`),
+    ...(spec.stream ? [`stream ${spec.stream}`] : []),
+    ...(spec.ttlAttribute ? [`TTL ${spec.ttlAttribute}`] : []),
+    ...(spec.pointInTimeRecovery ? ['PITR'] : []),
+    ...(spec.deletionProtection ? ['deletion protection'] : []),
+  ].join(', ')
+}
+
+const streamAttributes = (t: TableDescription | undefined) =>
+  t?.LatestStreamArn ? { streamArn: t.LatestStreamArn } : {}
 
 function toUpdateTableInput(spec: TableConfig, change: TableChange): UpdateTableCommandInput {
   const TableName = spec.name
@@ -158,13 +222,26 @@ function toUpdateTableInput(spec: TableConfig, change: TableChange): UpdateTable
             BillingMode: 'PROVISIONED',
             ProvisionedThroughput: { ReadCapacityUnits: spec.capacity.read, WriteCapacityUnits: spec.capacity.write },
             // Switching to provisioned needs a capacity for every existing index too.
-            GlobalSecondaryIndexUpdates: change.field === 'BillingMode'
-              ? spec.globalIndexes.filter((i) => i.capacity).map((i) => ({ Update: { IndexName: i.name, ProvisionedThroughput: toGlobalIndex(spec, i).ProvisionedThroughput } }))
-              : undefined,
+            GlobalSecondaryIndexUpdates:
+              change.field === 'BillingMode'
+                ? spec.globalIndexes
+                    .filter((i) => i.capacity)
+                    .map((i) => ({
+                      Update: {
+                        IndexName: i.name,
+                        ProvisionedThroughput: toGlobalIndex(spec, i).ProvisionedThroughput,
+                      },
+                    }))
+                : undefined,
           }
         : { TableName, BillingMode: 'PAY_PER_REQUEST' }
     case 'StreamSpecification':
-      return { TableName, StreamSpecification: change.to ? { StreamEnabled: true, StreamViewType: change.to as 'NEW_IMAGE' } : { StreamEnabled: false } }
+      return {
+        TableName,
+        StreamSpecification: change.to
+          ? { StreamEnabled: true, StreamViewType: change.to as 'NEW_IMAGE' }
+          : { StreamEnabled: false },
+      }
     case 'DeletionProtectionEnabled':
       return { TableName, DeletionProtectionEnabled: change.to }
     case 'SSESpecification':
@@ -178,29 +255,64 @@ function toUpdateTableInput(spec: TableConfig, change: TableChange): UpdateTable
 
 function toIndexUpdate(spec: TableConfig, change: Extract<TableChange, { op: string }>): UpdateTableCommandInput {
   const index = spec.globalIndexes.find((i) => i.name === change.index)
-  if (change.op === 'delete' || !index) return { TableName: spec.name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: change.index } }] }
+  if (change.op === 'delete' || !index)
+    return { TableName: spec.name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: change.index } }] }
   const gsi = toGlobalIndex(spec, index)
   if (change.op === 'capacity') {
-    return { TableName: spec.name, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: index.name, ProvisionedThroughput: gsi.ProvisionedThroughput } }] }
+    return {
+      TableName: spec.name,
+      GlobalSecondaryIndexUpdates: [
+        { Update: { IndexName: index.name, ProvisionedThroughput: gsi.ProvisionedThroughput } },
+      ],
+    }
   }
   return {
     TableName: spec.name,
     AttributeDefinitions: attributeDefinitions(spec, [index]),
-    GlobalSecondaryIndexUpdates: [{ Create: { IndexName: gsi.IndexName, KeySchema: gsi.KeySchema, Projection: gsi.Projection, ProvisionedThroughput: gsi.ProvisionedThroughput } }],
+    GlobalSecondaryIndexUpdates: [
+      {
+        Create: {
+          IndexName: gsi.IndexName,
+          KeySchema: gsi.KeySchema,
+          Projection: gsi.Projection,
+          ProvisionedThroughput: gsi.ProvisionedThroughput,
+        },
+      },
+    ],
   }
 }
 
 /** One call per change, waiting for ACTIVE between table updates (one GSI change at a time, as DynamoDB requires). */
-async function applyTableChanges(ctx: ResourceContext, ddb: DynamoDBClient, spec: TableConfig, arn: string | undefined, changes: TableChange[]) {
+async function applyTableChanges(
+  ctx: ResourceContext,
+  ddb: DynamoDBClient,
+  spec: TableConfig,
+  arn: string | undefined,
+  changes: TableChange[],
+) {
   const TableName = spec.name
-  const busyRetry = { timeoutMs: TABLE_UPDATE_MS * ctx.timing.deadlineScale, label: `updating DynamoDB table (${TableName})`, backoff: ctx.timing.retry }
+  const busyRetry = {
+    timeoutMs: TABLE_UPDATE_MS * ctx.timing.deadlineScale,
+    label: `updating DynamoDB table (${TableName})`,
+    backoff: ctx.timing.retry,
+  }
   for (const change of changes) {
     if (change.field.startsWith('Tags[')) continue
     if (change.field === 'TimeToLive') {
       const attribute = (change.to ?? change.from) as string
-      await ddb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: change.to !== undefined, AttributeName: attribute } }))
+      await ddb.send(
+        new UpdateTimeToLiveCommand({
+          TableName,
+          TimeToLiveSpecification: { Enabled: change.to !== undefined, AttributeName: attribute },
+        }),
+      )
     } else if (change.field === 'PointInTimeRecovery') {
-      await ddb.send(new UpdateContinuousBackupsCommand({ TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: change.to } }))
+      await ddb.send(
+        new UpdateContinuousBackupsCommand({
+          TableName,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: change.to },
+        }),
+      )
     } else {
       const input = 'op' in change ? toIndexUpdate(spec, change) : toUpdateTableInput(spec, change)
       ctx.log(`${TableName}: ${change.field} ${String(change.from ?? '-')} → ${String(change.to ?? '-')}`)
@@ -210,6 +322,8 @@ async function applyTableChanges(ctx: ResourceContext, ddb: DynamoDBClient, spec
   }
   const tags = changedTags(changes)
   if (Object.keys(tags).length > 0) {
-    await ddb.send(new TagResourceCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }))
+    await ddb.send(
+      new TagResourceCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+    )
   }
 }

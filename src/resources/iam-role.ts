@@ -78,13 +78,15 @@ export function diffRole(have: ObservedRole, want: RoleSpec): Change[] {
   }
   for (const [name, doc] of Object.entries(want.inlinePolicies)) {
     const current = have.inlinePolicies[name]
-    if (!current || !samePolicy(current, doc)) changes.push({ field: `InlinePolicy[${name}]`, from: current ? 'differs' : undefined, to: doc })
+    if (!current || !samePolicy(current, doc))
+      changes.push({ field: `InlinePolicy[${name}]`, from: current ? 'differs' : undefined, to: doc })
   }
   for (const arn of want.managedPolicyArns) {
     if (!have.attachedPolicyArns.includes(arn)) changes.push({ field: `AttachedPolicy[${arn}]`, to: 'attached' })
   }
   for (const arn of have.attachedPolicyArns) {
-    if (!want.managedPolicyArns.includes(arn)) changes.push({ field: `AttachedPolicy[${arn}]`, from: 'attached', to: 'detached' })
+    if (!want.managedPolicyArns.includes(arn))
+      changes.push({ field: `AttachedPolicy[${arn}]`, from: 'attached', to: 'detached' })
   }
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
@@ -92,15 +94,22 @@ export function diffRole(have: ObservedRole, want: RoleSpec): Change[] {
 export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<Ensured> {
   const key = `${ROLE_KIND}:${spec.logicalId}`
   const base = { kind: ROLE_KIND, key, name: spec.name }
-  if (ctx.offline) return offlineOutcome(ctx, ROLE_KIND, key, spec.name)
+  if (ctx.offline) return offlineOutcome(ctx, ROLE_KIND, key, spec.name, describeRoleSpec(spec))
   const iam = ctx.aws.get(IAMClient)
   const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, { code, doing, kind: 'IAM role', name: spec.name, hint: 'Check that your credentials may manage IAM roles, then rerun.' })
+    throw awsFailure(e, {
+      code,
+      doing,
+      kind: 'IAM role',
+      name: spec.name,
+      hint: 'Check that your credentials may manage IAM roles, then rerun.',
+    })
   }
   const have = await findRole(iam, spec).catch(fail('reading', 'RoleReadFailed'))
 
   if (!have) {
-    if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY }
+    if (ctx.dryRun)
+      return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY, detail: describeRoleSpec(spec) }
     const created = await iam
       .send(
         new CreateRoleCommand({
@@ -113,7 +122,12 @@ export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<
       .catch(fail('creating', 'RoleCreateFailed'))
     const roleArn = created.Role?.Arn ?? ''
     await recordIfChanged(ctx, key, { kind: ROLE_KIND, name: spec.name, arn: roleArn })
-    const fresh: ObservedRole = { role: created.Role as Role, tags: spec.tags, inlinePolicies: {}, attachedPolicyArns: [] }
+    const fresh: ObservedRole = {
+      role: created.Role as Role,
+      tags: spec.tags,
+      inlinePolicies: {},
+      attachedPolicyArns: [],
+    }
     await applyRoleChanges(iam, spec, diffRole(fresh, spec)).catch(fail('configuring', 'RoleUpdateFailed'))
     return { ...base, action: 'created', changes: [], arn: roleArn }
   }
@@ -131,6 +145,16 @@ export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<
   return { ...base, action: 'updated', changes, arn: roleArn }
 }
 
+export function describeRoleSpec(spec: RoleSpec): string {
+  const principals = spec.trustPolicy.Statement.flatMap((st) =>
+    typeof st.Principal === 'object' ? Object.values(st.Principal).flat() : [],
+  )
+  const inline = Object.entries(spec.inlinePolicies).map(
+    ([name, doc]) => `inline ${name} (${doc.Statement.map((st) => st.Sid ?? st.Effect).join(', ')})`,
+  )
+  return [`trusts ${principals.join(', ')}`, ...inline, ...spec.managedPolicyArns.map((a) => `attach ${a}`)].join('; ')
+}
+
 async function applyRoleChanges(iam: IAMClient, spec: RoleSpec, changes: Change[]): Promise<void> {
   const RoleName = spec.name
   for (const change of changes) {
@@ -138,7 +162,13 @@ async function applyRoleChanges(iam: IAMClient, spec: RoleSpec, changes: Change[
     if (change.field === 'AssumeRolePolicyDocument') {
       await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: JSON.stringify(spec.trustPolicy) }))
     } else if (change.field.startsWith('InlinePolicy[')) {
-      await iam.send(new PutRolePolicyCommand({ RoleName, PolicyName: inner, PolicyDocument: JSON.stringify(spec.inlinePolicies[inner]) }))
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName,
+          PolicyName: inner,
+          PolicyDocument: JSON.stringify(spec.inlinePolicies[inner]),
+        }),
+      )
     } else if (change.field.startsWith('AttachedPolicy[')) {
       const Command = change.to === 'detached' ? DetachRolePolicyCommand : AttachRolePolicyCommand
       await iam.send(new Command({ RoleName, PolicyArn: inner }))

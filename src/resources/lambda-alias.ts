@@ -25,7 +25,8 @@ export interface AliasState {
 
 /** `--canary 10` → 0.1, the weight Lambda takes. */
 export function canaryWeight(percent: number): number {
-  if (!Number.isInteger(percent) || percent < 1 || percent > 99) throw new RangeError(`canary percent must be an integer from 1 to 99, got ${percent}`)
+  if (!Number.isInteger(percent) || percent < 1 || percent > 99)
+    throw new RangeError(`canary percent must be an integer from 1 to 99, got ${percent}`)
   return percent / 100
 }
 
@@ -49,7 +50,12 @@ export function aliasState(alias: AliasConfiguration): AliasState {
  * - canary asked: the alias stays on its current version and `percent` goes to target; with no alias yet, or when the
  *   alias is already on target, there is nothing to compare with, so all traffic goes to target.
  */
-export function desiredAlias(current: AliasState | undefined, name: string, target: string, canaryPercent?: number): AliasState {
+export function desiredAlias(
+  current: AliasState | undefined,
+  name: string,
+  target: string,
+  canaryPercent?: number,
+): AliasState {
   if (canaryPercent === undefined) {
     if (current?.canary?.version === target) return current
     return { name, version: target }
@@ -64,10 +70,17 @@ const describe = (s: AliasState | undefined) =>
 /** Pure: the alias changes, for the user (one UpdateAlias applies them all). */
 export function diffAlias(current: AliasState | undefined, want: AliasState): Change[] {
   const changes: Change[] = []
-  if (current?.version !== want.version) changes.push({ field: 'FunctionVersion', from: current?.version, to: want.version })
-  const sameCanary = current?.canary?.version === want.canary?.version && Math.abs((current?.canary?.weight ?? 0) - (want.canary?.weight ?? 0)) < 1e-9
+  if (current?.version !== want.version)
+    changes.push({ field: 'FunctionVersion', from: current?.version, to: want.version })
+  const sameCanary =
+    current?.canary?.version === want.canary?.version &&
+    Math.abs((current?.canary?.weight ?? 0) - (want.canary?.weight ?? 0)) < 1e-9
   if (!sameCanary) {
-    changes.push({ field: 'RoutingConfig', from: current?.canary ? describe(current) : undefined, to: want.canary ? describe(want) : undefined })
+    changes.push({
+      field: 'RoutingConfig',
+      from: current?.canary ? describe(current) : undefined,
+      to: want.canary ? describe(want) : undefined,
+    })
   }
   return changes
 }
@@ -76,7 +89,11 @@ export function formatAlias(s: AliasState | undefined): string {
   return describe(s) ?? '(none)'
 }
 
-export async function findAlias(lambda: LambdaClient, functionName: string, aliasName: string): Promise<AliasConfiguration | undefined> {
+export async function findAlias(
+  lambda: LambdaClient,
+  functionName: string,
+  aliasName: string,
+): Promise<AliasConfiguration | undefined> {
   try {
     return await lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: aliasName }))
   } catch (e) {
@@ -85,30 +102,56 @@ export async function findAlias(lambda: LambdaClient, functionName: string, alia
   }
 }
 
-const routingOf = (want: AliasState) => ({ AdditionalVersionWeights: want.canary ? { [want.canary.version]: want.canary.weight } : {} })
+const routingOf = (want: AliasState) => ({
+  AdditionalVersionWeights: want.canary ? { [want.canary.version]: want.canary.weight } : {},
+})
 
 /**
  * Creates the alias or points it at `want`. An update carries the RevisionId we read, so that two deploys or a
  * deploy and a rollback cannot silently overwrite each other.
  */
-export async function putAlias(ctx: ResourceContext, functionName: string, current: AliasConfiguration | undefined, want: AliasState): Promise<AliasConfiguration> {
+export async function putAlias(
+  ctx: ResourceContext,
+  functionName: string,
+  current: AliasConfiguration | undefined,
+  want: AliasState,
+): Promise<AliasConfiguration> {
   const lambda = ctx.aws.get(LambdaClient)
   const fields = { FunctionName: functionName, Name: want.name, FunctionVersion: want.version }
   try {
-    if (current) return await lambda.send(new UpdateAliasCommand({ ...fields, RoutingConfig: routingOf(want), RevisionId: current.RevisionId }))
-    return await lambda.send(new CreateAliasCommand({ ...fields, ...(want.canary ? { RoutingConfig: routingOf(want) } : {}) }))
+    if (current)
+      return await lambda.send(
+        new UpdateAliasCommand({ ...fields, RoutingConfig: routingOf(want), RevisionId: current.RevisionId }),
+      )
+    return await lambda.send(
+      new CreateAliasCommand({ ...fields, ...(want.canary ? { RoutingConfig: routingOf(want) } : {}) }),
+    )
   } catch (e) {
     if (isPreconditionFailed(e)) {
-      throw new StepError('AliasChangedConcurrently', `updating Lambda alias (${functionName}:${want.name}): it changed since it was read (another deploy or rollback?)`, {
-        hint: 'Make sure no other infra command runs on this environment, then rerun.',
-        cause: e,
-      })
+      throw new StepError(
+        'AliasChangedConcurrently',
+        `updating Lambda alias (${functionName}:${want.name}): it changed since it was read (another deploy or rollback?)`,
+        {
+          hint: 'Make sure no other infra command runs on this environment, then rerun.',
+          cause: e,
+        },
+      )
     }
-    throw awsFailure(e, { code: current ? 'AliasUpdateFailed' : 'AliasCreateFailed', doing: current ? 'updating' : 'creating', kind: 'Lambda alias', name: `${functionName}:${want.name}` })
+    throw awsFailure(e, {
+      code: current ? 'AliasUpdateFailed' : 'AliasCreateFailed',
+      doing: current ? 'updating' : 'creating',
+      kind: 'Lambda alias',
+      name: `${functionName}:${want.name}`,
+    })
   }
 }
 
 /** Records the alias's target on the function's manifest record (`attributes.alias`). */
-export async function recordAlias(ctx: ResourceContext, key: string, fn: { name: string; arn?: string }, state: AliasState): Promise<void> {
+export async function recordAlias(
+  ctx: ResourceContext,
+  key: string,
+  fn: { name: string; arn?: string },
+  state: AliasState,
+): Promise<void> {
   await recordIfChanged(ctx, key, { kind: FUNCTION_KIND, name: fn.name, arn: fn.arn, attributes: { alias: state } })
 }

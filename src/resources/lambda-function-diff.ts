@@ -42,7 +42,9 @@ const DEFAULT_ARCHITECTURE = 'x86_64'
 
 function diffEnvironment(have: Record<string, string>, want: Record<string, string>): Change[] {
   const keys = [...new Set([...Object.keys(have), ...Object.keys(want)])].sort()
-  return keys.filter((k) => have[k] !== want[k]).map((k) => ({ field: `Environment[${k}]`, from: have[k], to: want[k] }))
+  return keys
+    .filter((k) => have[k] !== want[k])
+    .map((k) => ({ field: `Environment[${k}]`, from: have[k], to: want[k] }))
 }
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i])
@@ -52,7 +54,11 @@ const sameList = (a: string[], b: string[]) => a.length === b.length && a.every(
  * environment). All of them go out in one UpdateFunctionConfiguration. Architecture is not here: it lives with the
  * code (see diffFunctionCode).
  */
-export function diffFunctionConfiguration(have: FunctionConfiguration, want: FunctionSpec, opts: { description?: boolean } = {}): Change[] {
+export function diffFunctionConfiguration(
+  have: FunctionConfiguration,
+  want: FunctionSpec,
+  opts: { description?: boolean } = {},
+): Change[] {
   const changes: Change[] = []
   const field = (name: string, from: unknown, to: unknown) => {
     if (from !== to) changes.push({ field: name, from, to })
@@ -77,13 +83,17 @@ export function diffFunctionCode(have: FunctionConfiguration, want: FunctionSpec
   const changes: Change[] = []
   if (have.CodeSha256 !== codeSha256) changes.push({ field: 'CodeSha256', from: have.CodeSha256, to: codeSha256 })
   const architecture = have.Architectures?.[0] ?? DEFAULT_ARCHITECTURE
-  if (architecture !== want.architecture) changes.push({ field: 'Architectures', from: architecture, to: want.architecture })
+  if (architecture !== want.architecture)
+    changes.push({ field: 'Architectures', from: architecture, to: want.architecture })
   return changes
 }
 
 /** A published version serves the spec when its code, architecture and configuration match it. */
 export function versionMatches(version: FunctionConfiguration, want: FunctionSpec, codeSha256: string): boolean {
-  return diffFunctionCode(version, want, codeSha256).length === 0 && diffFunctionConfiguration(version, want, { description: false }).length === 0
+  return (
+    diffFunctionCode(version, want, codeSha256).length === 0 &&
+    diffFunctionConfiguration(version, want, { description: false }).length === 0
+  )
 }
 
 export function toCreateFunctionInput(spec: FunctionSpec, code: FunctionCode): CreateFunctionCommandInput {
@@ -109,7 +119,10 @@ export function toCreateFunctionInput(spec: FunctionSpec, code: FunctionCode): C
 }
 
 /** The whole managed configuration: one call sets every field, so a partial earlier update cannot linger. */
-export function toUpdateConfigurationInput(spec: FunctionSpec, changes: Change[]): UpdateFunctionConfigurationCommandInput {
+export function toUpdateConfigurationInput(
+  spec: FunctionSpec,
+  changes: Change[],
+): UpdateFunctionConfigurationCommandInput {
   return {
     FunctionName: spec.name,
     Description: spec.description,
@@ -122,7 +135,9 @@ export function toUpdateConfigurationInput(spec: FunctionSpec, changes: Change[]
     TracingConfig: { Mode: spec.tracing },
     Layers: spec.layers,
     // An empty TargetArn removes the dead-letter target; it is sent only when it changes or is set.
-    ...(spec.deadLetterArn || changes.some((c) => c.field === 'DeadLetterConfig') ? { DeadLetterConfig: { TargetArn: spec.deadLetterArn ?? '' } } : {}),
+    ...(spec.deadLetterArn || changes.some((c) => c.field === 'DeadLetterConfig')
+      ? { DeadLetterConfig: { TargetArn: spec.deadLetterArn ?? '' } }
+      : {}),
   }
 }
 

@@ -63,14 +63,21 @@ export async function findFunction(lambda: LambdaClient, name: string): Promise<
     throw e
   }
   if (!out.Configuration) return undefined
-  return { configuration: out.Configuration, tags: out.Tags ?? {}, reservedConcurrency: out.Concurrency?.ReservedConcurrentExecutions }
+  return {
+    configuration: out.Configuration,
+    tags: out.Tags ?? {},
+    reservedConcurrency: out.Concurrency?.ReservedConcurrentExecutions,
+  }
 }
 
 /** The function's state in Lambda's words, for errors. */
 function describeFunctionState(c: FunctionConfiguration | undefined): string {
   if (!c) return 'not visible'
   const parts = [`State ${c.State ?? 'unknown'}${c.StateReason ? ` (${c.StateReason})` : ''}`]
-  if (c.LastUpdateStatus) parts.push(`LastUpdateStatus ${c.LastUpdateStatus}${c.LastUpdateStatusReason ? ` (${c.LastUpdateStatusReason})` : ''}`)
+  if (c.LastUpdateStatus)
+    parts.push(
+      `LastUpdateStatus ${c.LastUpdateStatus}${c.LastUpdateStatusReason ? ` (${c.LastUpdateStatusReason})` : ''}`,
+    )
   return parts.join(', ')
 }
 
@@ -78,27 +85,50 @@ function describeFunctionState(c: FunctionConfiguration | undefined): string {
  * Waits with the SDK's waiter (Active after a create, LastUpdateStatus Successful after an update), with delays from the
  * context; on failure or timeout the error carries the function's own state reason. Returns the function as last seen.
  */
-export async function waitForFunction(ctx: ResourceContext, name: string, until: 'active' | 'updated', qualifier?: string): Promise<FunctionConfiguration> {
+export async function waitForFunction(
+  ctx: ResourceContext,
+  name: string,
+  until: 'active' | 'updated',
+  qualifier?: string,
+): Promise<FunctionConfiguration> {
   const lambda = ctx.aws.get(LambdaClient)
   const timeoutMs = (until === 'active' ? FUNCTION_ACTIVE_MS : FUNCTION_UPDATE_MS) * ctx.timing.deadlineScale
   const waiter = until === 'active' ? waitUntilFunctionActiveV2 : waitUntilFunctionUpdatedV2
-  const config = { client: lambda, maxWaitTime: timeoutMs / 1000, minDelay: ctx.timing.poll.minMs / 1000, maxDelay: ctx.timing.poll.maxMs / 1000 }
+  const config = {
+    client: lambda,
+    maxWaitTime: timeoutMs / 1000,
+    minDelay: ctx.timing.poll.minMs / 1000,
+    maxDelay: ctx.timing.poll.maxMs / 1000,
+  }
   try {
     const done = await waiter(config, { FunctionName: name, Qualifier: qualifier })
     const seen = (done.reason as GetFunctionCommandOutput | undefined)?.Configuration
-    return seen ?? (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier })))
+    return (
+      seen ?? (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier })))
+    )
   } catch (e) {
-    const now = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier })).catch(() => undefined)
+    const now = await lambda
+      .send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier }))
+      .catch(() => undefined)
     const gaveUp = (e as Error).name === 'TimeoutError' ? `gave up after ${Math.round(timeoutMs / 1000)} s` : 'failed'
-    throw new StepError('FunctionWaitFailed', `waiting for Lambda function (${name}) to become ${until === 'active' ? 'Active' : 'updated'}: ${gaveUp}; last state: ${describeFunctionState(now)}`, {
-      hint: 'Look at the function in the Lambda console, fix the cause, then rerun: the run resumes and waits again.',
-      cause: e,
-    })
+    throw new StepError(
+      'FunctionWaitFailed',
+      `waiting for Lambda function (${name}) to become ${until === 'active' ? 'Active' : 'updated'}: ${gaveUp}; last state: ${describeFunctionState(now)}`,
+      {
+        hint: 'Look at the function in the Lambda console, fix the cause, then rerun: the run resumes and waits again.',
+        cause: e,
+      },
+    )
   }
 }
 
 /** A create or configuration update naming a role Lambda cannot assume yet is retried until IAM_PROPAGATION_MS. */
-async function withRolePropagation<T>(ctx: ResourceContext, spec: FunctionSpec, doing: string, call: () => Promise<T>): Promise<T> {
+async function withRolePropagation<T>(
+  ctx: ResourceContext,
+  spec: FunctionSpec,
+  doing: string,
+  call: () => Promise<T>,
+): Promise<T> {
   const retryable = (e: unknown) => isRolePropagationError(e) || isFunctionBusy(e)
   const timeoutMs = IAM_PROPAGATION_MS * ctx.timing.deadlineScale
   let waitedForRole = false
@@ -108,44 +138,84 @@ async function withRolePropagation<T>(ctx: ResourceContext, spec: FunctionSpec, 
       label: `${doing} Lambda function (${spec.name})`,
       backoff: ctx.timing.retry,
       onRetry: (e) => {
-        if (isRolePropagationError(e) && !waitedForRole) ctx.log(`${spec.name}: role ${spec.roleArn} is not assumable by Lambda yet; retrying`)
+        if (isRolePropagationError(e) && !waitedForRole)
+          ctx.log(`${spec.name}: role ${spec.roleArn} is not assumable by Lambda yet; retrying`)
         waitedForRole ||= isRolePropagationError(e)
       },
     })
   } catch (e) {
     if (!(e instanceof StepError && e.code === 'RetryDeadlineExceeded' && isRolePropagationError(e.cause))) throw e
-    throw new StepError('RoleNotAssumable', `${doing} Lambda function (${spec.name}): role ${spec.roleArn} still cannot be assumed by Lambda after ${Math.round(timeoutMs / 1000)} s`, {
-      hint: `Check that the role's trust policy allows lambda.amazonaws.com (\`infra step iam --env ${ctx.identity.env}\` sets it), then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
-      cause: e.cause,
-    })
+    throw new StepError(
+      'RoleNotAssumable',
+      `${doing} Lambda function (${spec.name}): role ${spec.roleArn} still cannot be assumed by Lambda after ${Math.round(timeoutMs / 1000)} s`,
+      {
+        hint: `Check that the role's trust policy allows lambda.amazonaws.com (\`infra step iam --env ${ctx.identity.env}\` sets it), then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
+        cause: e.cause,
+      },
+    )
   }
 }
 
-export async function ensureFunction(ctx: ResourceContext, spec: FunctionSpec, code: FunctionCode | undefined): Promise<EnsuredFunction> {
+export async function ensureFunction(
+  ctx: ResourceContext,
+  spec: FunctionSpec,
+  code: FunctionCode | undefined,
+): Promise<EnsuredFunction> {
   const key = functionKey(spec.logicalId)
   const base = { kind: FUNCTION_KIND, key, name: spec.name }
-  if (ctx.offline || !code) return { result: offlineOutcome(ctx, FUNCTION_KIND, key, spec.name), changed: false }
+  if (ctx.offline || !code)
+    return {
+      result: offlineOutcome(ctx, FUNCTION_KIND, key, spec.name, describeFunctionSpec(spec, code)),
+      changed: false,
+    }
   const lambda = ctx.aws.get(LambdaClient)
   const fail = (doing: string, codeName: string) => (e: unknown) => {
-    throw awsFailure(e, { code: codeName, doing, kind: 'Lambda function', name: spec.name, hint: `Fix the cause, then rerun \`infra step lambda --env ${ctx.identity.env}\`; what exists is kept.` })
+    throw awsFailure(e, {
+      code: codeName,
+      doing,
+      kind: 'Lambda function',
+      name: spec.name,
+      hint: `Fix the cause, then rerun \`infra step lambda --env ${ctx.identity.env}\`; what exists is kept.`,
+    })
   }
   const have = await findFunction(lambda, spec.name).catch(fail('reading', 'FunctionReadFailed'))
 
   if (!have) {
-    if (ctx.dryRun) return { result: { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY }, changed: true }
-    const created = await withRolePropagation(ctx, spec, 'creating', () => lambda.send(new CreateFunctionCommand(toCreateFunctionInput(spec, code)))).catch(
-      fail('creating', 'FunctionCreateFailed'),
-    )
+    if (ctx.dryRun)
+      return {
+        result: {
+          ...base,
+          action: 'would-create',
+          changes: [],
+          arn: KNOWN_AFTER_APPLY,
+          detail: describeFunctionSpec(spec, code),
+        },
+        changed: true,
+      }
+    const created = await withRolePropagation(ctx, spec, 'creating', () =>
+      lambda.send(new CreateFunctionCommand(toCreateFunctionInput(spec, code))),
+    ).catch(fail('creating', 'FunctionCreateFailed'))
     // Recorded before waiting: a run that dies now finds the function by name and does not create it twice.
     // A new function has no versions and no alias yet, whatever the manifest remembers of an earlier one.
-    await recordIfChanged(ctx, key, { kind: FUNCTION_KIND, name: spec.name, arn: created.FunctionArn, attributes: { codeSha256: code.codeSha256, versions: [], alias: undefined } })
+    await recordIfChanged(ctx, key, {
+      kind: FUNCTION_KIND,
+      name: spec.name,
+      arn: created.FunctionArn,
+      attributes: { codeSha256: code.codeSha256, versions: [], alias: undefined },
+    })
     ctx.log(`created ${spec.name}; waiting for Active`)
     const latest = await waitForFunction(ctx, spec.name, 'active')
-    return { result: { ...base, action: 'created', changes: [], arn: created.FunctionArn }, latest, changed: true, reservedConcurrency: undefined }
+    return {
+      result: { ...base, action: 'created', changes: [], arn: created.FunctionArn },
+      latest,
+      changed: true,
+      reservedConcurrency: undefined,
+    }
   }
 
   const arn = have.configuration.FunctionArn
-  if (!isOurs(have.tags, ctx.identity) && !ctx.adopt) return { result: unmanagedOutcome('Lambda function', key, spec.name, arn), changed: false }
+  if (!isOurs(have.tags, ctx.identity) && !ctx.adopt)
+    return { result: unmanagedOutcome('Lambda function', key, spec.name, arn), changed: false }
   // A function left mid-change by an interrupted run (or another tool) is waited for before anything else (rule 26).
   const current = ctx.dryRun ? have.configuration : await settle(ctx, spec.name, have.configuration)
   const configChanges = diffFunctionConfiguration(current, spec)
@@ -155,18 +225,32 @@ export async function ensureFunction(ctx: ResourceContext, spec: FunctionSpec, c
   const outcome = { result: { ...base, changes, arn }, reservedConcurrency: have.reservedConcurrency }
   const changed = configChanges.length + codeChanges.length > 0
   if (changes.length === 0) {
-    await recordIfChanged(ctx, key, { kind: FUNCTION_KIND, name: spec.name, arn, attributes: { codeSha256: code.codeSha256 } })
+    await recordIfChanged(ctx, key, {
+      kind: FUNCTION_KIND,
+      name: spec.name,
+      arn,
+      attributes: { codeSha256: code.codeSha256 },
+    })
     return { ...outcome, result: { ...outcome.result, action: 'unchanged' }, latest: current, changed }
   }
   if (ctx.dryRun) return { ...outcome, result: { ...outcome.result, action: 'would-update' }, latest: current, changed }
 
   let latest = current
+  // A tag change gives $LATEST a new RevisionId: tags go first, so that the revision read last (and given to
+  // PublishVersion) is current.
+  if (tagChanges.length > 0) {
+    await applyTags(lambda, arn, tagChanges).catch(fail('tagging', 'FunctionTagFailed'))
+    if (!changed)
+      latest = await lambda
+        .send(new GetFunctionConfigurationCommand({ FunctionName: spec.name }))
+        .catch(fail('reading', 'FunctionReadFailed'))
+  }
   // Never overlap Lambda updates: configuration → wait → code → wait (rule 11).
   if (configChanges.length > 0) {
     ctx.log(`${spec.name}: updating configuration (${configChanges.map((c) => c.field).join(', ')})`)
-    await withRolePropagation(ctx, spec, 'updating', () => lambda.send(new UpdateFunctionConfigurationCommand(toUpdateConfigurationInput(spec, configChanges)))).catch(
-      fail('updating', 'FunctionUpdateFailed'),
-    )
+    await withRolePropagation(ctx, spec, 'updating', () =>
+      lambda.send(new UpdateFunctionConfigurationCommand(toUpdateConfigurationInput(spec, configChanges))),
+    ).catch(fail('updating', 'FunctionUpdateFailed'))
     latest = await waitForFunction(ctx, spec.name, 'updated')
   }
   if (codeChanges.length > 0) {
@@ -178,8 +262,12 @@ export async function ensureFunction(ctx: ResourceContext, spec: FunctionSpec, c
     }).catch(fail('updating the code of', 'FunctionCodeUpdateFailed'))
     latest = await waitForFunction(ctx, spec.name, 'updated')
   }
-  await applyTags(lambda, arn, tagChanges).catch(fail('tagging', 'FunctionTagFailed'))
-  await recordIfChanged(ctx, key, { kind: FUNCTION_KIND, name: spec.name, arn, attributes: { codeSha256: code.codeSha256 } })
+  await recordIfChanged(ctx, key, {
+    kind: FUNCTION_KIND,
+    name: spec.name,
+    arn,
+    attributes: { codeSha256: code.codeSha256 },
+  })
   return { ...outcome, result: { ...outcome.result, action: 'updated' }, latest, changed }
 }
 
@@ -192,4 +280,12 @@ async function settle(ctx: ResourceContext, name: string, c: FunctionConfigurati
 async function applyTags(lambda: LambdaClient, arn: string | undefined, changes: Change[]): Promise<void> {
   const tags = changedTags(changes)
   if (Object.keys(tags).length > 0) await lambda.send(new TagResourceCommand({ Resource: arn, Tags: tags }))
+}
+
+export function describeFunctionSpec(spec: FunctionSpec, code?: FunctionCode): string {
+  return [
+    `${spec.runtime} ${spec.architecture}, ${spec.memoryMb} MB, ${spec.timeoutS} s`,
+    `env ${Object.keys(spec.environment).join(' ')}`,
+    ...(code ? [`code ${code.codeSha256.slice(0, 12)}… (${Math.round(code.zip.length / 1024)} KiB)`] : []),
+  ].join(', ')
 }

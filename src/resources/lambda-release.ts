@@ -3,7 +3,17 @@
 // the alias keeps its version and routes a share of the traffic to the new one.
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import { awsFailure } from '../aws/errors.js'
-import { ALIAS_KIND, aliasState, desiredAlias, diffAlias, findAlias, putAlias, recordAlias, weightPercent, type AliasState } from './lambda-alias.js'
+import {
+  ALIAS_KIND,
+  aliasState,
+  desiredAlias,
+  diffAlias,
+  findAlias,
+  putAlias,
+  recordAlias,
+  weightPercent,
+  type AliasState,
+} from './lambda-alias.js'
 import type { FunctionCode, FunctionSpec } from './lambda-function-diff.js'
 import { functionKey, type EnsuredFunction } from './lambda-function.js'
 import { findMatchingVersion, publishVersion, recordedVersions } from './lambda-version.js'
@@ -29,12 +39,18 @@ export async function ensureRelease(
   if (ctx.offline || !code) {
     const known = ctx.record.manifest.resources[key]?.attributes?.alias as AliasState | undefined
     return known
-      ? { result: { ...base, action: 'unverified', changes: [], note: 'offline: not checked against AWS' }, alias: known }
+      ? {
+          result: { ...base, action: 'unverified', changes: [], note: 'offline: not checked against AWS' },
+          alias: known,
+        }
       : { result: { ...base, action: 'would-create', changes: [] } }
   }
   if (!fn.latest) {
     const alias = { name: spec.aliasName, version: KNOWN_AFTER_APPLY }
-    return { result: { ...base, action: 'would-create', changes: diffAlias(undefined, alias), arn: KNOWN_AFTER_APPLY }, alias }
+    return {
+      result: { ...base, action: 'would-create', changes: diffAlias(undefined, alias), arn: KNOWN_AFTER_APPLY },
+      alias,
+    }
   }
   const lambda = ctx.aws.get(LambdaClient)
   const fail = (e: unknown) => {
@@ -45,7 +61,13 @@ export async function ensureRelease(
 
   // Unchanged $LATEST: the version the alias (or its canary) serves, or the last one we published, may already match.
   const lastRecorded = recordedVersions(ctx, spec.logicalId).at(-1)?.version
-  let target = fn.changed ? undefined : await findMatchingVersion(lambda, spec, code.codeSha256, [current?.canary?.version, current?.version, lastRecorded]).catch(fail)
+  let target = fn.changed
+    ? undefined
+    : await findMatchingVersion(lambda, spec, code.codeSha256, [
+        current?.canary?.version,
+        current?.version,
+        lastRecorded,
+      ]).catch(fail)
   let note: string | undefined
   if (!target && ctx.dryRun) {
     target = KNOWN_AFTER_APPLY
@@ -56,21 +78,40 @@ export async function ensureRelease(
   }
 
   const want = desiredAlias(current, spec.aliasName, target, canaryPercent)
-  if (canaryPercent !== undefined && !want.canary) note = [note, 'no earlier version to compare with: the alias takes all traffic'].filter(Boolean).join('; ')
+  if (canaryPercent !== undefined && !want.canary)
+    note = [note, 'no earlier version to compare with: the alias takes all traffic'].filter(Boolean).join('; ')
   const changes = diffAlias(current, want)
   const record = { name: spec.name, arn: fn.result.arn }
   if (changes.length === 0) {
     await recordAlias(ctx, key, record, want)
-    return { result: { ...base, action: 'unchanged', changes, arn: found?.AliasArn, ...(want.canary ? { note: canaryNote(want, ctx.identity.env) } : {}) }, alias: want, aliasArn: found?.AliasArn }
+    return {
+      result: {
+        ...base,
+        action: 'unchanged',
+        changes,
+        arn: found?.AliasArn,
+        ...(want.canary ? { note: canaryNote(want, ctx.identity.env) } : {}),
+      },
+      alias: want,
+      aliasArn: found?.AliasArn,
+    }
   }
   if (ctx.dryRun) {
     const arn = found?.AliasArn ?? KNOWN_AFTER_APPLY
-    return { result: { ...base, action: found ? 'would-update' : 'would-create', changes, arn, note }, alias: want, aliasArn: arn }
+    return {
+      result: { ...base, action: found ? 'would-update' : 'would-create', changes, arn, note },
+      alias: want,
+      aliasArn: arn,
+    }
   }
   const out = await putAlias(ctx, spec.name, found, want)
   await recordAlias(ctx, key, record, want)
   if (want.canary) note = [note, canaryNote(want, ctx.identity.env)].filter(Boolean).join('; ')
-  return { result: { ...base, action: found ? 'updated' : 'created', changes, arn: out.AliasArn, note }, alias: want, aliasArn: out.AliasArn }
+  return {
+    result: { ...base, action: found ? 'updated' : 'created', changes, arn: out.AliasArn, note },
+    alias: want,
+    aliasArn: out.AliasArn,
+  }
 }
 
 const canaryNote = (a: AliasState, env: string) =>

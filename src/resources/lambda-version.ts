@@ -36,11 +36,17 @@ export function appendVersion(list: VersionRecord[], entry: VersionRecord, limit
 export function recordedVersions(ctx: Pick<ResourceContext, 'record'>, logicalId: string): VersionRecord[] {
   const value = recordedAttribute(ctx, functionKey(logicalId), 'versions')
   if (!Array.isArray(value)) return []
-  return value.filter((v): v is VersionRecord => typeof v === 'object' && v !== null && isPublishedVersion((v as VersionRecord).version))
+  return value.filter(
+    (v): v is VersionRecord => typeof v === 'object' && v !== null && isPublishedVersion((v as VersionRecord).version),
+  )
 }
 
 /** One published version, or undefined when it does not exist (any more). */
-export async function findVersion(lambda: LambdaClient, name: string, version: string): Promise<FunctionConfiguration | undefined> {
+export async function findVersion(
+  lambda: LambdaClient,
+  name: string,
+  version: string,
+): Promise<FunctionConfiguration | undefined> {
   try {
     return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: version }))
   } catch (e) {
@@ -62,7 +68,12 @@ export async function listVersionNumbers(lambda: LambdaClient, name: string): Pr
 }
 
 /** The first candidate version that exists and serves the spec (code, architecture, configuration), if any. */
-export async function findMatchingVersion(lambda: LambdaClient, spec: FunctionSpec, codeSha256: string, candidates: Array<string | undefined>): Promise<string | undefined> {
+export async function findMatchingVersion(
+  lambda: LambdaClient,
+  spec: FunctionSpec,
+  codeSha256: string,
+  candidates: Array<string | undefined>,
+): Promise<string | undefined> {
   for (const version of [...new Set(candidates.filter(isPublishedVersion))]) {
     const found = await findVersion(lambda, spec.name, version)
     if (found && versionMatches(found, spec, codeSha256)) return version
@@ -74,21 +85,38 @@ export async function findMatchingVersion(lambda: LambdaClient, spec: FunctionSp
  * Publishes $LATEST. CodeSha256 and RevisionId make Lambda refuse if $LATEST changed since we read it (another
  * deploy), rather than publish code we did not check. Recorded in the manifest at once.
  */
-export async function publishVersion(ctx: ResourceContext, spec: FunctionSpec, latest: FunctionConfiguration, codeSha256: string): Promise<string> {
+export async function publishVersion(
+  ctx: ResourceContext,
+  spec: FunctionSpec,
+  latest: FunctionConfiguration,
+  codeSha256: string,
+): Promise<string> {
   const lambda = ctx.aws.get(LambdaClient)
-  const publish = () => lambda.send(new PublishVersionCommand({ FunctionName: spec.name, CodeSha256: codeSha256, RevisionId: latest.RevisionId }))
+  const publish = () =>
+    lambda.send(
+      new PublishVersionCommand({ FunctionName: spec.name, CodeSha256: codeSha256, RevisionId: latest.RevisionId }),
+    )
   const published = await retryWhile(publish, isFunctionBusy, {
     timeoutMs: PUBLISH_MS * ctx.timing.deadlineScale,
     label: `publishing a version of Lambda function (${spec.name})`,
     backoff: ctx.timing.retry,
   }).catch((e: unknown) => {
     if (isPreconditionFailed(e)) {
-      throw new StepError('FunctionChangedDuringDeploy', `publishing a version of Lambda function (${spec.name}): the function changed since it was read (another deploy?)`, {
-        hint: `Make sure no other deploy runs, then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
-        cause: e,
-      })
+      throw new StepError(
+        'FunctionChangedDuringDeploy',
+        `publishing a version of Lambda function (${spec.name}): the function changed since it was read (another deploy?)`,
+        {
+          hint: `Make sure no other deploy runs, then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
+          cause: e,
+        },
+      )
     }
-    throw awsFailure(e, { code: 'VersionPublishFailed', doing: 'publishing a version of', kind: 'Lambda function', name: spec.name })
+    throw awsFailure(e, {
+      code: 'VersionPublishFailed',
+      doing: 'publishing a version of',
+      kind: 'Lambda function',
+      name: spec.name,
+    })
   })
   const version = published.Version ?? ''
   const key = functionKey(spec.logicalId)

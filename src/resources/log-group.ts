@@ -48,7 +48,11 @@ function taggingArn(group: LogGroup): string {
 export function diffLogGroup(have: ObservedLogGroup, want: LogGroupSpec): Change[] {
   const changes: Change[] = []
   if (have.group.retentionInDays !== want.retentionDays) {
-    changes.push({ field: 'RetentionInDays', from: have.group.retentionInDays ?? 'never expire', to: want.retentionDays })
+    changes.push({
+      field: 'RetentionInDays',
+      from: have.group.retentionInDays ?? 'never expire',
+      to: want.retentionDays,
+    })
   }
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
@@ -56,15 +60,28 @@ export function diffLogGroup(have: ObservedLogGroup, want: LogGroupSpec): Change
 export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): Promise<Ensured> {
   const key = `${LOG_GROUP_KIND}:${spec.logicalId}`
   const base = { kind: LOG_GROUP_KIND, key, name: spec.name }
-  if (ctx.offline) return offlineOutcome(ctx, LOG_GROUP_KIND, key, spec.name)
+  if (ctx.offline) return offlineOutcome(ctx, LOG_GROUP_KIND, key, spec.name, `retention ${spec.retentionDays} days`)
   const logs = ctx.aws.get(CloudWatchLogsClient)
   const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, { code, doing, kind: 'log group', name: spec.name, hint: 'Check that your credentials may manage CloudWatch Logs, then rerun.' })
+    throw awsFailure(e, {
+      code,
+      doing,
+      kind: 'log group',
+      name: spec.name,
+      hint: 'Check that your credentials may manage CloudWatch Logs, then rerun.',
+    })
   }
   const have = await findLogGroup(logs, spec.name).catch(fail('reading', 'LogGroupReadFailed'))
 
   if (!have) {
-    if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY }
+    if (ctx.dryRun)
+      return {
+        ...base,
+        action: 'would-create',
+        changes: [],
+        arn: KNOWN_AFTER_APPLY,
+        detail: `retention ${spec.retentionDays} days`,
+      }
     await logs
       .send(new CreateLogGroupCommand({ logGroupName: spec.name, tags: spec.tags }))
       .catch((e: unknown) => {
@@ -75,7 +92,10 @@ export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): 
     const created = await findLogGroup(logs, spec.name).catch(fail('reading', 'LogGroupReadFailed'))
     const arn = created ? taggingArn(created.group) : undefined
     await recordIfChanged(ctx, key, { kind: LOG_GROUP_KIND, name: spec.name, arn })
-    if (created) await applyLogGroupChanges(logs, spec, arn, diffLogGroup(created, spec)).catch(fail('configuring', 'LogGroupUpdateFailed'))
+    if (created)
+      await applyLogGroupChanges(logs, spec, arn, diffLogGroup(created, spec)).catch(
+        fail('configuring', 'LogGroupUpdateFailed'),
+      )
     return { ...base, action: 'created', changes: [], arn }
   }
 
@@ -83,12 +103,18 @@ export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): 
   if (!isOurs(have.tags, ctx.identity) && !ctx.adopt) return unmanagedOutcome('log group', key, spec.name, arn)
   const changes = diffLogGroup(have, spec)
   if (changes.length > 0 && ctx.dryRun) return { ...base, action: 'would-update', changes, arn }
-  if (changes.length > 0) await applyLogGroupChanges(logs, spec, arn, changes).catch(fail('updating', 'LogGroupUpdateFailed'))
+  if (changes.length > 0)
+    await applyLogGroupChanges(logs, spec, arn, changes).catch(fail('updating', 'LogGroupUpdateFailed'))
   await recordIfChanged(ctx, key, { kind: LOG_GROUP_KIND, name: spec.name, arn })
   return { ...base, action: changes.length > 0 ? 'updated' : 'unchanged', changes, arn }
 }
 
-async function applyLogGroupChanges(logs: CloudWatchLogsClient, spec: LogGroupSpec, arn: string | undefined, changes: Change[]) {
+async function applyLogGroupChanges(
+  logs: CloudWatchLogsClient,
+  spec: LogGroupSpec,
+  arn: string | undefined,
+  changes: Change[],
+) {
   if (changes.some((c) => c.field === 'RetentionInDays')) {
     await logs.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }))
   }

@@ -24,7 +24,10 @@ function canonical(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(canonical)
     if (items.length === 1) return items[0]
-    return items.map((v) => JSON.stringify(v)).sort().map((s) => JSON.parse(s) as unknown)
+    return items
+      .map((v) => JSON.stringify(v))
+      .sort()
+      .map((s) => JSON.parse(s) as unknown)
   }
   if (value && typeof value === 'object') {
     return Object.fromEntries(

@@ -18,13 +18,25 @@ export async function findMissingParameters(ctx: ResourceContext, names: string[
       const Values = wanted.slice(i, i + NAMES_PER_CALL)
       let NextToken: string | undefined
       do {
-        const page = await ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values }], MaxResults: 50, NextToken }))
+        const page = await ssm.send(
+          new DescribeParametersCommand({
+            ParameterFilters: [{ Key: 'Name', Option: 'Equals', Values }],
+            MaxResults: 50,
+            NextToken,
+          }),
+        )
         for (const p of page.Parameters ?? []) if (p.Name) found.add(p.Name)
         NextToken = page.NextToken
       } while (NextToken)
     }
   } catch (e) {
-    throw awsFailure(e, { code: 'SecretCheckFailed', doing: 'checking', kind: 'SSM parameters', name: wanted.join(', '), hint: 'Check that your credentials may call ssm:DescribeParameters, then rerun.' })
+    throw awsFailure(e, {
+      code: 'SecretCheckFailed',
+      doing: 'checking',
+      kind: 'SSM parameters',
+      name: wanted.join(', '),
+      hint: 'Check that your credentials may call ssm:DescribeParameters, then rerun.',
+    })
   }
   return wanted.filter((n) => !found.has(n))
 }

@@ -24,6 +24,8 @@ export interface Ensured {
   arn?: string
   /** A sentence for the user: why a resource was left alone, what to do. */
   note?: string
+  /** For a planned create: the essentials of what would be made. */
+  detail?: string
 }
 
 /** Where resource modules record what they create; implemented by the manifest store. */

@@ -66,15 +66,33 @@ export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer):
         else task.title = `${task.title} (${summarize(outcome.results)}, ${seconds} s)`
       },
     })),
-    { concurrent: ctx.concurrency, exitOnError: false, renderer: RENDERERS[renderer], fallbackRenderer: 'simple', collectErrors: false },
+    {
+      concurrent: ctx.concurrency,
+      exitOnError: false,
+      renderer: RENDERERS[renderer],
+      fallbackRenderer: 'simple',
+      collectErrors: false,
+    },
   )
   await list.run().catch(() => undefined)
   const outcomes = await Promise.all(steps.map((s) => finished.get(s.id)!.promise))
   const ok = outcomes.every((o) => o.status === 'done')
   if (runId) {
-    await ctx.manifest.runFinished(runId, ok ? 'succeeded' : 'failed', Object.fromEntries(outcomes.map((o) => [o.id, o.error?.code ?? o.reason ?? summarize(o.results)])))
+    await ctx.manifest.runFinished(
+      runId,
+      ok ? 'succeeded' : 'failed',
+      Object.fromEntries(outcomes.map((o) => [o.id, o.error?.code ?? o.reason ?? summarize(o.results)])),
+    )
   }
-  return { command: ctx.command, env: ctx.config.env, dryRun: ctx.dryRun, offline: ctx.offline, ok, durationMs: Date.now() - started, steps: outcomes }
+  return {
+    command: ctx.command,
+    env: ctx.config.env,
+    dryRun: ctx.dryRun,
+    offline: ctx.offline,
+    ok,
+    durationMs: Date.now() - started,
+    steps: outcomes,
+  }
 }
 
 async function runOne(
@@ -87,7 +105,14 @@ async function runOne(
   const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
   const needed = await Promise.all(step.needs.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
   const broken = needed.find((o) => o.status !== 'done')
-  if (broken) return { ...base, status: 'skipped', inputsChanged: false, durationMs: 0, reason: `skipped: ${broken.id} ${broken.status === 'failed' ? 'failed' : 'was skipped'}` }
+  if (broken)
+    return {
+      ...base,
+      status: 'skipped',
+      inputsChanged: false,
+      durationMs: 0,
+      reason: `skipped: ${broken.id} ${broken.status === 'failed' ? 'failed' : 'was skipped'}`,
+    }
   for (const o of needed) upstream[o.id] = o.outputs
 
   const inputHash = hashOf({ inputs: step.inputs(ctx.config), upstream: step.needs.map((id) => upstream[id]) })
@@ -103,7 +128,12 @@ async function runOne(
     timing: ctx.timing,
     record: ctx.manifest,
     stepId: step.id,
-    identity: { service: ctx.config.serviceName, env: ctx.config.env, region: ctx.config.region, accountId: ctx.config.accountId },
+    identity: {
+      service: ctx.config.serviceName,
+      env: ctx.config.env,
+      region: ctx.config.region,
+      accountId: ctx.config.accountId,
+    },
     config: ctx.config,
     upstream,
     ...(ctx.canaryPercent !== undefined ? { canaryPercent: ctx.canaryPercent } : {}),

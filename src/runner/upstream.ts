@@ -12,9 +12,13 @@ export function upstreamOutputs(ctx: Context, selected: Step[]): Partial<Record<
       if (running.has(need) || upstream[need]) continue
       const record = ctx.manifest.manifest.steps[need]
       if (!record || record.status !== 'done') {
-        throw new ConfigError('DependencyNotDeployed', `step ${step.id} needs step ${need}, which has ${record ? `status ${record.status}` : 'never run'} in environment ${ctx.config.env}`, {
-          hint: `Run \`infra step ${need} --env ${ctx.config.env}\` first, or \`infra deploy-all --env ${ctx.config.env}\`.`,
-        })
+        throw new ConfigError(
+          'DependencyNotDeployed',
+          `step ${step.id} needs step ${need}, which has ${record ? `status ${record.status}` : 'never run'} in environment ${ctx.config.env}`,
+          {
+            hint: `Run \`infra step ${need} --env ${ctx.config.env}\` first, or \`infra deploy-all --env ${ctx.config.env}\`.`,
+          },
+        )
       }
       upstream[need] = record.outputs
     }

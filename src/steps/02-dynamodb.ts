@@ -21,7 +21,11 @@ export const dynamodbStep: Step = {
         const result = await ensureTable(ctx, spec)
         ctx.report(result)
         const streamArn = ctx.record.manifest.resources[result.key]?.attributes?.streamArn
-        tables[spec.logicalId] = { name: spec.name, arn: result.arn, ...(typeof streamArn === 'string' ? { streamArn } : {}) }
+        tables[spec.logicalId] = {
+          name: spec.name,
+          arn: result.arn,
+          ...(typeof streamArn === 'string' ? { streamArn } : {}),
+        }
       }),
     )
     return { tables }

@@ -3,12 +3,15 @@
 import { ConfigError } from '../errors/index.js'
 import { iamStep } from './01-iam.js'
 import { dynamodbStep } from './02-dynamodb.js'
+import { lambdaStep } from './03-lambda.js'
 import { STEP_IDS, type Step, type StepId } from './types.js'
 
-export const STEPS: Step[] = [iamStep, dynamodbStep]
+export const STEPS: Step[] = [iamStep, dynamodbStep, lambdaStep]
 
 /** The manual's numbering for every step, implemented or not. */
-export const MANUAL_NUMBERS: Record<StepId, number> = Object.fromEntries(STEP_IDS.map((id, i) => [id, i + 1])) as Record<StepId, number>
+export const MANUAL_NUMBERS: Record<StepId, number> = Object.fromEntries(
+  STEP_IDS.map((id, i) => [id, i + 1]),
+) as Record<StepId, number>
 
 /** `dynamodb`, `02`, `2` → the step. */
 export function findStep(ref: string, steps: Step[] = STEPS): Step {
@@ -17,9 +20,13 @@ export function findStep(ref: string, steps: Step[] = STEPS): Step {
   if (step) return step
   const known = STEP_IDS.find((id) => id === ref || MANUAL_NUMBERS[id] === byNumber)
   if (known) {
-    throw new ConfigError('StepNotImplemented', `step ${known} (${String(MANUAL_NUMBERS[known]).padStart(2, '0')}) is not implemented yet`, {
-      hint: `Implemented steps: ${steps.map((s) => s.id).join(', ')}.`,
-    })
+    throw new ConfigError(
+      'StepNotImplemented',
+      `step ${known} (${String(MANUAL_NUMBERS[known]).padStart(2, '0')}) is not implemented yet`,
+      {
+        hint: `Implemented steps: ${steps.map((s) => s.id).join(', ')}.`,
+      },
+    )
   }
   throw new ConfigError('UnknownStep', `there is no step "${ref}"`, {
     hint: `Use a step id or the manual's number: ${STEP_IDS.map((id) => `${id} (${String(MANUAL_NUMBERS[id]).padStart(2, '0')})`).join(', ')}.`,

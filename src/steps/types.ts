@@ -1,7 +1,19 @@
 import type { ResolvedConfig } from '../config/types.js'
 import type { Ensured, ResourceContext } from '../resources/types.js'
 
-export const STEP_IDS = ['iam', 'dynamodb', 'lambda', 'api', 'websocket', 's3', 'cloudfront', 'cognito', 'dns', 'bedrock', 'monitoring'] as const
+export const STEP_IDS = [
+  'iam',
+  'dynamodb',
+  'lambda',
+  'api',
+  'websocket',
+  's3',
+  'cloudfront',
+  'cognito',
+  'dns',
+  'bedrock',
+  'monitoring',
+] as const
 export type StepId = (typeof STEP_IDS)[number]
 
 export type Outputs = Record<string, unknown>
@@ -12,6 +24,8 @@ export interface StepContext extends ResourceContext {
   upstream: Partial<Record<StepId, Outputs>>
   /** One line per resource converged: the runner shows it and sums it up. */
   report(result: Ensured): void
+  /** `--canary <percent>`: the lambda step routes this share of traffic to new versions instead of all of it. */
+  canaryPercent?: number
 }
 
 export interface Step {

@@ -160,7 +160,7 @@ describe('plan and status', () => {
     const run = await cli(['plan', '--env', 'production'])
     expect(run.code, run.stderr).toBe(0)
     expect(writes()).toEqual([])
-    const summary = run.stdout.slice(run.stdout.indexOf('01 iam:')).replace(/\d+\.\d s/g, 'N s').replace(/[─┌┐└┘├┤┬┴┼│]+/g, '|')
+    const summary = run.stdout.slice(run.stdout.indexOf('01 iam:')).replace(/\d+\.\d s/g, 'N s').replace(/code \S+… \(\d+ KiB\)/g, 'code <sha256> (<size>)').replace(/[─┌┐└┘├┤┬┴┼│]+/g, '|')
     expect(summary).toMatchSnapshot()
   })
 

@@ -279,7 +279,7 @@ describe('load', () => {
     const m = await readJson(path.join(dir, 'manifest.json'))
     await writeFile(path.join(dir, 'manifest.json'), JSON.stringify({ ...m, version: 2, newField: {} }))
     const err = await ManifestStore.open(dir, ID, { discardCorrupt: true }).catch((e: unknown) => e)
-    expect(err).toMatchObject({ code: 'ManifestTooNew', hint: expect.stringContaining('Upgrade infra') })
+    expect(err).toMatchObject({ code: 'ManifestTooNew', hint: expect.stringContaining('written by a newer infra') })
   })
 
   test('discardCorrupt starts afresh and keeps the corrupt file, set aside only under the lock', async () => {

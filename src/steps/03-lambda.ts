@@ -1,0 +1,99 @@
+// Step 03 (the manual's "Lambda 함수 배포"): per function its log group, the function, a version when its code or
+// configuration changed, and the environment's alias on that version (or a canary share of it).
+import { packageFunctions, type FunctionPackage } from '../package/index.js'
+import { StepError } from '../errors/index.js'
+import { ensureLogGroup } from '../resources/log-group.js'
+import { ensureFunction } from '../resources/lambda-function.js'
+import { ensureRelease } from '../resources/lambda-release.js'
+import { ensureProvisionedConcurrency, ensureReservedConcurrency } from '../resources/lambda-concurrency.js'
+import { findMissingParameters } from '../resources/ssm-parameters.js'
+import type { FunctionCode } from '../resources/lambda-function-diff.js'
+import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { functionSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
+import type { Step, StepContext } from './types.js'
+
+export interface FunctionOutput {
+  name: string
+  arn?: string
+  /** The version the alias sends its main traffic to. */
+  version?: string
+  aliasArn?: string
+}
+
+/** Secrets are passed as parameter names; a name that does not exist would only fail when the function runs. */
+async function checkSecrets(ctx: StepContext): Promise<void> {
+  const users = new Map<string, string[]>()
+  for (const fn of ctx.config.functions) {
+    for (const [variable, parameter] of Object.entries(fn.secrets))
+      users.set(parameter, [...(users.get(parameter) ?? []), `${fn.logicalId} (${variable})`])
+  }
+  const absent = await findMissingParameters(ctx, [...users.keys()])
+  if (absent.length === 0) return
+  throw new StepError(
+    'SecretParametersMissing',
+    `checking SSM parameters: ${absent.map((p) => `${p} (used by ${users.get(p)?.join(', ')})`).join('; ')} ${absent.length === 1 ? 'does' : 'do'} not exist in ${ctx.identity.region}`,
+    {
+      hint: `Create ${absent.length === 1 ? 'it' : 'them'} first, e.g. \`aws ssm put-parameter --type SecureString --region ${ctx.identity.region} --name ${absent[0]} --value …\`, then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
+    },
+  )
+}
+
+/** Every handler is bundled up front, in parallel (offline plans skip it: there is nothing to compare with). */
+async function packageAll(ctx: StepContext): Promise<Array<FunctionPackage | undefined>> {
+  if (ctx.offline) return ctx.config.functions.map(() => undefined)
+  ctx.log(`packaging ${ctx.config.functions.length} handler(s)`)
+  return packageFunctions(
+    ctx.config.functions.map((fn) => ({
+      entry: fn.source,
+      handler: fn.handler,
+      runtime: fn.runtime,
+      architecture: fn.architecture,
+      bundleAwsSdk: fn.bundleAwsSdk,
+      root: ctx.config.files.root,
+    })),
+  )
+}
+
+export const lambdaStep: Step = {
+  id: 'lambda',
+  number: 3,
+  title: 'Lambda functions',
+  needs: ['iam', 'dynamodb'],
+  // Code hashes are not inputs: they are discovered in run() by packaging, and compared with Lambda's CodeSha256.
+  inputs: lambdaInputs,
+  async run(ctx) {
+    // Step 10 (bedrock) runs after this one and is not implemented yet: its guardrail is read from the manifest when
+    // an earlier run recorded one, and a function picks it up on the next run of this step.
+    const bedrock = (ctx.record.manifest as { steps?: Record<string, { outputs?: unknown } | undefined> }).steps
+      ?.bedrock?.outputs
+    const up = lambdaUpstream(ctx.config, ctx.upstream, bedrock, ctx.dryRun || ctx.offline)
+    const [packages] = await Promise.all([packageAll(ctx), checkSecrets(ctx)])
+    // Functions converge in parallel; each one's calls are in order. Every function finishes (or fails) before the
+    // step does, so that none is left changing in the background once the step has reported.
+    const settled = await Promise.allSettled(
+      ctx.config.functions.map(async (fn, i): Promise<FunctionOutput> => {
+        const spec = functionSpec(fn, ctx.config, up)
+        const pkg = packages[i]
+        const code: FunctionCode | undefined = pkg && { zip: pkg.zip, codeSha256: pkg.codeSha256 }
+        // The log group first: otherwise Lambda creates it on the first invocation, untagged and never expiring.
+        ctx.report(await ensureLogGroup(ctx, logGroupSpec(fn)))
+        const ensured = await ensureFunction(ctx, spec, code)
+        ctx.report(ensured.result)
+        const release = await ensureRelease(ctx, spec, ensured, code, ctx.canaryPercent)
+        if (release) ctx.report(release.result)
+        if (ensured.result.action !== 'unmanaged') {
+          const reserved = await ensureReservedConcurrency(ctx, spec, ensured.reservedConcurrency)
+          if (reserved) ctx.report(reserved)
+          const aliasExists = !!release?.aliasArn && release.aliasArn !== KNOWN_AFTER_APPLY
+          const provisioned = await ensureProvisionedConcurrency(ctx, spec, aliasExists)
+          if (provisioned) ctx.report(provisioned)
+        }
+        return { name: fn.name, arn: ensured.result.arn, version: release?.alias?.version, aliasArn: release?.aliasArn }
+      }),
+    )
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    if (failed) throw failed.reason
+    const outputs = settled.map((s) => (s as PromiseFulfilledResult<FunctionOutput>).value)
+    return { functions: Object.fromEntries(ctx.config.functions.map((fn, i) => [fn.logicalId, outputs[i]])) }
+  },
+}

@@ -1,0 +1,134 @@
+// Pure: config + upstream outputs → the desired shape of each function and its log group. Unit-tested without AWS.
+import path from 'node:path'
+import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
+import { StepError } from '../errors/index.js'
+import type { FunctionSpec } from '../resources/lambda-function-diff.js'
+import type { LogGroupSpec } from '../resources/log-group.js'
+import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import type { Outputs, StepId } from './types.js'
+
+/** What step 03 reads from the steps before it. */
+export interface LambdaUpstream {
+  roleArn: string
+  /** Table logical id → physical name. */
+  tables: Record<string, string>
+  guardrail?: { id: string; version: string }
+}
+
+/** `websocket-connections` → `TABLE_WEBSOCKET_CONNECTIONS` (handlers/lib/env.ts reads the same name). */
+export function tableEnvName(logicalId: string): string {
+  return `TABLE_${logicalId.toUpperCase().replaceAll('-', '_')}`
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function missing(what: string, step: StepId, env: string): StepError {
+  return new StepError('UpstreamOutputMissing', `reading the outputs of step ${step}: ${what} is not there`, {
+    hint: `Run \`infra step ${step} --env ${env}\` (or \`infra deploy-all --env ${env}\`), then rerun the lambda step.`,
+  })
+}
+
+/**
+ * The guardrail of step 10 (bedrock), when the manifest records one. Step 10 is not implemented yet, so this is not
+ * wired to a real output shape: it accepts `{ guardrail: { id, version } }` or `{ guardrailId, guardrailVersion }`
+ * and anything else counts as no guardrail.
+ */
+export function guardrailFrom(bedrockOutputs: unknown): LambdaUpstream['guardrail'] {
+  if (!isRecord(bedrockOutputs)) return undefined
+  const g = isRecord(bedrockOutputs.guardrail) ? bedrockOutputs.guardrail : {}
+  const id = g.id ?? bedrockOutputs.guardrailId
+  const version = g.version ?? bedrockOutputs.guardrailVersion
+  return typeof id === 'string' && id && (typeof version === 'string' || typeof version === 'number')
+    ? { id, version: String(version) }
+    : undefined
+}
+
+/**
+ * The role (step 01) and table names (step 02). In a plan, what is not known yet prints as "(known after apply)";
+ * in a real run a missing output is an error naming the step to run.
+ */
+export function lambdaUpstream(
+  config: ResolvedConfig,
+  upstream: Partial<Record<StepId, Outputs>>,
+  bedrockOutputs: unknown,
+  planning: boolean,
+): LambdaUpstream {
+  const roles = isRecord(upstream.iam?.roles) ? upstream.iam.roles : {}
+  const role = isRecord(roles.lambda) ? roles.lambda.arn : undefined
+  if (typeof role !== 'string' && !planning && config.functions.length > 0)
+    throw missing('the Lambda role (roles.lambda.arn)', 'iam', config.env)
+  const outputs = isRecord(upstream.dynamodb?.tables) ? upstream.dynamodb.tables : {}
+  const tables: Record<string, string> = {}
+  for (const logicalId of new Set(config.functions.flatMap((f) => Object.keys(f.tables)))) {
+    const table = outputs[logicalId]
+    const name = isRecord(table) ? table.name : undefined
+    if (typeof name === 'string') tables[logicalId] = name
+    else if (planning)
+      tables[logicalId] = config.tables.find((t) => t.logicalId === logicalId)?.name ?? KNOWN_AFTER_APPLY
+    else throw missing(`table ${logicalId} (tables.${logicalId}.name)`, 'dynamodb', config.env)
+  }
+  const guardrail = guardrailFrom(bedrockOutputs)
+  return { roleArn: typeof role === 'string' ? role : KNOWN_AFTER_APPLY, tables, ...(guardrail ? { guardrail } : {}) }
+}
+
+/**
+ * The function's variables: who it is, one TABLE_<ID> per table it uses, its own variables, its secrets as SSM
+ * parameter NAMES (never values) and, for Bedrock functions, the guardrail once step 10 has one.
+ */
+export function functionEnvironment(
+  fn: FunctionConfig,
+  config: ResolvedConfig,
+  up: LambdaUpstream,
+): Record<string, string> {
+  const env: Record<string, string> = { SERVICE_NAME: config.serviceName, STAGE: config.environment }
+  for (const logicalId of Object.keys(fn.tables).sort())
+    env[tableEnvName(logicalId)] = up.tables[logicalId] ?? KNOWN_AFTER_APPLY
+  Object.assign(env, fn.environment, fn.secrets)
+  if (fn.bedrock && up.guardrail)
+    Object.assign(env, { GUARDRAIL_ID: up.guardrail.id, GUARDRAIL_VERSION: up.guardrail.version })
+  return env
+}
+
+export const logGroupName = (fn: Pick<FunctionConfig, 'name'>) => `/aws/lambda/${fn.name}`
+
+export function functionSpec(fn: FunctionConfig, config: ResolvedConfig, up: LambdaUpstream): FunctionSpec {
+  return {
+    logicalId: fn.logicalId,
+    name: fn.name,
+    description: fn.description ?? '',
+    handler: fn.handler,
+    runtime: fn.runtime,
+    architecture: fn.architecture,
+    memoryMb: fn.memoryMb,
+    timeoutS: fn.timeoutS,
+    roleArn: up.roleArn,
+    environment: functionEnvironment(fn, config, up),
+    layers: fn.layers,
+    ...(fn.deadLetterArn ? { deadLetterArn: fn.deadLetterArn } : {}),
+    tracing: fn.tracing,
+    tags: fn.tags,
+    aliasName: config.environment,
+    ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
+    ...(fn.provisionedConcurrency !== undefined ? { provisionedConcurrency: fn.provisionedConcurrency } : {}),
+  }
+}
+
+export function logGroupSpec(fn: FunctionConfig): LogGroupSpec {
+  return {
+    logicalId: `lambda-${fn.logicalId}`,
+    name: logGroupName(fn),
+    retentionDays: fn.logRetentionDays,
+    tags: fn.tags,
+  }
+}
+
+/** The step's inputs for its hash: the functions' config, with sources relative to config.json (checkout-independent). */
+export function lambdaInputs(config: ResolvedConfig): unknown {
+  return {
+    alias: config.environment,
+    functions: config.functions.map((f) => ({
+      ...f,
+      source: path.relative(config.files.root, f.source).split(path.sep).join('/'),
+    })),
+  }
+}
