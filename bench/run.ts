@@ -40,7 +40,9 @@ async function benchDeploy(): Promise<Row[]> {
     const calls = readCalls(state).slice(before)
     const writes = calls.filter((c) => c.write).length
     const reads = calls.length - writes
-    const manifest = JSON.parse((await import('node:fs')).readFileSync(path.join(root, '.infra/staging/manifest.json'), 'utf8'))
+    const manifest = JSON.parse(
+      (await import('node:fs')).readFileSync(path.join(root, '.infra/staging/manifest.json'), 'utf8'),
+    )
     const resources = Object.keys(manifest.resources).length
     rows.push({
       label: `${label} (50 ms per call)`,

@@ -4,7 +4,16 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { editFakeState, fakeChildEnv, makeWorkspace, readCalls, readFakeState, REPO_ROOT, runCli, type Workspace } from '../support/cli.js'
+import {
+  editFakeState,
+  fakeChildEnv,
+  makeWorkspace,
+  readCalls,
+  readFakeState,
+  REPO_ROOT,
+  runCli,
+  type Workspace,
+} from '../support/cli.js'
 
 let ws: Workspace
 beforeEach(() => {
@@ -12,8 +21,10 @@ beforeEach(() => {
 })
 afterEach(() => ws.remove())
 
-const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: ws.dir, state: ws.state, env, timeoutMs: 90_000 })
-const manifestOf = (env = 'staging') => JSON.parse(readFileSync(path.join(ws.dir, '.infra', env, 'manifest.json'), 'utf8'))
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { cwd: ws.dir, state: ws.state, env, timeoutMs: 90_000 })
+const manifestOf = (env = 'staging') =>
+  JSON.parse(readFileSync(path.join(ws.dir, '.infra', env, 'manifest.json'), 'utf8'))
 const writes = () => readCalls(ws.state).filter((c) => c.write)
 const TABLES = ['conversations', 'prompts', 'usage', 'websocket-connections'].map((t) => `new-service-staging-${t}`)
 
@@ -21,7 +32,8 @@ describe('help', () => {
   test('lists every command with a one-line summary, and each command shows examples', async () => {
     const help = await cli(['--help'])
     expect(help.code).toBe(0)
-    for (const command of ['deploy-all', 'plan', 'status', 'step']) expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\s+\\S`))
+    for (const command of ['deploy-all', 'plan', 'status', 'step'])
+      expect(help.stdout).toMatch(new RegExp(`\\n  ${command}\\s+\\S`))
     for (const command of ['deploy-all', 'plan', 'status', 'step']) {
       const own = await cli([command, '--help'])
       expect(own.stdout).toContain('EXAMPLES')
@@ -94,7 +106,10 @@ describe('deploy-all', () => {
 
   test('two concurrent runs on one environment: one proceeds, the other exits 3 naming the holder', async () => {
     const env = { FAKE_AWS_LATENCY_MS: '40' }
-    const [a, b] = await Promise.all([cli(['deploy-all', '--env', 'staging'], env), cli(['deploy-all', '--env', 'staging'], env)])
+    const [a, b] = await Promise.all([
+      cli(['deploy-all', '--env', 'staging'], env),
+      cli(['deploy-all', '--env', 'staging'], env),
+    ])
     expect([a.code, b.code].sort()).toEqual([0, 3])
     const loser = a.code === 3 ? a : b
     expect(loser.stderr).toMatch(/is locked by pid \d+ on .* \(deploy-all/)
@@ -117,7 +132,9 @@ describe('deploy-all', () => {
     const rebuilt = await cli(['deploy-all', '--env', 'staging', '--refresh'])
     expect(rebuilt.code, rebuilt.stderr).toBe(0)
     expect(Object.keys(manifestOf().resources).filter((k) => k.startsWith('dynamodb-table:'))).toHaveLength(4)
-    expect(readdirSync(path.join(ws.dir, '.infra/staging')).some((f) => f.startsWith('manifest.json.corrupt-'))).toBe(true)
+    expect(readdirSync(path.join(ws.dir, '.infra/staging')).some((f) => f.startsWith('manifest.json.corrupt-'))).toBe(
+      true,
+    )
     // Rebuilt by observing AWS: everything was found, nothing created or changed.
     expect(writes().slice(writesBefore)).toEqual([])
   })
@@ -160,7 +177,11 @@ describe('plan and status', () => {
     const run = await cli(['plan', '--env', 'production'])
     expect(run.code, run.stderr).toBe(0)
     expect(writes()).toEqual([])
-    const summary = run.stdout.slice(run.stdout.indexOf('01 iam:')).replace(/\d+\.\d s/g, 'N s').replace(/code \S+… \(\d+ KiB\)/g, 'code <sha256> (<size>)').replace(/[─┌┐└┘├┤┬┴┼│]+/g, '|')
+    const summary = run.stdout
+      .slice(run.stdout.indexOf('01 iam:'))
+      .replace(/\d+\.\d s/g, 'N s')
+      .replace(/code \S+… \(\d+ KiB\)/g, 'code <sha256> (<size>)')
+      .replace(/[─┌┐└┘├┤┬┴┼│]+/g, '|')
     expect(summary).toMatchSnapshot()
   })
 
@@ -200,7 +221,11 @@ describe('the demo needs no AWS account at all', () => {
     // No credentials anywhere, and no fake preloaded: exactly a fresh machine.
     const env: NodeJS.ProcessEnv = { ...fakeChildEnv(ws.state), NODE_OPTIONS: '' }
     for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) Reflect.deleteProperty(env, key)
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/run.js'), 'deploy-all', '--env', 'production', '--dry-run'], { cwd: ws.dir, env })
+    const child = spawn(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/run.js'), 'deploy-all', '--env', 'production', '--dry-run'],
+      { cwd: ws.dir, env },
+    )
     let stdout = ''
     child.stdout.on('data', (d) => (stdout += d))
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))

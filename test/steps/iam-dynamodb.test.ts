@@ -39,12 +39,20 @@ describe('fresh deploy', () => {
     ])
     expect(conversations.stream).toEqual({ viewType: 'NEW_AND_OLD_IMAGES' })
     expect(conversations.ttl).toMatchObject({ enabled: true, attributeName: 'ttl' })
-    expect(aws.dynamodb.table('new-service-staging-websocket-connections')!.ttl).toMatchObject({ enabled: true, attributeName: 'ttl' })
+    expect(aws.dynamodb.table('new-service-staging-websocket-connections')!.ttl).toMatchObject({
+      enabled: true,
+      attributeName: 'ttl',
+    })
     expect(aws.dynamodb.table('new-service-staging-usage')!.ttl.enabled).toBe(false)
     // Staging is not a production environment: no deletion protection or PITR by default.
     expect(conversations.deletionProtection).toBe(false)
     expect(conversations.pitr.enabled).toBe(false)
-    expect(tagMap(conversations.tags)).toMatchObject({ 'infra:service': 'new-service-staging', 'infra:env': 'staging', 'managed-by': 'infra', project: 'new-service' })
+    expect(tagMap(conversations.tags)).toMatchObject({
+      'infra:service': 'new-service-staging',
+      'infra:env': 'staging',
+      'managed-by': 'infra',
+      project: 'new-service',
+    })
   })
 
   test('production tables get point-in-time recovery and deletion protection', async () => {
@@ -59,14 +67,26 @@ describe('fresh deploy', () => {
     const role = aws.iam.role('new-service-staging-lambda-role')!
     expect(role.attached).toEqual([])
     expect(JSON.parse(role.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'lambda.amazonaws.com' })
-    const policy = parsePolicy(role.inline['service-access']!) as { Statement: { Sid: string; Action: string[]; Resource: string | string[] }[] }
+    const policy = parsePolicy(role.inline['service-access']!) as {
+      Statement: { Sid: string; Action: string[]; Resource: string | string[] }[]
+    }
     const sid = (id: string) => policy.Statement.find((s) => s.Sid === id)!
-    expect(sid('ReadTables').Resource).toContain('arn:aws:dynamodb:us-east-1:887078546492:table/new-service-staging-conversations/index/*')
+    expect(sid('ReadTables').Resource).toContain(
+      'arn:aws:dynamodb:us-east-1:887078546492:table/new-service-staging-conversations/index/*',
+    )
     // usage is read-write for websocket-message; a table no function writes would be missing here.
-    expect(sid('WriteTables').Resource).toContain('arn:aws:dynamodb:us-east-1:887078546492:table/new-service-staging-usage')
-    expect(sid('ReadStreams').Resource).toEqual(['arn:aws:dynamodb:us-east-1:887078546492:table/new-service-staging-conversations/stream/*'])
-    expect(sid('WriteOwnLogs').Resource).toContain('arn:aws:logs:us-east-1:887078546492:log-group:/aws/lambda/new-service-staging-websocket-message:*')
-    expect(sid('InvokeConfiguredModels').Resource).toEqual(['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0'])
+    expect(sid('WriteTables').Resource).toContain(
+      'arn:aws:dynamodb:us-east-1:887078546492:table/new-service-staging-usage',
+    )
+    expect(sid('ReadStreams').Resource).toEqual([
+      'arn:aws:dynamodb:us-east-1:887078546492:table/new-service-staging-conversations/stream/*',
+    ])
+    expect(sid('WriteOwnLogs').Resource).toContain(
+      'arn:aws:logs:us-east-1:887078546492:log-group:/aws/lambda/new-service-staging-websocket-message:*',
+    )
+    expect(sid('InvokeConfiguredModels').Resource).toEqual([
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0',
+    ])
     for (const s of policy.Statement.filter((x) => x.Sid !== 'WriteTraces')) expect(s.Resource).not.toBe('*')
     const bedrock = aws.iam.role('new-service-staging-bedrock-role')!
     expect(JSON.parse(bedrock.assumeRolePolicy).Statement[0]).toMatchObject({
@@ -89,7 +109,9 @@ describe('fresh deploy', () => {
       'iam-role:bedrock-logging',
       'iam-role:lambda',
     ])
-    expect(manifest.resources['dynamodb-table:conversations'].attributes.streamArn).toMatch(/^arn:aws:dynamodb:.*\/stream\//)
+    expect(manifest.resources['dynamodb-table:conversations'].attributes.streamArn).toMatch(
+      /^arn:aws:dynamodb:.*\/stream\//,
+    )
     expect(manifest.steps.dynamodb.status).toBe('done')
     expect(manifest.history).toHaveLength(1)
   })
@@ -108,15 +130,31 @@ describe('rerun', () => {
 
   test('adding a GSI makes exactly one UpdateTable that creates it, and waits for it', async () => {
     await run()
-    editConfig(root, (c) => (c.tables.usage.global_indexes = [{ name: 'by-date', partition_key: 'date', projection: 'KEYS_ONLY' }]))
+    editConfig(
+      root,
+      (c) => (c.tables.usage.global_indexes = [{ name: 'by-date', partition_key: 'date', projection: 'KEYS_ONLY' }]),
+    )
     aws.resetCalls()
     const outcome = await run()
-    expect(aws.writes().map((c) => [c.command, c.input.TableName])).toEqual([['UpdateTableCommand', 'new-service-staging-usage']])
-    expect(aws.writes()[0]!.input.GlobalSecondaryIndexUpdates).toEqual([
-      { Create: { IndexName: 'by-date', KeySchema: [{ AttributeName: 'date', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } } },
+    expect(aws.writes().map((c) => [c.command, c.input.TableName])).toEqual([
+      ['UpdateTableCommand', 'new-service-staging-usage'],
     ])
-    expect(aws.dynamodb.table('new-service-staging-usage')!.gsis.map((g) => [g.name, g.status])).toEqual([['by-date', 'ACTIVE']])
-    expect(resultsOf(outcome).find((r) => r.name === 'new-service-staging-usage')).toMatchObject({ action: 'updated', changes: [{ field: 'GlobalSecondaryIndexes[by-date]' }] })
+    expect(aws.writes()[0]!.input.GlobalSecondaryIndexUpdates).toEqual([
+      {
+        Create: {
+          IndexName: 'by-date',
+          KeySchema: [{ AttributeName: 'date', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        },
+      },
+    ])
+    expect(aws.dynamodb.table('new-service-staging-usage')!.gsis.map((g) => [g.name, g.status])).toEqual([
+      ['by-date', 'ACTIVE'],
+    ])
+    expect(resultsOf(outcome).find((r) => r.name === 'new-service-staging-usage')).toMatchObject({
+      action: 'updated',
+      changes: [{ field: 'GlobalSecondaryIndexes[by-date]' }],
+    })
   })
 
   test('two GSI changes go one per UpdateTable, the second after the first is ACTIVE', async () => {
@@ -127,7 +165,10 @@ describe('rerun', () => {
     aws.resetCalls()
     await run()
     const updates = aws.writes().map((c) => c.input.GlobalSecondaryIndexUpdates)
-    expect(updates).toEqual([[{ Delete: { IndexName: 'user-index' } }], [expect.objectContaining({ Create: expect.objectContaining({ IndexName: 'by-title' }) })]])
+    expect(updates).toEqual([
+      [{ Delete: { IndexName: 'user-index' } }],
+      [expect.objectContaining({ Create: expect.objectContaining({ IndexName: 'by-title' }) })],
+    ])
     expect(aws.dynamodb.table('new-service-staging-conversations')!.gsis.map((g) => g.name)).toEqual(['by-title'])
   })
 
@@ -148,7 +189,14 @@ describe('rerun', () => {
       TableName: 'new-service-staging-prompts',
       BillingMode: 'PROVISIONED',
       ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
-      GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'prompts-by-user', ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 } } }],
+      GlobalSecondaryIndexUpdates: [
+        {
+          Update: {
+            IndexName: 'prompts-by-user',
+            ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 2 },
+          },
+        },
+      ],
     })
     expect(aws.dynamodb.table('new-service-staging-prompts')!.billingMode).toBe('PROVISIONED')
   })
@@ -161,18 +209,28 @@ describe('rerun', () => {
     const failed = outcome.steps.find((s) => s.id === 'dynamodb')!
     expect(failed.status).toBe('failed')
     expect(failed.error).toMatchObject({ code: 'TableReplacementRefused' })
-    expect(failed.error!.message).toContain('KeySchema is user_id(partition), date(sort), config says user_id(partition), day(sort)')
+    expect(failed.error!.message).toContain(
+      'KeySchema is user_id(partition), date(sort), config says user_id(partition), day(sort)',
+    )
     expect(aws.writes()).toEqual([])
   })
 
   test('a trust or inline policy edited out of band is put back; a FullAccess policy attached by hand is detached', async () => {
     await run()
     const role = aws.iam.role('new-service-staging-lambda-role')!
-    role.inline['service-access'] = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }] })
+    role.inline['service-access'] = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' }],
+    })
     role.attached.push('arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess')
     aws.resetCalls()
     await run()
-    expect(aws.writes().map((c) => c.command).sort()).toEqual(['DetachRolePolicyCommand', 'PutRolePolicyCommand'])
+    expect(
+      aws
+        .writes()
+        .map((c) => c.command)
+        .sort(),
+    ).toEqual(['DetachRolePolicyCommand', 'PutRolePolicyCommand'])
     expect(role.attached).toEqual([])
   })
 })
@@ -185,13 +243,23 @@ describe('drift', () => {
     aws.resetCalls()
     const report = await plan(root, { steps })
     expect(aws.writes()).toEqual([])
-    expect(resultsOf(report).filter((r) => r.action !== 'unchanged').map((r) => [r.action, r.name])).toEqual([
+    expect(
+      resultsOf(report)
+        .filter((r) => r.action !== 'unchanged')
+        .map((r) => [r.action, r.name]),
+    ).toEqual([
       ['would-create', 'new-service-staging-lambda-role'],
       ['would-create', 'new-service-staging-usage'],
     ])
     const outcome = await run()
     expect(outcome.ok).toBe(true)
-    expect(aws.writes().filter((c) => c.command.startsWith('Create')).map((c) => c.command).sort()).toEqual(['CreateRoleCommand', 'CreateTableCommand'])
+    expect(
+      aws
+        .writes()
+        .filter((c) => c.command.startsWith('Create'))
+        .map((c) => c.command)
+        .sort(),
+    ).toEqual(['CreateRoleCommand', 'CreateTableCommand'])
     expect(aws.dynamodb.table('new-service-staging-usage')).toBeDefined()
     expect(aws.iam.role('new-service-staging-lambda-role')!.inline['service-access']).toBeDefined()
   })
@@ -203,8 +271,14 @@ describe('adoption', () => {
     await new DynamoDBClient({ region: 'us-east-1' }).send(
       new CreateTableCommand({
         TableName: 'new-service-staging-usage',
-        AttributeDefinitions: [{ AttributeName: 'user_id', AttributeType: 'S' }, { AttributeName: 'date', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'user_id', KeyType: 'HASH' }, { AttributeName: 'date', KeyType: 'RANGE' }],
+        AttributeDefinitions: [
+          { AttributeName: 'user_id', AttributeType: 'S' },
+          { AttributeName: 'date', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'user_id', KeyType: 'HASH' },
+          { AttributeName: 'date', KeyType: 'RANGE' },
+        ],
         BillingMode: 'PAY_PER_REQUEST',
       }),
     )
@@ -213,7 +287,15 @@ describe('adoption', () => {
     const usage = resultsOf(first).find((r) => r.name === 'new-service-staging-usage')!
     expect(usage.action).toBe('unmanaged')
     expect(usage.note).toContain('--adopt')
-    expect(aws.writes().filter((c) => c.input.TableName === 'new-service-staging-usage' || c.input.ResourceArn?.endsWith('/new-service-staging-usage'))).toHaveLength(1)
+    expect(
+      aws
+        .writes()
+        .filter(
+          (c) =>
+            c.input.TableName === 'new-service-staging-usage' ||
+            c.input.ResourceArn?.endsWith('/new-service-staging-usage'),
+        ),
+    ).toHaveLength(1)
 
     aws.resetCalls()
     await run({ adopt: true })

@@ -34,7 +34,14 @@ export interface TestRunOptions {
 }
 
 export async function testContext(root: string, opts: TestRunOptions = {}): Promise<Context> {
-  return loadContext({ root, env: opts.env ?? 'staging', command: 'test', mode: opts.mode ?? 'apply', adopt: opts.adopt, timing: FAST_TIMING })
+  return loadContext({
+    root,
+    env: opts.env ?? 'staging',
+    command: 'test',
+    mode: opts.mode ?? 'apply',
+    adopt: opts.adopt,
+    timing: FAST_TIMING,
+  })
 }
 
 /** Runs steps (default: every implemented step) the way deploy-all does, silently. */

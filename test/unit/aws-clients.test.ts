@@ -8,7 +8,13 @@ function recordingHandler(sent: string[]) {
   return {
     handle: async (request: { hostname: string; path: string; headers: Record<string, string> }) => {
       sent.push(`${request.headers['x-amz-target'] ?? ''} ${request.hostname}${request.path}`)
-      return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from('{"Table":{"TableName":"t"}}') } }
+      return {
+        response: {
+          statusCode: 200,
+          headers: { 'content-type': 'application/x-amz-json-1.0' },
+          body: Buffer.from('{"Table":{"TableName":"t"}}'),
+        },
+      }
     },
   }
 }
@@ -27,7 +33,9 @@ describe('AwsClients', () => {
     const aws = new AwsClients({ region: 'us-east-1', dryRun: true })
     const ddb = aws.get(DynamoDBClient)
     Object.assign(ddb.config, { requestHandler: recordingHandler(sent), credentials: async () => credentials })
-    await expect(ddb.send(new CreateTableCommand({ TableName: 't', KeySchema: [], AttributeDefinitions: [] }))).rejects.toBeInstanceOf(DryRunWriteError)
+    await expect(
+      ddb.send(new CreateTableCommand({ TableName: 't', KeySchema: [], AttributeDefinitions: [] })),
+    ).rejects.toBeInstanceOf(DryRunWriteError)
     expect(sent).toEqual([])
     await ddb.send(new DescribeTableCommand({ TableName: 't' }))
     expect(sent).toEqual(['DynamoDB_20120810.DescribeTable dynamodb.us-east-1.amazonaws.com/'])
@@ -43,7 +51,11 @@ describe('AwsClients', () => {
 
   test('uses adaptive retries with more attempts than the SDK default', () => {
     const aws = new AwsClients({ region: 'us-east-1', dryRun: false, profile: 'ops' })
-    expect(aws.clientConfig('DynamoDBClient', 'us-east-1')).toMatchObject({ retryMode: 'adaptive', maxAttempts: 8, profile: 'ops' })
+    expect(aws.clientConfig('DynamoDBClient', 'us-east-1')).toMatchObject({
+      retryMode: 'adaptive',
+      maxAttempts: 8,
+      profile: 'ops',
+    })
     expect(aws.clientConfig('APIGatewayClient', 'us-east-1')).toMatchObject({ maxAttempts: 12 })
   })
 
@@ -67,6 +79,8 @@ describe('AwsClients', () => {
   test('a per-service endpoint wins only for its service, and can be switched off', () => {
     expect(endpointOverridden('s3', { AWS_ENDPOINT_URL_S3: 'http://moto:5000' })).toBe(true)
     expect(endpointOverridden('s3', { AWS_ENDPOINT_URL_DYNAMODB: 'http://x' })).toBe(false)
-    expect(endpointOverridden('s3', { AWS_ENDPOINT_URL: 'http://x', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBe(false)
+    expect(
+      endpointOverridden('s3', { AWS_ENDPOINT_URL: 'http://x', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }),
+    ).toBe(false)
   })
 })

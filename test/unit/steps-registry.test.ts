@@ -3,7 +3,14 @@ import { findStep, orderByNeeds, withDependencies, STEPS } from '../../src/steps
 import type { Step } from '../../src/steps/types.js'
 import { hashOf, stableStringify } from '../../src/runner/hash.js'
 
-const fake = (id: Step['id'], number: number, needs: Step['id'][] = []): Step => ({ id, number, title: id, needs, inputs: () => ({}), run: async () => ({}) })
+const fake = (id: Step['id'], number: number, needs: Step['id'][] = []): Step => ({
+  id,
+  number,
+  title: id,
+  needs,
+  inputs: () => ({}),
+  run: async () => ({}),
+})
 
 describe('step registry', () => {
   test('finds a step by id or by the manual’s number', () => {
@@ -18,7 +25,12 @@ describe('step registry', () => {
   })
 
   test('orders by needs, not by number', () => {
-    const steps = [fake('cognito', 8), fake('api', 4, ['cognito', 'lambda']), fake('lambda', 3, ['iam']), fake('iam', 1)]
+    const steps = [
+      fake('cognito', 8),
+      fake('api', 4, ['cognito', 'lambda']),
+      fake('lambda', 3, ['iam']),
+      fake('iam', 1),
+    ]
     expect(orderByNeeds(steps).map((s) => s.id)).toEqual(['iam', 'lambda', 'cognito', 'api'])
   })
 
