@@ -103,6 +103,9 @@ async function runOne(
   show: (line: string) => void,
 ): Promise<StepOutcome> {
   const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
+  // Started before waiting for dependencies; a failure surfaces when run() needs the result.
+  const prepared = step.prepare?.({ config: ctx.config, offline: ctx.offline, log: show })
+  prepared?.catch(() => undefined)
   const needed = await Promise.all(step.needs.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
   const broken = needed.find((o) => o.status !== 'done')
   if (broken)
@@ -143,6 +146,7 @@ async function runOne(
   }
   try {
     if (!ctx.dryRun) await ctx.manifest.stepStarted(step.id, inputHash)
+    if (prepared) stepCtx.prepared = await prepared
     const outputs = await step.run(stepCtx)
     if (!ctx.dryRun) await ctx.manifest.stepFinished(step.id, outputs, inputHash)
     return { ...base, outputs, status: 'done', inputsChanged, durationMs: Date.now() - started }

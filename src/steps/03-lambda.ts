@@ -10,7 +10,7 @@ import { findMissingParameters } from '../resources/ssm-parameters.js'
 import type { FunctionCode } from '../resources/lambda-function-diff.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 import { functionSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
-import type { Step, StepContext } from './types.js'
+import type { PrepareContext, Step, StepContext } from './types.js'
 
 export interface FunctionOutput {
   name: string
@@ -39,7 +39,7 @@ async function checkSecrets(ctx: StepContext): Promise<void> {
 }
 
 /** Every handler is bundled up front, in parallel (offline plans skip it: there is nothing to compare with). */
-async function packageAll(ctx: StepContext): Promise<Array<FunctionPackage | undefined>> {
+async function packageAll(ctx: PrepareContext): Promise<Array<FunctionPackage | undefined>> {
   if (ctx.offline) return ctx.config.functions.map(() => undefined)
   ctx.log(`packaging ${ctx.config.functions.length} handler(s)`)
   return packageFunctions(
@@ -61,13 +61,15 @@ export const lambdaStep: Step = {
   needs: ['iam', 'dynamodb'],
   // Code hashes are not inputs: they are discovered in run() by packaging, and compared with Lambda's CodeSha256.
   inputs: lambdaInputs,
+  prepare: packageAll,
   async run(ctx) {
     // Step 10 (bedrock) runs after this one and is not implemented yet: its guardrail is read from the manifest when
     // an earlier run recorded one, and a function picks it up on the next run of this step.
     const bedrock = (ctx.record.manifest as { steps?: Record<string, { outputs?: unknown } | undefined> }).steps
       ?.bedrock?.outputs
     const up = lambdaUpstream(ctx.config, ctx.upstream, bedrock, ctx.dryRun || ctx.offline)
-    const [packages] = await Promise.all([packageAll(ctx), checkSecrets(ctx)])
+    await checkSecrets(ctx)
+    const packages = ctx.prepared as Array<FunctionPackage | undefined>
     // Functions converge in parallel; each one's calls are in order. Every function finishes (or fails) before the
     // step does, so that none is left changing in the background once the step has reported.
     const settled = await Promise.allSettled(

@@ -26,6 +26,14 @@ export interface StepContext extends ResourceContext {
   report(result: Ensured): void
   /** `--canary <percent>`: the lambda step routes this share of traffic to new versions instead of all of it. */
   canaryPercent?: number
+  /** What prepare() returned, when the step has one. */
+  prepared?: unknown
+}
+
+export interface PrepareContext {
+  config: ResolvedConfig
+  offline: boolean
+  log: (message: string) => void
 }
 
 export interface Step {
@@ -37,6 +45,11 @@ export interface Step {
   needs: StepId[]
   /** The config slice this step converges; hashed with the upstream outputs to tell what changed since the last run. */
   inputs(config: ResolvedConfig): unknown
+  /**
+   * Local work that needs no upstream output (packaging code): the runner starts it when the run starts, so it
+   * overlaps the steps this one waits for. Its result reaches run() as `ctx.prepared`.
+   */
+  prepare?(ctx: PrepareContext): Promise<unknown>
   /** Idempotent: observes every resource, changes only what differs. */
   run(ctx: StepContext): Promise<Outputs>
 }
