@@ -26,6 +26,12 @@ export interface BundledFile {
   contents: Uint8Array
 }
 
+/** One handler's bundle: its output files and every source file that went into them (relative to the root). */
+export interface Bundle {
+  files: BundledFile[]
+  inputs: string[]
+}
+
 // The runtime provides SDK v3 (and the Smithy packages it is built on) to nodejs18.x and later.
 export const RUNTIME_PROVIDED_PACKAGES = ['@aws-sdk/*', '@smithy/*']
 
@@ -115,7 +121,7 @@ async function checkEntry(entry: string): Promise<void> {
   }
 }
 
-async function runEsbuild(options: BundleOptions, handlers: HandlerEntry[]): Promise<BundledFile[][]> {
+async function runEsbuild(options: BundleOptions, handlers: HandlerEntry[]): Promise<Bundle[]> {
   const outdir = path.join(options.root, VIRTUAL_OUT_DIR)
   const result = await build({
     absWorkingDir: options.root,
@@ -135,20 +141,25 @@ async function runEsbuild(options: BundleOptions, handlers: HandlerEntry[]): Pro
     legalComments: 'none',
     sourcemap: false,
     write: false,
+    metafile: true,
     logLevel: 'silent',
   })
-  const files = handlers.map((): BundledFile[] => [])
+  const bundles = handlers.map((): Bundle => ({ files: [], inputs: [] }))
   for (const f of result.outputFiles) {
     const [index, ...rest] = path.relative(outdir, f.path).split(path.sep)
-    files[Number(index)]!.push({ name: rest.join('/'), contents: f.contents })
+    bundles[Number(index)]!.files.push({ name: rest.join('/'), contents: f.contents })
   }
-  return files
+  for (const [output, meta] of Object.entries(result.metafile.outputs)) {
+    const [index] = path.relative(outdir, path.resolve(options.root, output)).split(path.sep)
+    bundles[Number(index)]!.inputs.push(...Object.keys(meta.inputs))
+  }
+  return bundles
 }
 
-async function bundleOne(options: BundleOptions, handler: HandlerEntry): Promise<BundledFile[]> {
+async function bundleOne(options: BundleOptions, handler: HandlerEntry): Promise<Bundle> {
   try {
-    const [files] = await runEsbuild(options, [handler])
-    return files!
+    const [bundle] = await runEsbuild(options, [handler])
+    return bundle!
   } catch (e) {
     throw buildFailed(handler.entry, isBuildFailure(e) ? e.errors : [], e)
   }
@@ -159,7 +170,7 @@ async function bundleOne(options: BundleOptions, handler: HandlerEntry): Promise
  * and each handler's output is byte-for-byte what a build of its own gives. A failed build is retried one handler at
  * a time, so that the error names the entry file that caused it.
  */
-export async function bundleHandlers(options: BundleOptions, handlers: HandlerEntry[]): Promise<BundledFile[][]> {
+export async function bundleHandlers(options: BundleOptions, handlers: HandlerEntry[]): Promise<Bundle[]> {
   for (const h of handlers) await checkEntry(h.entry)
   if (handlers.length <= 1) return Promise.all(handlers.map((h) => bundleOne(options, h)))
   try {

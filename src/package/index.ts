@@ -1,5 +1,6 @@
 // Turn a handler's source into the zip Lambda runs, and the CodeSha256 Lambda will report for it.
 import { createHash } from 'node:crypto'
+import path from 'node:path'
 import {
   bundleHandlers,
   esbuildTarget,
@@ -9,6 +10,7 @@ import {
   type BundleOptions,
   type HandlerEntry,
 } from './bundle.js'
+import { cacheKey, PackageCache } from './cache.js'
 import { zipDeterministic } from './zip.js'
 
 export { ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_PACKAGES, esbuildTarget, handlerModule } from './bundle.js'
@@ -93,8 +95,15 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
-export async function packageFunction(spec: PackageSpec): Promise<FunctionPackage> {
-  const [pkg] = await packageFunctions([spec], 1)
+export interface PackageOptions {
+  /** How many esbuild builds run at once. */
+  concurrency?: number
+  /** Reuse packages whose inputs have not changed, kept in this folder. */
+  cacheDir?: string
+}
+
+export async function packageFunction(spec: PackageSpec, opts: PackageOptions = {}): Promise<FunctionPackage> {
+  const [pkg] = await packageFunctions([spec], opts)
   return pkg!
 }
 
@@ -103,23 +112,33 @@ export async function packageFunction(spec: PackageSpec): Promise<FunctionPackag
  * bundled in one esbuild build (same bytes as one by one, about twice as fast); `concurrency` caps how many builds
  * run at once. The first failure rejects the whole batch.
  */
-export async function packageFunctions(
-  specs: PackageSpec[],
-  concurrency = DEFAULT_PACKAGE_CONCURRENCY,
-): Promise<FunctionPackage[]> {
+export async function packageFunctions(specs: PackageSpec[], opts: PackageOptions = {}): Promise<FunctionPackage[]> {
+  const concurrency = opts.concurrency ?? DEFAULT_PACKAGE_CONCURRENCY
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`packaging Lambda functions: concurrency must be a positive integer, got ${concurrency}`)
   }
   const prepared = await Promise.all(specs.map(prepare))
   const results = new Array<FunctionPackage>(specs.length)
-  await eachLimited(groupByOptions(prepared), concurrency, async (group) => {
+  const cacheFor = (p: Prepared) => (opts.cacheDir ? new PackageCache(opts.cacheDir, p.options.root) : undefined)
+  const keyOf = (p: Prepared) => cacheKey([p.options, path.relative(p.options.root, p.handler.entry), p.handler.module])
+  const misses: Prepared[] = []
+  await Promise.all(
+    prepared.map(async (p) => {
+      const cached = await cacheFor(p)?.lookup(keyOf(p))
+      if (cached) results[p.index] = cached
+      else misses.push(p)
+    }),
+  )
+  await eachLimited(groupByOptions(misses), concurrency, async (group) => {
     const bundles = await bundleHandlers(
       group[0]!.options,
       group.map((p) => p.handler),
     )
     await Promise.all(
       group.map(async (p, i) => {
-        results[p.index] = await toPackage(bundles[i]!)
+        const pkg = await toPackage(bundles[i]!.files)
+        await cacheFor(p)?.store(keyOf(p), bundles[i]!.inputs, pkg)
+        results[p.index] = pkg
       }),
     )
   })

@@ -1,5 +1,6 @@
 // Step 03 (the manual's "Lambda 함수 배포"): per function its log group, the function, a version when its code or
 // configuration changed, and the environment's alias on that version (or a canary share of it).
+import path from 'node:path'
 import { packageFunctions, type FunctionPackage } from '../package/index.js'
 import { StepError } from '../errors/index.js'
 import { ensureLogGroup } from '../resources/log-group.js'
@@ -51,6 +52,8 @@ async function packageAll(ctx: PrepareContext): Promise<Array<FunctionPackage | 
       bundleAwsSdk: fn.bundleAwsSdk,
       root: ctx.config.files.root,
     })),
+    // Unchanged sources reuse their last package (checked by content hash of every input), shared by all envs.
+    { cacheDir: path.join(ctx.config.files.root, '.infra', 'cache', 'packages') },
   )
 }
 

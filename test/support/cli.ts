@@ -1,6 +1,17 @@
 // Runs the built CLI (bin/run.js) as a child process against the fake AWS, in a throwaway workspace.
 import { spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
+import { buildSync } from 'esbuild'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -11,13 +22,34 @@ export const PRELOAD_PATH = fileURLToPath(new URL('./fake-aws-preload.ts', impor
 const CLI_PATH = join(REPO_ROOT, 'bin', 'run.js')
 const DEFAULT_TIMEOUT_MS = 60_000
 
+let preloadBundle: string | undefined
+
 /**
- * NODE_OPTIONS that load tsx and the fake into a node process. Both are file URLs, so they resolve the same from
- * any working directory (a bare `--import tsx` would resolve from the child's cwd, which has no node_modules).
+ * The fake and its preload, bundled once per process into plain ESM beside node_modules (so its `@aws-sdk/*` imports
+ * resolve to the very classes the CLI uses). A child then starts without compiling TypeScript.
  */
+function bundledPreload(): string {
+  if (preloadBundle) return preloadBundle
+  const dir = join(REPO_ROOT, 'node_modules', '.cache', 'infra-fake-aws')
+  mkdirSync(dir, { recursive: true })
+  const out = join(dir, `preload-${process.pid}.mjs`)
+  buildSync({
+    entryPoints: [PRELOAD_PATH],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: `${out}.tmp`,
+    logLevel: 'error',
+  })
+  renameSync(`${out}.tmp`, out)
+  process.once('exit', () => rmSync(out, { force: true }))
+  return (preloadBundle = out)
+}
+
+/** NODE_OPTIONS that load the fake into a node process (a file URL: it resolves the same from any working directory). */
 export function fakeNodeOptions(): string {
-  const tsx = pathToFileURL(join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href
-  return `--import "${tsx}" --import "${pathToFileURL(PRELOAD_PATH).href}"`
+  return `--import "${pathToFileURL(bundledPreload()).href}"`
 }
 
 /**

@@ -220,7 +220,7 @@ describe('packageFunctions', () => {
       spec(DYNAMO, { root: REPO_ROOT, bundleAwsSdk: true }),
     ]
 
-    const batched = await packageFunctions(specs, 2)
+    const batched = await packageFunctions(specs, { concurrency: 2 })
     const oneByOne = []
     for (const s of specs) oneByOne.push(await packageFunction(s))
 
@@ -258,6 +258,6 @@ describe('packageFunctions', () => {
   })
 
   test.each([0, -1, 1.5, Number.NaN])('concurrency %s is rejected', async (concurrency) => {
-    await expect(packageFunctions([spec(HELLO)], concurrency)).rejects.toThrow(RangeError)
+    await expect(packageFunctions([spec(HELLO)], { concurrency })).rejects.toThrow(RangeError)
   })
 })

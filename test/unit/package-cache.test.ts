@@ -1,0 +1,45 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { packageFunction, type PackageSpec } from '../../src/package/index.js'
+
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/package/repo')
+
+function copy(): { root: string; spec: PackageSpec; cacheDir: string } {
+  const root = mkdtempSync(path.join(tmpdir(), 'infra-cache-'))
+  cpSync(FIXTURE, root, { recursive: true })
+  const entry = path.join(root, 'handlers/hello/index.ts')
+  return {
+    root,
+    cacheDir: path.join(root, '.cache'),
+    spec: { entry, handler: 'index.handler', runtime: 'nodejs22.x', architecture: 'arm64', bundleAwsSdk: true, root },
+  }
+}
+
+describe('package cache', () => {
+  test('an unchanged handler comes from the cache with the same bytes; a changed input rebuilds it', async () => {
+    const { spec, cacheDir, root } = copy()
+    const first = await packageFunction(spec, { cacheDir })
+    const again = await packageFunction(spec, { cacheDir })
+    expect(again.zip.equals(first.zip)).toBe(true)
+    expect(again.codeSha256).toBe(first.codeSha256)
+
+    // The entry imports a local module: changing that file (not the entry) must change the package.
+    const dependency = path.join(root, 'handlers/lib/greet.ts')
+    writeFileSync(dependency, readFileSync(dependency, 'utf8').replace('hello', 'bonjour'))
+    const rebuilt = await packageFunction(spec, { cacheDir })
+    expect(rebuilt.codeSha256).not.toBe(first.codeSha256)
+    expect(rebuilt.codeSha256).toBe((await packageFunction(spec)).codeSha256)
+  })
+
+  test('a corrupted cached zip is never used', async () => {
+    const { spec, cacheDir } = copy()
+    const first = await packageFunction(spec, { cacheDir })
+    const { readdirSync } = await import('node:fs')
+    const zipFile = readdirSync(cacheDir).find((f) => f.endsWith('.zip'))!
+    writeFileSync(path.join(cacheDir, zipFile), 'garbage')
+    const again = await packageFunction(spec, { cacheDir })
+    expect(again.codeSha256).toBe(first.codeSha256)
+  })
+})
