@@ -1,6 +1,7 @@
 // One SDK client per service and region, created on first use, with our retry policy. Resource modules
 // import only the client classes they use, so `infra --help` loads no SDK at all.
 import { InfraError } from '../errors/index.js'
+import { APIGATEWAY_PACE, Pacer, pacingMiddleware } from './pacing.js'
 
 /** What we need of any SDK v3 client. */
 export interface SdkClient {
@@ -53,8 +54,12 @@ export function endpointOverridden(service: string, env: NodeJS.ProcessEnv = pro
   return !!(env.AWS_ENDPOINT_URL || env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`])
 }
 
+// REST (v1) and WebSocket/HTTP (v2) APIs count against the same account-wide API Gateway quota.
+const PACED_CLIENTS = new Set(['APIGatewayClient', 'ApiGatewayV2Client'])
+
 export class AwsClients {
   private readonly cache = new Map<string, SdkClient>()
+  private readonly pacers = new Map<string, Pacer>()
 
   constructor(readonly settings: ClientSettings) {}
 
@@ -70,8 +75,20 @@ export class AwsClients {
         priority: 'high',
       })
     }
+    if (PACED_CLIENTS.has(Client.name)) {
+      client.middlewareStack.add(pacingMiddleware(this.pacer(region)), { step: 'initialize', name: 'infraPacing' })
+    }
     this.cache.set(key, client)
     return client
+  }
+
+  /** One pacer per region: API Gateway's quotas are per account and region. */
+  pacer(region = this.settings.region): Pacer {
+    const existing = this.pacers.get(region)
+    if (existing) return existing
+    const pacer = new Pacer(APIGATEWAY_PACE)
+    this.pacers.set(region, pacer)
+    return pacer
   }
 
   clientConfig(clientName: string, region: string): Record<string, unknown> {

@@ -44,6 +44,9 @@ const DDB_TRANSIENT_LIMITS = [
   'indexed tables that can be created simultaneously',
 ]
 const UPDATE_IN_PROGRESS = 'in progress'
+// API Gateway v1 and v2 (terraform-provider-aws apigateway/apigatewayv2 service_package.go); v2 sometimes
+// sends it untyped, so the text is matched too.
+const CONCURRENT_MODIFICATION = 'concurrent modification'
 // Lambda refuses any change while a new function is still being created.
 const FUNCTION_PENDING = "state: 'Pending'"
 
@@ -136,4 +139,18 @@ export interface FailureContext {
 export function awsFailure(e: unknown, at: FailureContext): Error {
   if (e instanceof StepError) return e
   return new StepError(at.code, `${at.doing} ${at.kind} (${at.name}): ${awsReason(e)}`, { hint: at.hint, cause: e })
+}
+
+/** API Gateway: "Unable to complete operation due to concurrent modification. Please try again later." */
+export function isConcurrentModification(e: unknown): boolean {
+  const err = asAws(e)
+  return (
+    (err.name === 'ConflictException' || err.name === 'BadRequestException' || !err.name) &&
+    (err.message?.includes(CONCURRENT_MODIFICATION) ?? false)
+  )
+}
+
+/** What an API Gateway call may retry: throttling (TooManyRequests) and concurrent modification, never a hard quota. */
+export function isApiGatewayTransient(e: unknown): boolean {
+  return isThrottled(e) || isConcurrentModification(e)
 }
