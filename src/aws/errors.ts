@@ -154,3 +154,8 @@ export function isConcurrentModification(e: unknown): boolean {
 export function isApiGatewayTransient(e: unknown): boolean {
   return isThrottled(e) || isConcurrentModification(e)
 }
+
+/** Lambda AddPermission right after the function or alias changed (terraform-provider-aws lambda/permission.go). */
+export function isPermissionPropagating(e: unknown): boolean {
+  return ['ResourceConflictException', 'ResourceNotFoundException'].includes(errorName(e))
+}

@@ -31,6 +31,8 @@ export function formatOutcome(outcome: RunOutcome): string {
     ])
   }
   lines.push('', table.toString(), '', totals(outcome))
+  const endpoints = outcome.steps.flatMap((s) => Object.entries((s.outputs.endpoints ?? {}) as Record<string, string>))
+  if (endpoints.length > 0) lines.push('', 'Endpoints:', ...endpoints.map(([name, url]) => `  ${name}: ${url}`))
   return lines.join('\n')
 }
 

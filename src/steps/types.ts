@@ -16,7 +16,8 @@ export const STEP_IDS = [
 ] as const
 export type StepId = (typeof STEP_IDS)[number]
 
-export type Outputs = Record<string, unknown>
+/** What a step hands to later steps and to the user; `endpoints` (name → URL) are printed in the run's summary. */
+export type Outputs = Record<string, unknown> & { endpoints?: Record<string, string> }
 
 export interface StepContext extends ResourceContext {
   config: ResolvedConfig
