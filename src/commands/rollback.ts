@@ -5,7 +5,7 @@ import type { ReleaseOutcome } from '../releases/common.js'
 export default class Rollback extends InfraCommand {
   static override summary = 'Point Lambda aliases back at the previous version (or --to), or remove a running canary'
   static override description =
-    'For each function (or each --function), the alias goes back to the version published before the one it serves, as recorded in the manifest or, without one, as listed by Lambda; the version is checked to exist first. During a canary, the canary is removed and the alias stays on its version. The next deploy of unchanged code moves the alias forward again.'
+    'For each function (or each --function), the alias goes back to the version published before the one it serves, as recorded in the manifest or, without one, as listed by Lambda; the version is checked to exist first. During a canary, the canary is removed and the alias stays on its version. The rollback holds: later deploys leave the alias there until the code changes (or --to returns to the version rolled back from).'
   static override examples = [
     '<%= config.bin %> rollback --alias production --env production',
     '<%= config.bin %> rollback --alias production --env production --function prompt-crud --to 4',

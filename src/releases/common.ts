@@ -5,7 +5,14 @@ import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
 import type { Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
-import { findAlias, formatAlias, putAlias, recordAlias, type AliasState } from '../resources/lambda-alias.js'
+import {
+  findAlias,
+  formatAlias,
+  putAlias,
+  recordAlias,
+  type AliasState,
+  type RollbackHold,
+} from '../resources/lambda-alias.js'
 import { functionKey } from '../resources/lambda-function.js'
 import type { ResourceContext } from '../resources/types.js'
 import { awsFailure } from '../aws/errors.js'
@@ -35,7 +42,14 @@ export interface ReleaseOutcome {
 
 /** A planned alias move of one function, or why it cannot be made. */
 export type AliasMove =
-  | { fn: FunctionConfig; found: AliasConfiguration; from: AliasState; to: AliasState; note?: string }
+  | {
+      fn: FunctionConfig
+      found: AliasConfiguration
+      from: AliasState
+      to: AliasState
+      note?: string
+      hold?: RollbackHold
+    }
   | { fn: FunctionConfig; error: StepError }
 
 /** `--function` accepts a logical id (`prompt-crud`) or a physical name (`new-service-prompt-crud`). */
@@ -118,14 +132,14 @@ export async function applyMoves(
   moves: Array<Extract<AliasMove, { found: AliasConfiguration }>>,
 ): Promise<ReleaseLine[]> {
   return Promise.all(
-    moves.map(async ({ fn, found, from, to, note }): Promise<ReleaseLine> => {
+    moves.map(async ({ fn, found, from, to, note, hold }): Promise<ReleaseLine> => {
       const line = { function: fn.logicalId, name: fn.name, from, to, ...(note ? { note } : {}) }
       if (sameAlias(from, to)) return { ...line, action: 'unchanged' }
       if (ctx.dryRun) return { ...line, action: 'would-change' }
       await putAlias(ctx, fn.name, found, to)
       const arn =
         ctx.record.manifest.resources[functionKey(fn.logicalId)]?.arn ?? found.AliasArn?.replace(/:[^:]+$/, '')
-      await recordAlias(ctx, functionKey(fn.logicalId), { name: fn.name, arn }, to)
+      await recordAlias(ctx, functionKey(fn.logicalId), { name: fn.name, arn }, to, hold)
       return { ...line, action: 'changed' }
     }),
   )

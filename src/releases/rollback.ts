@@ -6,7 +6,7 @@ import type { FunctionConfig } from '../config/types.js'
 import type { Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
 import { awsFailure } from '../aws/errors.js'
-import { aliasState, type AliasState } from '../resources/lambda-alias.js'
+import { aliasState, type AliasState, type RollbackHold } from '../resources/lambda-alias.js'
 import { findVersion, isPublishedVersion, listVersionNumbers, recordedVersions } from '../resources/lambda-version.js'
 import type { ResourceContext } from '../resources/types.js'
 import {
@@ -58,6 +58,19 @@ export function rollbackTarget(
   return fromAws ? { kind: 'version', version: fromAws, source: 'aws' } : { kind: 'none' }
 }
 
+/** The hold a move from `leaving` back to `going` leaves: none when rolling forward or when both run the same code. */
+async function holdFor(
+  lambda: LambdaClient,
+  name: string,
+  leaving: string,
+  going: string,
+): Promise<RollbackHold | undefined> {
+  if (Number(going) > Number(leaving)) return undefined // rolling forward: nothing is being rolled back
+  const [left, kept] = await Promise.all([findVersion(lambda, name, leaving), findVersion(lambda, name, going)])
+  if (!left?.CodeSha256 || left.CodeSha256 === kept?.CodeSha256) return undefined
+  return { version: leaving, codeSha256: left.CodeSha256 }
+}
+
 async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRequest): Promise<AliasMove> {
   const lambda = ctx.aws.get(LambdaClient)
   const fail = (doing: string) => (e: unknown) => {
@@ -78,6 +91,7 @@ async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRe
         found,
         from,
         to: { name: from.name, version: from.version },
+        hold: await holdFor(lambda, fn.name, from.canary!.version, from.version).catch(fail('reading a version of')),
         note: `canary on version ${from.canary?.version} removed`,
       }
     }
@@ -108,6 +122,7 @@ async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRe
       found,
       from,
       to: { name: from.name, version: target.version },
+      hold: await holdFor(lambda, fn.name, from.version, target.version).catch(fail('reading a version of')),
       note: target.source === 'aws' ? 'previous version read from Lambda (the manifest records none)' : undefined,
     }
   } catch (e) {

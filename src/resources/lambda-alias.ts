@@ -146,12 +146,32 @@ export async function putAlias(
   }
 }
 
-/** Records the alias's target on the function's manifest record (`attributes.alias`). */
+/**
+ * Left by `infra rollback`: the code it rolled back from. Until different code is deployed (or `--to` goes back to
+ * it), deploys keep the alias where the rollback put it instead of moving it forward onto that code again.
+ */
+export interface RollbackHold {
+  version: string
+  codeSha256: string
+}
+
+export function rollbackHold(ctx: Pick<ResourceContext, 'record'>, key: string): RollbackHold | undefined {
+  const hold = ctx.record.manifest.resources[key]?.attributes?.rollbackHold as RollbackHold | undefined
+  return hold && typeof hold.codeSha256 === 'string' ? hold : undefined
+}
+
+/** Records the alias's target on the function's manifest record (`attributes.alias`), and sets or clears the hold. */
 export async function recordAlias(
   ctx: ResourceContext,
   key: string,
   fn: { name: string; arn?: string },
   state: AliasState,
+  hold?: RollbackHold,
 ): Promise<void> {
-  await recordIfChanged(ctx, key, { kind: FUNCTION_KIND, name: fn.name, arn: fn.arn, attributes: { alias: state } })
+  await recordIfChanged(ctx, key, {
+    kind: FUNCTION_KIND,
+    name: fn.name,
+    arn: fn.arn,
+    attributes: { alias: state, rollbackHold: hold },
+  })
 }

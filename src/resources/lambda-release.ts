@@ -9,6 +9,7 @@ import {
   desiredAlias,
   diffAlias,
   findAlias,
+  rollbackHold,
   putAlias,
   recordAlias,
   weightPercent,
@@ -58,6 +59,22 @@ export async function ensureRelease(
   }
   const found = await findAlias(lambda, spec.name, spec.aliasName).catch(fail)
   const current = found && aliasState(found)
+
+  // After `infra rollback`, the code it rolled back from does not come back by itself: new code releases the hold.
+  const hold = rollbackHold(ctx, key)
+  if (hold && current && hold.codeSha256 === code.codeSha256) {
+    return {
+      result: {
+        ...base,
+        action: 'unchanged',
+        changes: [],
+        arn: found?.AliasArn,
+        note: `held on version ${current.version} by \`infra rollback\`: the code of version ${hold.version} is unchanged; deploy new code, or \`infra rollback --alias ${spec.aliasName} --env ${ctx.identity.env} --function ${spec.logicalId} --to ${hold.version}\` to return to it`,
+      },
+      alias: current,
+      aliasArn: found?.AliasArn,
+    }
+  }
 
   // Unchanged $LATEST: the version the alias (or its canary) serves, or the last one we published, may already match.
   const lastRecorded = recordedVersions(ctx, spec.logicalId).at(-1)?.version
