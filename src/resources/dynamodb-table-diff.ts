@@ -21,7 +21,7 @@ export interface ObservedTable {
 }
 
 export type TableChange =
-  | { field: 'BillingMode'; from?: string; to: string }
+  | { field: 'BillingMode'; from?: string; to: string; /** Indexes the table keeps through the switch. */ keptIndexes: string[] }
   | { field: 'ProvisionedThroughput'; from?: string; to: string }
   | {
       field: `GlobalSecondaryIndexes[${string}]`
@@ -191,12 +191,20 @@ export function diffTable(have: ObservedTable, want: TableConfig): TableChange[]
   const billing = t.BillingModeSummary?.BillingMode ?? 'PROVISIONED'
   const wantCapacity =
     want.billingMode === 'PROVISIONED' && want.capacity ? capacityOf(throughput(want.capacity)) : undefined
-  if (billing !== want.billingMode) changes.push({ field: 'BillingMode', from: billing, to: want.billingMode })
-  else if (wantCapacity && capacityOf(t.ProvisionedThroughput) !== wantCapacity) {
+  const billingChanges = billing !== want.billingMode
+  // Order: drop indexes, then switch billing (its UpdateTable carries a capacity for every index the table keeps),
+  // then build new indexes, which then already get the new billing mode.
+  const indexChanges = diffIndexes(t, want, billingChanges)
+  const dropped = indexChanges.filter((c) => 'op' in c && c.op === 'delete')
+  changes.push(...dropped)
+  if (billingChanges) {
+    const droppedNames = new Set(dropped.map((c) => ('index' in c ? c.index : '')))
+    const keptIndexes = (t.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '').filter((n) => !droppedNames.has(n))
+    changes.push({ field: 'BillingMode', from: billing, to: want.billingMode, keptIndexes })
+  } else if (wantCapacity && capacityOf(t.ProvisionedThroughput) !== wantCapacity) {
     changes.push({ field: 'ProvisionedThroughput', from: capacityOf(t.ProvisionedThroughput), to: wantCapacity })
   }
-  // A switch to PROVISIONED carries every index's capacity in the same UpdateTable.
-  changes.push(...diffIndexes(t, want, billing !== want.billingMode))
+  changes.push(...indexChanges.filter((c) => !dropped.includes(c)))
   const stream = t.StreamSpecification?.StreamEnabled ? t.StreamSpecification.StreamViewType : undefined
   const wantStream = want.stream || undefined
   if (stream !== wantStream) {

@@ -221,11 +221,11 @@ function toUpdateTableInput(spec: TableConfig, change: TableChange): UpdateTable
             TableName,
             BillingMode: 'PROVISIONED',
             ProvisionedThroughput: { ReadCapacityUnits: spec.capacity.read, WriteCapacityUnits: spec.capacity.write },
-            // Switching to provisioned needs a capacity for every existing index too.
+            // Switching to provisioned needs a capacity for every index the table keeps.
             GlobalSecondaryIndexUpdates:
               change.field === 'BillingMode'
                 ? spec.globalIndexes
-                    .filter((i) => i.capacity)
+                    .filter((i) => i.capacity && change.keptIndexes.includes(i.name))
                     .map((i) => ({
                       Update: {
                         IndexName: i.name,

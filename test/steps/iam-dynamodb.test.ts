@@ -201,6 +201,33 @@ describe('rerun', () => {
     expect(aws.dynamodb.table('new-service-staging-prompts')!.billingMode).toBe('PROVISIONED')
   })
 
+  test.each([
+    [
+      'adding an index',
+      [
+        { name: 'by-title', partition_key: 'title', projection: 'ALL', capacity: { read: 1, write: 1 } },
+        { name: 'prompts-by-user', partition_key: 'user_id', projection: 'ALL', capacity: { read: 2, write: 2 } },
+      ],
+      ['prompts-by-user', 'by-title'],
+    ],
+    ['dropping an index', [], []],
+  ])('switching to provisioned while %s: drop, switch, then create', async (_, indexes, expected) => {
+    await run()
+    editConfig(root, (c) => {
+      c.tables.prompts.billing_mode = 'PROVISIONED'
+      c.tables.prompts.capacity = { read: 5, write: 5 }
+      c.tables.prompts.global_indexes = indexes
+    })
+    const { readFileSync, writeFileSync } = await import('node:fs')
+    const envFile = `${root}/environments/staging.env`
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace(/^DYNAMODB_BILLING=.*$/m, ''))
+    const outcome = await run()
+    expect(outcome.steps.find((s) => s.id === 'dynamodb')!.error).toBeUndefined()
+    const table = aws.dynamodb.table('new-service-staging-prompts')!
+    expect(table.billingMode).toBe('PROVISIONED')
+    expect(table.gsis.map((g) => g.name)).toEqual(expected)
+  })
+
   test('a key schema change is refused with a message, and nothing is changed', async () => {
     await run()
     editConfig(root, (c) => (c.tables.usage.sort_key = 'day'))

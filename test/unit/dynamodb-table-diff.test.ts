@@ -108,6 +108,7 @@ describe('diffTable', () => {
       field: 'BillingMode',
       from: 'PAY_PER_REQUEST',
       to: 'PROVISIONED',
+      keptIndexes: [],
     })
   })
 
