@@ -58,15 +58,15 @@ export function offlineOutcome(
 }
 
 /** A same-named resource that lacks our tags: reported and left alone unless --adopt. */
-export function unmanagedOutcome(kind: string, key: string, name: string, arnValue?: string): Ensured {
+export function unmanagedOutcome(label: string, key: string, name: string, arnValue?: string): Ensured {
   return {
-    kind,
+    kind: key.slice(0, key.indexOf(':')), // keys are `<kind>:<logical id>`
     key,
     name,
     action: 'unmanaged',
     changes: [],
     arn: arnValue,
-    note: `${kind} ${name} exists but was not created by infra for this service and environment (no infra tags); it is left alone. Rerun with --adopt to manage it.`,
+    note: `${label} ${name} exists but was not created by infra for this service and environment (no infra tags); it is left alone. Rerun with --adopt to manage it.`,
   }
 }
 

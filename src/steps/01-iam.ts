@@ -2,6 +2,7 @@ import { lambdaRolePolicy, bedrockLoggingPolicy, bedrockTrustCondition } from '.
 import { ensureRole, type RoleSpec } from '../resources/iam-role.js'
 import { serviceTrustPolicy } from '../resources/policy-document.js'
 import type { ResolvedConfig } from '../config/types.js'
+import { StepError } from '../errors/index.js'
 import type { Step } from './types.js'
 
 export function roleSpecs(config: ResolvedConfig): RoleSpec[] {
@@ -40,13 +41,25 @@ export const iamStep: Step = {
   inputs: (config) => roleSpecs(config),
   async run(ctx) {
     const outputs: Record<string, { name: string; arn?: string }> = {}
-    await Promise.all(
+    const results = await Promise.all(
       roleSpecs(ctx.config).map(async (spec) => {
         const result = await ensureRole(ctx, spec)
         ctx.report(result)
         outputs[spec.logicalId] = { name: spec.name, arn: result.arn }
+        return result
       }),
     )
+    // A role someone else owns must not be handed to the functions: they would run with its permissions.
+    const foreign = results.filter((r) => r.action === 'unmanaged').map((r) => r.name)
+    if (foreign.length > 0) {
+      throw new StepError(
+        'RoleNotManaged',
+        `checking IAM role (${foreign.join(', ')}): it exists without this service's infra tags and was left alone; no function will use it`,
+        {
+          hint: `If it is yours (e.g. made by the manual's scripts), rerun with --adopt: \`infra deploy-all --env ${ctx.identity.env} --adopt\`; otherwise set iam.lambda_role.name in config.json to another name.`,
+        },
+      )
+    }
     return { roles: outputs }
   },
 }

@@ -293,6 +293,24 @@ describe('drift', () => {
 })
 
 describe('adoption', () => {
+  test('a same-named role without our tags stops the IAM step: no function may run with it', async () => {
+    const { IAMClient, CreateRoleCommand } = await import('@aws-sdk/client-iam')
+    await new IAMClient({ region: 'us-east-1' }).send(
+      new CreateRoleCommand({
+        RoleName: 'new-service-staging-lambda-role',
+        AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [] }),
+      }),
+    )
+    aws.resetCalls()
+    const outcome = await run()
+    const iam = outcome.steps.find((s) => s.id === 'iam')!
+    expect(iam.status).toBe('failed')
+    expect(iam.error).toMatchObject({ code: 'RoleNotManaged', hint: expect.stringContaining('--adopt') })
+    expect(
+      aws.writes().filter((c) => c.service === 'iam' && c.input.RoleName === 'new-service-staging-lambda-role'),
+    ).toEqual([])
+  })
+
   test('a same-named table without our tags is reported and left alone; --adopt takes it over', async () => {
     const { DynamoDBClient, CreateTableCommand } = await import('@aws-sdk/client-dynamodb')
     await new DynamoDBClient({ region: 'us-east-1' }).send(
@@ -310,6 +328,7 @@ describe('adoption', () => {
       }),
     )
     aws.dynamodb.settle()
+    aws.resetCalls()
     const first = await run()
     const usage = resultsOf(first).find((r) => r.name === 'new-service-staging-usage')!
     expect(usage.action).toBe('unmanaged')
@@ -322,7 +341,7 @@ describe('adoption', () => {
             c.input.TableName === 'new-service-staging-usage' ||
             c.input.ResourceArn?.endsWith('/new-service-staging-usage'),
         ),
-    ).toHaveLength(1)
+    ).toEqual([])
 
     aws.resetCalls()
     await run({ adopt: true })

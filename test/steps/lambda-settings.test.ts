@@ -73,7 +73,7 @@ describe('lambda step: log groups, concurrency, ownership', () => {
     const outcome = await deployWith(root)
     expect(stepOf(outcome, 'lambda')?.status).toBe('done')
     const mine = resultsOf(outcome).filter((r) => r.name.includes('usage-handler'))
-    expect(mine.map((r) => `${r.action} ${r.kind}`)).toEqual(['unmanaged log group', 'unmanaged Lambda function'])
+    expect(mine.map((r) => `${r.action} ${r.kind}`)).toEqual(['unmanaged log-group', 'unmanaged lambda-function'])
     expect(mine[1]?.note).toContain('--adopt')
     expect(fake.lambda.fn(name)?.latest.config.Runtime).toBe('python3.9')
     expect(fake.calls.filter((c) => c.write && c.service !== 'iam' && JSON.stringify(c.input).includes(name))).toEqual(
