@@ -89,6 +89,14 @@ export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
       }),
     })
   }
+  // Lambda checks, when a function is created or updated, that its role may send to the dead-letter target.
+  const deadLetters = [...new Set(config.functions.flatMap((f) => (f.deadLetterArn ? [f.deadLetterArn] : [])))]
+  const queues = deadLetters.filter((a) => a.split(':')[2] === 'sqs')
+  const topics = deadLetters.filter((a) => a.split(':')[2] === 'sns')
+  if (queues.length > 0)
+    statements.push({ Sid: 'SendToDeadLetterQueues', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queues })
+  if (topics.length > 0)
+    statements.push({ Sid: 'PublishToDeadLetterTopics', Effect: 'Allow', Action: 'sns:Publish', Resource: topics })
   const parameters = [...new Set(config.functions.flatMap((f) => Object.values(f.secrets)))]
   if (parameters.length > 0) {
     statements.push({

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-lambda'
 import type { Tags } from '../config/types.js'
 import { StepError } from '../errors/index.js'
-import { awsFailure, isFunctionBusy, isNotFound, isRolePropagationError } from '../aws/errors.js'
+import { awsFailure, awsReason, isFunctionBusy, isNotFound, isRolePropagationError } from '../aws/errors.js'
 import { retryWhile } from '../aws/retry.js'
 import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
 import {
@@ -147,9 +147,9 @@ async function withRolePropagation<T>(
     if (!(e instanceof StepError && e.code === 'RetryDeadlineExceeded' && isRolePropagationError(e.cause))) throw e
     throw new StepError(
       'RoleNotAssumable',
-      `${doing} Lambda function (${spec.name}): role ${spec.roleArn} still cannot be assumed by Lambda after ${Math.round(timeoutMs / 1000)} s`,
+      `${doing} Lambda function (${spec.name}): role ${spec.roleArn} still refused by Lambda after ${Math.round(timeoutMs / 1000)} s: ${awsReason(e.cause)}`,
       {
-        hint: `Check that the role's trust policy allows lambda.amazonaws.com (\`infra step iam --env ${ctx.identity.env}\` sets it), then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
+        hint: `Check the role's trust policy and permissions (e.g. on the dead-letter target); \`infra step iam --env ${ctx.identity.env}\` sets them from config.json. Then rerun \`infra step lambda --env ${ctx.identity.env}\`.`,
         cause: e.cause,
       },
     )

@@ -193,7 +193,7 @@ describe('lambda step: IAM propagation', () => {
       hint: expect.stringContaining('infra step lambda --env staging'),
     })
     expect(step.error?.message).toMatch(
-      /^creating Lambda function \(new-service-staging-[a-z-]+\): role .* still cannot be assumed by Lambda after \d+ s$/,
+      /^creating Lambda function \(new-service-staging-[a-z-]+\): role .* still refused by Lambda after \d+ s: InvalidParameterValueException: The role defined for the function cannot be assumed by Lambda\.$/,
     )
     expect(fake.lambda.fn(fnName('prompt-crud'))).toBeUndefined()
     expect(fake.calls.filter((c) => c.command === 'CreateFunctionCommand').length).toBeGreaterThan(6)

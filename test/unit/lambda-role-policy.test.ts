@@ -47,4 +47,19 @@ describe('lambdaRolePolicy', () => {
     const policy = lambdaRolePolicy(config)
     expect(policy.Statement.map((s) => s.Sid)).toEqual(['WriteOwnLogs'])
   })
+
+  test('a dead-letter queue or topic may be written to, and only it', async () => {
+    const config = await loadConfig({ root: REPO_ROOT, env: 'dev' })
+    config.functions[0]!.deadLetterArn = 'arn:aws:sqs:us-east-1:887078546492:dlq'
+    config.functions[1]!.deadLetterArn = 'arn:aws:sns:us-east-1:887078546492:failures'
+    const policy = lambdaRolePolicy(config)
+    expect(statement(policy, 'SendToDeadLetterQueues')).toMatchObject({
+      Action: 'sqs:SendMessage',
+      Resource: ['arn:aws:sqs:us-east-1:887078546492:dlq'],
+    })
+    expect(statement(policy, 'PublishToDeadLetterTopics')).toMatchObject({
+      Action: 'sns:Publish',
+      Resource: ['arn:aws:sns:us-east-1:887078546492:failures'],
+    })
+  })
 })
