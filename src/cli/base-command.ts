@@ -1,7 +1,7 @@
 // Flags every command shares and the one place errors become exit codes. Imports nothing heavy, so that
 // `infra --help` stays fast; commands load the AWS SDK only inside run().
 import { Command, Flags } from '@oclif/core'
-import { isInfraError, StepError } from '../errors/index.js'
+import { ConfigError, isInfraError, StateError, StepError } from '../errors/index.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export const envFlags = {
@@ -31,16 +31,19 @@ export abstract class InfraCommand extends Command {
     return process.stdout.isTTY && !process.env.CI ? 'default' : 'plain'
   }
 
-  /** Prints the run's summary; a failed step makes the exit code 1 (with --json the outcome is still printed). */
+  /** Prints the run's summary; a failed step sets the exit code (with --json the outcome is still printed). */
   protected finish(result: { outcome: RunOutcome; text: string }): RunOutcome {
     if (!this.jsonEnabled()) this.log(result.text)
     const failed = result.outcome.steps.find((s) => s.status === 'failed')
     if (failed) {
-      const failure = new StepError(
+      // A config or state error inside a step keeps its own exit code (2, 3); anything else is a failed step (1).
+      const Kind = { 2: ConfigError, 3: StateError }[failed.error?.exitCode ?? 1] ?? StepError
+      const rerun = `infra ${result.outcome.command} --env ${result.outcome.env}`
+      const failure = new Kind(
         failed.error?.code ?? 'StepFailed',
         `step ${failed.id} failed: ${failed.error?.message}`,
         {
-          hint: failed.error?.hint ?? 'Fix the cause, then rerun; the run resumes where it stopped.',
+          hint: failed.error?.hint ?? `Fix the cause, then rerun \`${rerun}\`; it resumes where it stopped.`,
         },
       )
       if (!this.jsonEnabled()) throw failure

@@ -19,7 +19,7 @@ export interface StepOutcome {
   outputs: Outputs
   durationMs: number
   reason?: string
-  error?: { code: string; message: string; hint?: string }
+  error?: { code: string; message: string; hint?: string; exitCode: number }
 }
 
 export interface RunOutcome {
@@ -152,8 +152,8 @@ async function runOne(
     return { ...base, outputs, status: 'done', inputsChanged, durationMs: Date.now() - started }
   } catch (e) {
     const error = isInfraError(e)
-      ? { code: e.code, message: e.message, hint: e.hint }
-      : { code: 'UnexpectedError', message: e instanceof Error ? e.message : String(e) }
+      ? { code: e.code, message: e.message, hint: e.hint, exitCode: e.exitCode }
+      : { code: 'UnexpectedError', message: e instanceof Error ? e.message : String(e), exitCode: 1 }
     if (!ctx.dryRun) await ctx.manifest.stepFailed(step.id, { code: error.code, message: error.message })
     return { ...base, status: 'failed', inputsChanged, durationMs: Date.now() - started, error }
   }
