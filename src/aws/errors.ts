@@ -44,6 +44,8 @@ const DDB_TRANSIENT_LIMITS = [
   'indexed tables that can be created simultaneously',
 ]
 const UPDATE_IN_PROGRESS = 'in progress'
+// DynamoDB UpdateTimeToLive: once per table per hour, and not while a previous change is still being applied.
+const TTL_DEFERRED = ['multiple times within a fixed interval', 'being enabled', 'being disabled']
 // API Gateway v1 and v2 (terraform-provider-aws apigateway/apigatewayv2 service_package.go); v2 sometimes
 // sends it untyped, so the text is matched too.
 const CONCURRENT_MODIFICATION = 'concurrent modification'
@@ -158,4 +160,29 @@ export function isApiGatewayTransient(e: unknown): boolean {
 /** Lambda AddPermission right after the function or alias changed (terraform-provider-aws lambda/permission.go). */
 export function isPermissionPropagating(e: unknown): boolean {
   return ['ResourceConflictException', 'ResourceNotFoundException'].includes(errorName(e))
+}
+
+// API Gateway's UpdateAccount while a new CloudWatch role is not visible to it yet
+// (terraform-provider-aws apigateway/account.go retries this text for the IAM propagation timeout).
+const ROLE_LACKS_PERMISSIONS = 'role ARN does not have required permissions'
+
+/** API Gateway: the CloudWatch role just created is not usable yet (IAM propagation). */
+export function isApiGatewayRoleNotReady(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'BadRequestException' && (err.message?.includes(ROLE_LACKS_PERMISSIONS) ?? false)
+}
+
+// Cognito CreateUserPoolDomain: the prefix is held by another user pool, in this account or any other.
+const COGNITO_DOMAIN_TAKEN = 'already associated with another user pool'
+
+/** Cognito: a prefix domain someone else holds (prefixes are unique per region across all accounts). */
+export function isCognitoDomainTaken(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'InvalidParameterException' && (err.message?.includes(COGNITO_DOMAIN_TAKEN) ?? false)
+}
+
+/** DynamoDB refuses a TTL change for now (hourly limit, or the last change still in progress): try again later. */
+export function isTtlChangeDeferred(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ValidationException' && TTL_DEFERRED.some((t) => err.message?.includes(t))
 }

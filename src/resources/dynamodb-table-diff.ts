@@ -21,7 +21,12 @@ export interface ObservedTable {
 }
 
 export type TableChange =
-  | { field: 'BillingMode'; from?: string; to: string; /** Indexes the table keeps through the switch. */ keptIndexes: string[] }
+  | {
+      field: 'BillingMode'
+      from?: string
+      to: string
+      /** Indexes the table keeps through the switch. */ keptIndexes: string[]
+    }
   | { field: 'ProvisionedThroughput'; from?: string; to: string }
   | {
       field: `GlobalSecondaryIndexes[${string}]`
@@ -199,7 +204,9 @@ export function diffTable(have: ObservedTable, want: TableConfig): TableChange[]
   changes.push(...dropped)
   if (billingChanges) {
     const droppedNames = new Set(dropped.map((c) => ('index' in c ? c.index : '')))
-    const keptIndexes = (t.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '').filter((n) => !droppedNames.has(n))
+    const keptIndexes = (t.GlobalSecondaryIndexes ?? [])
+      .map((i) => i.IndexName ?? '')
+      .filter((n) => !droppedNames.has(n))
     changes.push({ field: 'BillingMode', from: billing, to: want.billingMode, keptIndexes })
   } else if (wantCapacity && capacityOf(t.ProvisionedThroughput) !== wantCapacity) {
     changes.push({ field: 'ProvisionedThroughput', from: capacityOf(t.ProvisionedThroughput), to: wantCapacity })

@@ -6,36 +6,27 @@ import {
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTagsOfResourceCommand,
-  TagResourceCommand,
-  UpdateContinuousBackupsCommand,
-  UpdateTableCommand,
-  UpdateTimeToLiveCommand,
   type TableDescription,
-  type UpdateTableCommandInput,
 } from '@aws-sdk/client-dynamodb'
 import type { TableConfig } from '../config/types.js'
 import { StepError } from '../errors/index.js'
-import { awsFailure, isNotFound, isTableBusy } from '../aws/errors.js'
+import { awsFailure, isNotFound } from '../aws/errors.js'
 import { pollUntil, type PollVerdict } from '../aws/poll.js'
-import { retryWhile } from '../aws/retry.js'
-import { changedTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import { isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
 import {
   asChanges,
-  attributeDefinitions,
   diffTable,
   refusedTableChanges,
-  sseSpecification,
   toCreateTableInput,
-  toGlobalIndex,
   type ObservedTable,
-  type TableChange,
 } from './dynamodb-table-diff.js'
+import { applyTableChanges } from './dynamodb-table-update.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from './types.js'
 
 export const TABLE_KIND = 'dynamodb-table'
 // terraform-provider-aws budgets: create 30 min, each update 20 min (reliability rules, rule 13).
 const TABLE_CREATE_MS = 30 * 60_000
-const TABLE_UPDATE_MS = 20 * 60_000
+export const TABLE_UPDATE_MS = 20 * 60_000
 
 export async function findTable(ddb: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
   try {
@@ -129,11 +120,11 @@ export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Prom
     table = await waitForTableActive(ctx, ddb, spec.name, TABLE_CREATE_MS)
     // TTL and point-in-time recovery have their own APIs and can only be set once the table is ACTIVE.
     const fresh: ObservedTable = { table, ttl: { enabled: false }, pointInTimeRecovery: false, tags: spec.tags }
-    await applyTableChanges(ctx, ddb, spec, arn, diffTable(fresh, spec)).catch(
+    const notes = await applyTableChanges(ctx, ddb, spec, arn, diffTable(fresh, spec)).catch(
       failure('configuring', 'TableUpdateFailed'),
     )
     await recordIfChanged(ctx, key, { kind: TABLE_KIND, name: spec.name, arn, attributes: streamAttributes(table) })
-    return { ...base, action: 'created', changes: [], arn }
+    return { ...base, action: 'created', changes: [], arn, ...(notes.length ? { note: notes.join('; ') } : {}) }
   }
 
   const observed = await observeSettings(ddb, table).catch(failure('reading', 'TableReadFailed'))
@@ -154,7 +145,9 @@ export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Prom
   if (ctx.dryRun) return { ...result, action: 'would-update' }
   // A table left mid-change by an interrupted run is waited for before anything new is asked of it.
   if (tableVerdict(table) !== 'done') await waitForTableActive(ctx, ddb, spec.name, TABLE_UPDATE_MS)
-  await applyTableChanges(ctx, ddb, spec, table.TableArn, changes).catch(failure('updating', 'TableUpdateFailed'))
+  const notes = await applyTableChanges(ctx, ddb, spec, table.TableArn, changes).catch(
+    failure('updating', 'TableUpdateFailed'),
+  )
   const updated = await findTable(ddb, spec.name)
   await recordIfChanged(ctx, key, {
     kind: TABLE_KIND,
@@ -162,7 +155,7 @@ export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Prom
     arn: table.TableArn,
     attributes: streamAttributes(updated),
   })
-  return { ...result, action: 'updated' }
+  return { ...result, action: 'updated', ...(notes.length ? { note: notes.join('; ') } : {}) }
 }
 
 function refuseImpossible(spec: TableConfig, observed: ObservedTable): void {
@@ -210,120 +203,3 @@ export function describeTableSpec(spec: TableConfig): string {
 
 const streamAttributes = (t: TableDescription | undefined) =>
   t?.LatestStreamArn ? { streamArn: t.LatestStreamArn } : {}
-
-function toUpdateTableInput(spec: TableConfig, change: TableChange): UpdateTableCommandInput {
-  const TableName = spec.name
-  switch (change.field) {
-    case 'BillingMode':
-    case 'ProvisionedThroughput':
-      return spec.billingMode === 'PROVISIONED' && spec.capacity
-        ? {
-            TableName,
-            BillingMode: 'PROVISIONED',
-            ProvisionedThroughput: { ReadCapacityUnits: spec.capacity.read, WriteCapacityUnits: spec.capacity.write },
-            // Switching to provisioned needs a capacity for every index the table keeps.
-            GlobalSecondaryIndexUpdates:
-              change.field === 'BillingMode'
-                ? spec.globalIndexes
-                    .filter((i) => i.capacity && change.keptIndexes.includes(i.name))
-                    .map((i) => ({
-                      Update: {
-                        IndexName: i.name,
-                        ProvisionedThroughput: toGlobalIndex(spec, i).ProvisionedThroughput,
-                      },
-                    }))
-                : undefined,
-          }
-        : { TableName, BillingMode: 'PAY_PER_REQUEST' }
-    case 'StreamSpecification':
-      return {
-        TableName,
-        StreamSpecification: change.to
-          ? { StreamEnabled: true, StreamViewType: change.to as 'NEW_IMAGE' }
-          : { StreamEnabled: false },
-      }
-    case 'DeletionProtectionEnabled':
-      return { TableName, DeletionProtectionEnabled: change.to }
-    case 'SSESpecification':
-      return { TableName, SSESpecification: sseSpecification(spec) }
-    case 'TableClass':
-      return { TableName, TableClass: spec.tableClass }
-    default:
-      throw new Error(`no UpdateTable input for ${change.field}`)
-  }
-}
-
-function toIndexUpdate(spec: TableConfig, change: Extract<TableChange, { op: string }>): UpdateTableCommandInput {
-  const index = spec.globalIndexes.find((i) => i.name === change.index)
-  if (change.op === 'delete' || !index)
-    return { TableName: spec.name, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: change.index } }] }
-  const gsi = toGlobalIndex(spec, index)
-  if (change.op === 'capacity') {
-    return {
-      TableName: spec.name,
-      GlobalSecondaryIndexUpdates: [
-        { Update: { IndexName: index.name, ProvisionedThroughput: gsi.ProvisionedThroughput } },
-      ],
-    }
-  }
-  return {
-    TableName: spec.name,
-    AttributeDefinitions: attributeDefinitions(spec, [index]),
-    GlobalSecondaryIndexUpdates: [
-      {
-        Create: {
-          IndexName: gsi.IndexName,
-          KeySchema: gsi.KeySchema,
-          Projection: gsi.Projection,
-          ProvisionedThroughput: gsi.ProvisionedThroughput,
-        },
-      },
-    ],
-  }
-}
-
-/** One call per change, waiting for ACTIVE between table updates (one GSI change at a time, as DynamoDB requires). */
-async function applyTableChanges(
-  ctx: ResourceContext,
-  ddb: DynamoDBClient,
-  spec: TableConfig,
-  arn: string | undefined,
-  changes: TableChange[],
-) {
-  const TableName = spec.name
-  const busyRetry = {
-    timeoutMs: TABLE_UPDATE_MS * ctx.timing.deadlineScale,
-    label: `updating DynamoDB table (${TableName})`,
-    backoff: ctx.timing.retry,
-  }
-  for (const change of changes) {
-    if (change.field.startsWith('Tags[')) continue
-    if (change.field === 'TimeToLive') {
-      const attribute = (change.to ?? change.from) as string
-      await ddb.send(
-        new UpdateTimeToLiveCommand({
-          TableName,
-          TimeToLiveSpecification: { Enabled: change.to !== undefined, AttributeName: attribute },
-        }),
-      )
-    } else if (change.field === 'PointInTimeRecovery') {
-      await ddb.send(
-        new UpdateContinuousBackupsCommand({
-          TableName,
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: change.to },
-        }),
-      )
-    } else {
-      const input = 'op' in change ? toIndexUpdate(spec, change) : toUpdateTableInput(spec, change)
-      ctx.log(`${TableName}: ${change.field} ${String(change.from ?? '-')} → ${String(change.to ?? '-')}`)
-      await retryWhile(() => ddb.send(new UpdateTableCommand(input)), isTableBusy, busyRetry)
-      await waitForTableActive(ctx, ddb, TableName, TABLE_UPDATE_MS)
-    }
-  }
-  const tags = changedTags(changes)
-  if (Object.keys(tags).length > 0) {
-    await ddb.send(
-      new TagResourceCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
-    )
-  }
-}

@@ -228,6 +228,21 @@ describe('rerun', () => {
     expect(table.gsis.map((g) => g.name)).toEqual(expected)
   })
 
+  test('a TTL change within the hour is deferred with a note; the other changes still go through', async () => {
+    await run()
+    editConfig(root, (c) => {
+      delete c.tables['websocket-connections'].ttl_attribute
+      c.tables['websocket-connections'].point_in_time_recovery = true
+    })
+    const outcome = await run()
+    const result = resultsOf(outcome).find((r) => r.name === 'new-service-staging-websocket-connections')!
+    expect(outcome.ok).toBe(true)
+    expect(result.note).toContain('TTL change deferred')
+    const table = aws.dynamodb.table('new-service-staging-websocket-connections')!
+    expect(table.pitr.enabled).toBe(true)
+    expect(table.ttl.enabled).toBe(true)
+  })
+
   test('a key schema change is refused with a message, and nothing is changed', async () => {
     await run()
     editConfig(root, (c) => (c.tables.usage.sort_key = 'day'))
