@@ -5,6 +5,7 @@ import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionC
 import { awsFailure, isNotFound, isPermissionPropagating } from '../aws/errors.js'
 import { pollUntil } from '../aws/poll.js'
 import { retryWhile } from '../aws/retry.js'
+import { recordIfChanged } from './common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
 export const PERMISSION_KIND = 'lambda-permission'
@@ -35,6 +36,8 @@ function serialised<T>(functionName: string, work: () => Promise<T>): Promise<T>
   const previous = queues.get(functionName) ?? Promise.resolve()
   const next = previous.catch(() => undefined).then(work)
   queues.set(functionName, next)
+  // The last in line removes the queue once it has settled, so the map does not grow.
+  void next.catch(() => undefined).then(() => queues.get(functionName) === next && queues.delete(functionName))
   return next
 }
 
@@ -80,7 +83,10 @@ async function converge(ctx: ResourceContext, spec: PermissionSpec): Promise<Ens
   }
   const have = await findStatement(lambda, spec).catch(fail('reading', 'PermissionReadFailed'))
   const changes = have ? diffStatement(have, spec) : []
-  if (have && changes.length === 0) return { ...base, action: 'unchanged', changes }
+  if (have && changes.length === 0) {
+    await recordIfChanged(ctx, base.key, { kind: PERMISSION_KIND, name, attributes: { sourceArn: spec.sourceArn } })
+    return { ...base, action: 'unchanged', changes }
+  }
   if (ctx.dryRun) return { ...base, action: have ? 'would-update' : 'would-create', changes, arn: KNOWN_AFTER_APPLY }
   if (have) {
     await lambda
@@ -121,5 +127,6 @@ async function converge(ctx: ResourceContext, spec: PermissionSpec): Promise<Ens
       backoff: ctx.timing.retry,
     },
   ).catch(fail('adding', 'PermissionCreateFailed'))
+  await recordIfChanged(ctx, base.key, { kind: PERMISSION_KIND, name, attributes: { sourceArn: spec.sourceArn } })
   return { ...base, action: have ? 'updated' : 'created', changes }
 }

@@ -118,7 +118,8 @@ async function runOne(
     }
   for (const o of needed) upstream[o.id] = o.outputs
 
-  const inputHash = hashOf({ inputs: step.inputs(ctx.config), upstream: step.needs.map((id) => upstream[id]) })
+  const made = await prepared?.catch(() => undefined)
+  const inputHash = hashOf({ inputs: step.inputs(ctx.config, made), upstream: step.needs.map((id) => upstream[id]) })
   // stepStarted records the hash of each attempt, so only a finished step's hash says "unchanged".
   const last = ctx.manifest.manifest.steps[step.id]
   const inputsChanged = last?.status !== 'done' || last.inputHash !== inputHash

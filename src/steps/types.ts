@@ -44,8 +44,11 @@ export interface Step {
   title: string
   /** Steps whose outputs this one reads; the runner orders by this, not by number. */
   needs: StepId[]
-  /** The config slice this step converges; hashed with the upstream outputs to tell what changed since the last run. */
-  inputs(config: ResolvedConfig): unknown
+  /**
+   * What this step converges: its config slice, and what prepare() made (e.g. code hashes); hashed with the upstream
+   * outputs to tell what changed since the last run.
+   */
+  inputs(config: ResolvedConfig, prepared?: unknown): unknown
   /**
    * Local work that needs no upstream output (packaging code): the runner starts it when the run starts, so it
    * overlaps the steps this one waits for. Its result reaches run() as `ctx.prepared`.
