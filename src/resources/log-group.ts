@@ -11,7 +11,15 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs'
 import type { Tags } from '../config/types.js'
 import { awsFailure, isAlreadyExists } from '../aws/errors.js'
-import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import {
+  arn as awsArn,
+  changedTags,
+  diffTags,
+  isOurs,
+  offlineOutcome,
+  recordIfChanged,
+  unmanagedOutcome,
+} from './common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
 export const LOG_GROUP_KIND = 'log-group'
@@ -82,20 +90,22 @@ export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): 
         arn: KNOWN_AFTER_APPLY,
         detail: `retention ${spec.retentionDays} days`,
       }
-    await logs
+    const raced = await logs
       .send(new CreateLogGroupCommand({ logGroupName: spec.name, tags: spec.tags }))
+      .then(() => false)
       .catch((e: unknown) => {
         // Lambda may have created it between our read and our create (the function already logged once).
-        if (!isAlreadyExists(e)) throw e
+        if (isAlreadyExists(e)) return true
+        throw e
       })
       .catch(fail('creating', 'LogGroupCreateFailed'))
-    const created = await findLogGroup(logs, spec.name).catch(fail('reading', 'LogGroupReadFailed'))
-    const arn = created ? taggingArn(created.group) : undefined
+    const arn = awsArn(ctx, 'logs', `log-group:${spec.name}`)
     await recordIfChanged(ctx, key, { kind: LOG_GROUP_KIND, name: spec.name, arn })
-    if (created)
-      await applyLogGroupChanges(logs, spec, arn, diffLogGroup(created, spec)).catch(
-        fail('configuring', 'LogGroupUpdateFailed'),
-      )
+    // Created with its tags; retention is set by name at once, without waiting for the group to be listed.
+    const rest: Change[] = raced
+      ? [...diffTags({}, spec.tags), { field: 'RetentionInDays', to: spec.retentionDays }]
+      : [{ field: 'RetentionInDays', to: spec.retentionDays }]
+    await applyLogGroupChanges(logs, spec, arn, rest).catch(fail('configuring', 'LogGroupUpdateFailed'))
     return { ...base, action: 'created', changes: [], arn }
   }
 
