@@ -1,7 +1,9 @@
 // One SDK client per service and region, created on first use, with our retry policy. Resource modules
 // import only the client classes they use, so `infra --help` loads no SDK at all.
 import { InfraError } from '../errors/index.js'
+import { isRetryQuotaExhausted } from './errors.js'
 import { APIGATEWAY_PACE, Pacer, pacingMiddleware } from './pacing.js'
+import { backoffDelay, sleep, type Backoff } from './retry.js'
 
 /** What we need of any SDK v3 client. */
 export interface SdkClient {
@@ -48,6 +50,28 @@ export function rejectWritesMiddleware() {
   }
 }
 
+export interface QuotaBackoff {
+  attempts: number
+  backoff: Backoff
+}
+
+// Reliability rule A2: JS v3's standard strategy throws "No retry token available" once its token bucket is
+// empty, instead of retrying. A long provisioning run backs off and tries again (a few times, then gives up).
+export const RETRY_QUOTA_BACKOFF: QuotaBackoff = { attempts: 6, backoff: { minMs: 2_000, maxMs: 30_000 } }
+
+export function retryQuotaMiddleware(settings: QuotaBackoff = RETRY_QUOTA_BACKOFF) {
+  return (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await next(args)
+      } catch (e) {
+        if (!isRetryQuotaExhausted(e) || attempt >= settings.attempts) throw e
+        await sleep(backoffDelay(attempt, settings.backoff))
+      }
+    }
+  }
+}
+
 /** The endpoint overrides the SDK honours by itself; S3 then needs path-style addressing (LocalStack, moto). */
 export function endpointOverridden(service: string, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return false
@@ -75,6 +99,7 @@ export class AwsClients {
         priority: 'high',
       })
     }
+    client.middlewareStack.add(retryQuotaMiddleware(), { step: 'initialize', name: 'infraRetryQuota', priority: 'low' })
     if (PACED_CLIENTS.has(Client.name)) {
       client.middlewareStack.add(pacingMiddleware(this.pacer(region)), { step: 'initialize', name: 'infraPacing' })
     }

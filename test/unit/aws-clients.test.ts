@@ -1,7 +1,13 @@
 import { describe, expect, test } from 'vitest'
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { S3Client } from '@aws-sdk/client-s3'
-import { AwsClients, DryRunWriteError, endpointOverridden, isWriteCommand } from '../../src/aws/clients.js'
+import {
+  AwsClients,
+  DryRunWriteError,
+  endpointOverridden,
+  isWriteCommand,
+  retryQuotaMiddleware,
+} from '../../src/aws/clients.js'
 
 // A request handler that records what would go on the wire instead of sending it.
 function recordingHandler(sent: string[]) {
@@ -49,14 +55,12 @@ describe('AwsClients', () => {
     expect(isWriteCommand('GetCallerIdentityCommand')).toBe(false)
   })
 
-  test('uses adaptive retries with more attempts than the SDK default', () => {
+  test('the clients the SDK builds use adaptive retries with more attempts than its default of 3', async () => {
     const aws = new AwsClients({ region: 'us-east-1', dryRun: false, profile: 'ops' })
-    expect(aws.clientConfig('DynamoDBClient', 'us-east-1')).toMatchObject({
-      retryMode: 'adaptive',
-      maxAttempts: 8,
-      profile: 'ops',
-    })
-    expect(aws.clientConfig('APIGatewayClient', 'us-east-1')).toMatchObject({ maxAttempts: 12 })
+    const ddb = aws.get(DynamoDBClient)
+    expect(await ddb.config.maxAttempts()).toBe(8)
+    expect((await ddb.config.retryStrategy()).mode).toBe('adaptive')
+    expect(aws.clientConfig('APIGatewayClient', 'us-east-1')).toMatchObject({ maxAttempts: 12, profile: 'ops' })
   })
 
   test('honours AWS_ENDPOINT_URL, and S3 switches to path-style addressing with it', async () => {
@@ -82,5 +86,28 @@ describe('AwsClients', () => {
     expect(
       endpointOverridden('s3', { AWS_ENDPOINT_URL: 'http://x', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' }),
     ).toBe(false)
+  })
+
+  test('an exhausted SDK retry quota is backed off and retried, a few times only', async () => {
+    const quota = () => Object.assign(new Error('No retry token available'), { name: 'Error' })
+    let calls = 0
+    const flaky = retryQuotaMiddleware({ attempts: 3, backoff: { minMs: 1, maxMs: 2 } })(async () => {
+      calls++
+      if (calls < 3) throw quota()
+      return 'ok'
+    })
+    await expect(flaky({})).resolves.toBe('ok')
+    expect(calls).toBe(3)
+    calls = 0
+    const hopeless = retryQuotaMiddleware({ attempts: 3, backoff: { minMs: 1, maxMs: 2 } })(async () => {
+      calls++
+      throw quota()
+    })
+    await expect(hopeless({})).rejects.toThrow('No retry token available')
+    expect(calls).toBe(3)
+    const other = retryQuotaMiddleware()(async () => {
+      throw new Error('AccessDenied')
+    })
+    await expect(other({})).rejects.toThrow('AccessDenied')
   })
 })
