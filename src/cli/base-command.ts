@@ -17,7 +17,16 @@ export const envFlags = {
   region: Flags.string({ summary: 'AWS region (wins over the env file and config.json)' }),
 }
 
+/** Flags of the commands that converge steps (deploy-all, step). */
 export const runFlags = {
+  'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
+  canary: Flags.integer({
+    summary: 'Lambda canary: publish new versions but send only this percentage (1–99) of the alias’s traffic to them',
+    description:
+      'The alias stays on its current version; `infra promote` moves all traffic to the new one, `infra rollback` removes the canary.',
+    min: 1,
+    max: 99,
+  }),
   concurrency: Flags.integer({ summary: 'How many independent steps run at once', default: 4, min: 1, max: 16 }),
   adopt: Flags.boolean({ summary: 'Take over same-named resources that lack this service’s tags', default: false }),
 }

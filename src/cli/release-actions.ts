@@ -6,6 +6,7 @@ import { StepError, isInfraError } from '../errors/index.js'
 import { formatRelease, type ReleaseOutcome } from '../releases/common.js'
 import { promote } from '../releases/promote.js'
 import { rollback, type RollbackRequest } from '../releases/rollback.js'
+import { formatStageRollback, rollbackStage, type StageRollbackOutcome } from '../releases/stage-rollback.js'
 import type { CommonOptions } from './actions.js'
 
 export interface ReleaseCommandOptions extends CommonOptions, RollbackRequest {
@@ -43,6 +44,39 @@ export async function runRelease(
     } catch (e) {
       if (runId)
         await ctx.manifest.runFinished(runId, 'failed', { lambda: isInfraError(e) ? e.code : 'UnexpectedError' })
+      throw e
+    }
+  } finally {
+    await ctx.close()
+  }
+}
+
+/** `infra rollback --stage`: the REST API's stage back to its previous deployment. */
+export async function runStageRollback(
+  o: CommonOptions & { stage: string; to?: string; dryRun: boolean },
+): Promise<{ outcome: StageRollbackOutcome; text: string }> {
+  const ctx = await loadContext({
+    root: path.dirname(path.resolve(o.config)),
+    env: o.env,
+    profile: o.profile,
+    region: o.region,
+    command: 'rollback',
+    mode: o.dryRun ? 'plan' : 'apply',
+  })
+  try {
+    if (ctx.offline) {
+      throw new StepError('NoCredentials', 'rollback --dry-run needs AWS credentials to read the stage', {
+        hint: 'Set AWS_PROFILE or pass --profile.',
+      })
+    }
+    const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted('rollback')
+    try {
+      const outcome = await rollbackStage(ctx, { stage: o.stage, to: o.to })
+      if (runId)
+        await ctx.manifest.runFinished(runId, 'succeeded', { api: `${o.stage}: ${outcome.from.id}→${outcome.to.id}` })
+      return { outcome, text: formatStageRollback(outcome) }
+    } catch (e) {
+      if (runId) await ctx.manifest.runFinished(runId, 'failed', { api: isInfraError(e) ? e.code : 'UnexpectedError' })
       throw e
     }
   } finally {

@@ -14,15 +14,6 @@ export default class DeployAll extends InfraCommand {
   static override flags = {
     ...envFlags,
     ...runFlags,
-    'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
-    canary: Flags.integer({
-      summary:
-        'Lambda canary: publish new versions but send only this percentage (1–99) of the alias’s traffic to them',
-      description:
-        'The alias stays on its current version; `infra promote` moves all traffic to the new one, `infra rollback` removes the canary.',
-      min: 1,
-      max: 99,
-    }),
     refresh: Flags.boolean({
       summary: 'Rebuild a corrupt manifest from AWS (the corrupt file is kept aside)',
       default: false,

@@ -1,4 +1,4 @@
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { envFlags, InfraCommand, runFlags } from '../cli/base-command.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
@@ -18,15 +18,6 @@ export default class StepCommand extends InfraCommand {
   static override flags = {
     ...envFlags,
     ...runFlags,
-    'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
-    canary: Flags.integer({
-      summary:
-        'Lambda canary: publish new versions but send only this percentage (1–99) of the alias’s traffic to them',
-      description:
-        'The alias stays on its current version; `infra promote` moves all traffic to the new one, `infra rollback` removes the canary.',
-      min: 1,
-      max: 99,
-    }),
   }
 
   async run(): Promise<RunOutcome> {
