@@ -59,7 +59,7 @@ describe('AwsClients', () => {
     const aws = new AwsClients({ region: 'us-east-1', dryRun: false, profile: 'ops' })
     const ddb = aws.get(DynamoDBClient)
     expect(await ddb.config.maxAttempts()).toBe(8)
-    expect((await ddb.config.retryStrategy()).mode).toBe('adaptive')
+    expect(((await ddb.config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive')
     expect(aws.clientConfig('APIGatewayClient', 'us-east-1')).toMatchObject({ maxAttempts: 12, profile: 'ops' })
   })
 
