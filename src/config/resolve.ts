@@ -18,6 +18,7 @@ import {
   type TemplateVar,
   type TemplateVars,
 } from './names.js'
+import { resolveCognito } from './resolve-cognito.js'
 import { resolveFunctions } from './resolve-functions.js'
 import { resolveTables } from './resolve-tables.js'
 import type { EnvFile } from './env-file.js'
@@ -166,6 +167,9 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     name: ctx.name('role', ['iam', 'lambda_role', 'name'], raw.iam.lambda_role.name),
     managedPolicyArns: raw.iam.lambda_role.managed_policy_arns,
   }
+  const apiGatewayCloudWatchRole = {
+    name: ctx.name('role', ['iam', 'apigateway_cloudwatch_role', 'name'], raw.iam.apigateway_cloudwatch_role.name),
+  }
   const logging = raw.bedrock?.invocation_logging
   const bedrockLoggingRole = logging && {
     name: ctx.name('role', ['iam', 'bedrock_logging_role', 'name'], raw.iam.bedrock_logging_role.name),
@@ -175,6 +179,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const tables = resolveTables(ctx)
   const functions = resolveFunctions(ctx)
   checkSectionReferences(ctx)
+  if (raw.cognito) resolveCognito(ctx, raw.cognito)
 
   if (issues.length > 0) {
     issues.sort(
@@ -192,7 +197,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     ...(domain === undefined ? {} : { domain }),
     production,
     tags: baseTags,
-    iam: { lambdaRole, ...(bedrockLoggingRole ? { bedrockLoggingRole } : {}) },
+    iam: { lambdaRole, apiGatewayCloudWatchRole, ...(bedrockLoggingRole ? { bedrockLoggingRole } : {}) },
     tables,
     functions,
     bedrockModels: raw.bedrock?.models ?? [],

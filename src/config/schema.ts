@@ -115,27 +115,236 @@ export const iamSchema = z.strictObject({
     })
     .prefault({}),
   bedrock_logging_role: z.strictObject({ name: nameTemplate.default('${SERVICE_NAME}-bedrock-role') }).prefault({}),
+  apigateway_cloudwatch_role: z
+    .strictObject({ name: nameTemplate.default('${SERVICE_NAME}-apigateway-cloudwatch') })
+    .prefault({})
+    .describe(
+      "API Gateway's account-wide CloudWatch role (for REST and WebSocket access logs): created and set only when the region has none",
+    ),
 })
 
-const endpointSchema = z.looseObject({
-  path: z.string().startsWith('/'),
-  methods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'ANY'])).min(1),
-  function: logicalId.optional(),
-  public: z.boolean().default(false),
+// Step 04. A path is `/`-separated segments of literal characters or one {parameter} ({name+}: greedy, last only).
+const REST_SEGMENT = String.raw`(?:[A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})`
+const restPath = z
+  .string()
+  .regex(
+    new RegExp(`^/(?:${REST_SEGMENT}(?:/${REST_SEGMENT})*)?$`),
+    'a path such as "/prompts/{id}": "/"-separated segments of A-Z a-z 0-9 . _ ~ : - or one {parameter}',
+  )
+const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD', 'ANY'] as const
+const endpointSchema = z.strictObject({
+  path: restPath,
+  methods: z.array(z.enum(HTTP_METHODS)).min(1),
+  function: logicalId
+    .optional()
+    .describe('The function (a key of functions) whose environment alias serves every method but OPTIONS'),
+  public: z.boolean().default(false).describe('No Cognito authorizer on these methods (OPTIONS never has one)'),
 })
+const throttleSchema = z.strictObject({ rate_limit: z.number().positive(), burst_limit: z.int().min(0) })
+const originSchema = z
+  .string()
+  .regex(/^(\*|https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?)$/, 'an origin such as "https://example.com" (no path), or "*"')
 
-// Loose until the API/WebSocket/Cognito issue makes these work.
-export const restApiSchema = z.looseObject({
-  name: nameTemplate.default('${SERVICE_NAME}-rest-api'),
-  endpoints: z.array(endpointSchema).default([]),
-})
-export const websocketApiSchema = z.looseObject({
+export const restApiSchema = z
+  .strictObject({
+    name: nameTemplate.default('${SERVICE_NAME}-rest-api'),
+    description: z.string().max(1024).optional(),
+    endpoint_type: z.enum(['REGIONAL', 'EDGE']).default('REGIONAL'),
+    integration_timeout_ms: z
+      .int()
+      .min(50)
+      .max(29_000)
+      .default(29_000)
+      .describe("Lambda integrations' timeout: 50-29000 ms (API Gateway's limit for REST APIs is 29 s)"),
+    throttling: throttleSchema
+      .optional()
+      .describe("The stage's default method throttling: requests per second and burst; absent: left as it is"),
+    cors: z
+      .strictObject({
+        allowed_origins: z
+          .record(z.string().min(1), z.array(originSchema).min(1))
+          .describe(
+            'ENVIRONMENT -> allowed origins; the key "*" applies to environments not listed. Never "*" in production',
+          ),
+        allowed_headers: z
+          .array(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'))
+          .min(1)
+          .default(['Content-Type', 'Authorization', 'X-Amz-Date', 'X-Api-Key', 'X-Amz-Security-Token']),
+      })
+      .optional()
+      .describe('OPTIONS methods answer preflights with these; 4XX/5XX gateway responses carry them too'),
+    tracing: z.boolean().default(true).describe('X-Ray tracing on the stage'),
+    access_logs: z
+      .strictObject({
+        log_group: nameTemplate.default('/aws/apigateway/${SERVICE_NAME}-rest-api'),
+        retention_days: logRetentionDays.default(30),
+      })
+      .prefault({})
+      .describe("The stage's JSON access log: the log group (created with this retention) it is written to"),
+    usage_plan: z
+      .strictObject({
+        name: nameTemplate.default('${SERVICE_NAME}-usage-plan'),
+        throttle: throttleSchema.optional(),
+        quota: z.strictObject({ limit: z.int().min(1), period: z.enum(['DAY', 'WEEK', 'MONTH']) }).optional(),
+        api_keys: z.array(nameTemplate).max(20).default([]).describe('Names of API keys created and added to the plan'),
+        require_api_key: z.boolean().default(false).describe('Every method but OPTIONS requires an API key'),
+      })
+      .optional(),
+    endpoints: z.array(endpointSchema).default([]),
+  })
+  .superRefine((api, ctx) => {
+    const seen = new Map<string, number>()
+    const variables = new Map<string, string>()
+    api.endpoints.forEach((endpoint, i) => {
+      const at = (...rest: Array<string | number>) => ['endpoints', i, ...rest]
+      const segments = endpoint.path.split('/').slice(1)
+      segments.forEach((segment, depth) => {
+        if (segment.endsWith('+}') && depth < segments.length - 1)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('path'),
+            message: `${segment} is greedy: it must be the last segment`,
+          })
+        if (!segment.startsWith('{')) return
+        const parent = `/${segments.slice(0, depth).join('/')}`
+        const other = variables.get(parent)
+        if (other && other !== segment)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('path'),
+            message: `${parent} already has the parameter ${other}; API Gateway allows one parameter segment per level`,
+          })
+        variables.set(parent, segment)
+      })
+      if (endpoint.methods.some((m) => m !== 'OPTIONS') && endpoint.function === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: at('function'),
+          message: 'is required: which function serves these methods',
+        })
+      if (endpoint.methods.includes('OPTIONS') && !api.cors)
+        ctx.addIssue({ code: 'custom', path: at('methods'), message: 'lists OPTIONS but rest_api.cors is not set' })
+      for (const method of endpoint.methods) {
+        const key = `${method} ${endpoint.path}`
+        const first = seen.get(key)
+        if (first !== undefined)
+          ctx.addIssue({ code: 'custom', path: at('methods'), message: `${key} is also in endpoints[${first}]` })
+        else seen.set(key, i)
+      }
+    })
+  })
+// Step 05. A route key is $connect, $disconnect, $default, or a custom key that route_selection_expression yields.
+const websocketRouteKey = z
+  .string()
+  .regex(
+    /^(\$connect|\$disconnect|\$default|[^$\s][^\s]{0,127})$/,
+    '$connect, $disconnect, $default, or a custom key: 1-128 characters, no spaces, not starting with $',
+  )
+export const websocketApiSchema = z.strictObject({
   name: nameTemplate.default('${SERVICE_NAME}-websocket-api'),
-  route_selection_expression: z.string().default('$request.body.action'),
-  routes: z.record(z.string(), logicalId).default({}),
+  route_selection_expression: z.string().min(1).default('$request.body.action'),
+  routes: z
+    .record(websocketRouteKey, logicalId)
+    .refine((routes) => Object.keys(routes).length > 0, 'needs at least one route (API Gateway deploys no empty API)')
+    .describe('Route key -> the function (a key of functions) whose environment alias handles it'),
+  throttling: z
+    .strictObject({ rate_limit: z.number().positive(), burst_limit: z.int().min(0) })
+    .optional()
+    .describe("The stage's default route throttling: requests per second and burst; absent: left as it is"),
+  access_logs: z
+    .strictObject({
+      log_group: nameTemplate.default('/aws/apigateway/${SERVICE_NAME}-websocket-api'),
+      retention_days: logRetentionDays.default(30),
+    })
+    .prefault({})
+    .describe("The stage's JSON access log: the log group (created with this retention) it is written to"),
 })
 export const frontendSchema = z.looseObject({ bucket: nameTemplate.default('${SERVICE_NAME}-frontend') })
-export const cognitoSchema = z.looseObject({ user_pool_name: nameTemplate.default('${SERVICE_NAME}-users') })
+// Step 08. Redirect URLs: HTTPS, or HTTP for localhost only (Cognito's rule), without a fragment.
+const redirectUrl = z
+  .string()
+  .regex(/^(https:\/\/[^\s#]+|http:\/\/localhost(:\d{1,5})?(\/[^\s#]*)?)$/, 'an https:// URL, or http://localhost…')
+const perEnvironmentUrls = z
+  .record(z.string().min(1), z.array(redirectUrl).max(100))
+  .default({})
+  .describe('ENVIRONMENT -> URLs; the key "*" applies to environments not listed')
+export const COGNITO_STANDARD_ATTRIBUTES = [
+  'address',
+  'birthdate',
+  'email',
+  'family_name',
+  'gender',
+  'given_name',
+  'locale',
+  'middle_name',
+  'name',
+  'nickname',
+  'phone_number',
+  'picture',
+  'preferred_username',
+  'profile',
+  'updated_at',
+  'website',
+  'zoneinfo',
+] as const
+export const cognitoSchema = z.strictObject({
+  user_pool_name: nameTemplate.default('${SERVICE_NAME}-users'),
+  client_name: nameTemplate.default('${SERVICE_NAME}-app'),
+  domain_prefix: nameTemplate
+    .default('${SERVICE_NAME}-auth')
+    .describe(
+      'Hosted UI at https://<prefix>.auth.<region>.amazoncognito.com; unique per region across all AWS accounts',
+    ),
+  username_attributes: z
+    .array(z.enum(['email', 'phone_number']))
+    .min(1)
+    .default(['email'])
+    .describe('What users sign in with; fixed once the pool exists'),
+  required_attributes: z
+    .array(z.enum(COGNITO_STANDARD_ATTRIBUTES))
+    .default([])
+    .describe('Standard attributes every user must give at sign-up; fixed once the pool exists'),
+  mfa: z
+    .enum(['OFF', 'OPTIONAL', 'ON'])
+    .default('OPTIONAL')
+    .describe('Second factor by authenticator app (TOTP); ON makes every user set one up'),
+  password_policy: z
+    .strictObject({
+      minimum_length: z.int().min(6).max(99).default(12),
+      require_uppercase: z.boolean().default(true),
+      require_lowercase: z.boolean().default(true),
+      require_numbers: z.boolean().default(true),
+      require_symbols: z.boolean().default(true),
+      temporary_password_validity_days: z.int().min(0).max(365).default(7),
+    })
+    .prefault({}),
+  self_sign_up: z.boolean().default(true).describe('false: only administrators create users'),
+  deletion_protection: z.boolean().optional().describe('Default: on in production environments'),
+  callback_urls: perEnvironmentUrls.describe(
+    'ENVIRONMENT -> where the hosted UI may send the authorization code; the key "*" applies to environments not listed',
+  ),
+  logout_urls: perEnvironmentUrls.describe(
+    'ENVIRONMENT -> where the hosted UI may return after sign-out; the key "*" applies to environments not listed',
+  ),
+  oauth_scopes: z
+    .array(z.enum(['openid', 'email', 'profile', 'phone', 'aws.cognito.signin.user.admin']))
+    .min(1)
+    .default(['openid', 'email', 'profile']),
+  token_validity: z
+    .strictObject({
+      access_token_minutes: z.int().min(5).max(1440).default(60),
+      id_token_minutes: z.int().min(5).max(1440).default(60),
+      refresh_token_days: z.int().min(1).max(3650).default(30),
+    })
+    .prefault({}),
+  legacy_password_auth: z
+    .boolean()
+    .default(false)
+    .describe(
+      "The manual's app client: a client secret and USER_PASSWORD_AUTH. Discouraged: a browser cannot keep a secret, and USER_PASSWORD_AUTH sends the password itself where SRP sends a proof. Only for a server-side client that needs it",
+    ),
+  tags: tagsSchema.default({}),
+})
 export const dnsSchema = z.looseObject({})
 export const bedrockSchema = z.looseObject({
   models: z.array(z.string().min(1)).default([]).describe('Model IDs (or inference profile IDs) functions may invoke'),

@@ -77,6 +77,8 @@ export interface ResolvedConfig {
   tags: Tags
   iam: {
     lambdaRole: { name: string; managedPolicyArns: string[] }
+    /** API Gateway's account-wide CloudWatch role, used by the REST and WebSocket steps when the region has none. */
+    apiGatewayCloudWatchRole: { name: string }
     /** Present when Bedrock invocation logging is configured. */
     bedrockLoggingRole?: { name: string; logGroupName: string }
   }

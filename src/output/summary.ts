@@ -16,9 +16,11 @@ export function formatOutcome(outcome: RunOutcome): string {
     if (step.status === 'skipped') lines.push(`${label}: ${step.reason}`)
     else if (step.status === 'failed')
       lines.push(`${label}: failed: ${step.error?.message}${step.error?.hint ? `\n    hint: ${step.error.hint}` : ''}`)
-    else lines.push(`${label}:${outcome.dryRun && step.inputsChanged ? ' (inputs changed since the last run)' : ''}`)
     // A plan lists no-ops too; after an apply, only what changed or needs attention.
-    const shown = outcome.dryRun ? step.results : step.results.filter((r) => r.action !== 'unchanged')
+    const shown = outcome.dryRun ? step.results : step.results.filter((r) => r.action !== 'unchanged' || r.note)
+    if (step.status === 'done' && (shown.length > 0 || outcome.dryRun)) {
+      lines.push(`${label}:${outcome.dryRun && step.inputsChanged ? ' (inputs changed since the last run)' : ''}`)
+    }
     for (const r of shown) lines.push(`  ${describeResult(r)}`)
   }
   const table = new Table({ head: ['step', 'status', 'resources', 'time'], style: { head: [], border: [] } })

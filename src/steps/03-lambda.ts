@@ -61,8 +61,9 @@ export const lambdaStep: Step = {
   id: 'lambda',
   number: 3,
   title: 'Lambda functions',
-  needs: ['iam', 'dynamodb'],
-  // Code hashes are not inputs: they are discovered in run() by packaging, and compared with Lambda's CodeSha256.
+  // cognito: a function's environment may read its outputs (`${cognito.userPoolId}`, config/step-references.ts).
+  needs: ['iam', 'dynamodb', 'cognito'],
+  // Inputs include each package's CodeSha256 (from prepare), so a handler edit shows as changed inputs.
   inputs: lambdaInputs,
   prepare: packageAll,
   async run(ctx) {

@@ -4,9 +4,12 @@ import { ConfigError } from '../errors/index.js'
 import { iamStep } from './01-iam.js'
 import { dynamodbStep } from './02-dynamodb.js'
 import { lambdaStep } from './03-lambda.js'
+import { apiStep } from './04-api.js'
+import { websocketStep } from './05-websocket.js'
+import { cognitoStep } from './08-cognito.js'
 import { STEP_IDS, type Step, type StepId } from './types.js'
 
-export const STEPS: Step[] = [iamStep, dynamodbStep, lambdaStep]
+export const STEPS: Step[] = [iamStep, dynamodbStep, lambdaStep, apiStep, websocketStep, cognitoStep]
 
 /** The manual's numbering for every step, implemented or not. */
 export const MANUAL_NUMBERS: Record<StepId, number> = Object.fromEntries(

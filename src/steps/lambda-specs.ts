@@ -1,6 +1,7 @@
 // Pure: config + upstream outputs → the desired shape of each function and its log group. Unit-tested without AWS.
 import path from 'node:path'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
+import { findStepReferences } from '../config/step-references.js'
 import { StepError } from '../errors/index.js'
 import type { FunctionSpec } from '../resources/lambda-function-diff.js'
 import type { LogGroupSpec } from '../resources/log-group.js'
@@ -13,6 +14,8 @@ export interface LambdaUpstream {
   /** Table logical id → physical name. */
   tables: Record<string, string>
   guardrail?: { id: string; version: string }
+  /** `${step.output}` as written in a function's environment → its value (step references, e.g. Cognito's ids). */
+  references?: Record<string, string>
 }
 
 /** `websocket-connections` → `TABLE_WEBSOCKET_CONNECTIONS` (handlers/lib/env.ts reads the same name). */
@@ -68,12 +71,50 @@ export function lambdaUpstream(
     else throw missing(`table ${logicalId} (tables.${logicalId}.name)`, 'dynamodb', config.env)
   }
   const guardrail = guardrailFrom(bedrockOutputs)
-  return { roleArn: typeof role === 'string' ? role : KNOWN_AFTER_APPLY, tables, ...(guardrail ? { guardrail } : {}) }
+  const references = stepReferenceValues(config, upstream, planning)
+  return {
+    roleArn: typeof role === 'string' ? role : KNOWN_AFTER_APPLY,
+    tables,
+    ...(guardrail ? { guardrail } : {}),
+    ...(Object.keys(references).length > 0 ? { references } : {}),
+  }
+}
+
+/** A dotted path (`userPoolId`, `roles.lambda.arn`) into a step's outputs. */
+function outputAt(outputs: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), outputs)
 }
 
 /**
- * The function's variables: who it is, one TABLE_<ID> per table it uses, its own variables, its secrets as SSM
- * parameter NAMES (never values) and, for Bedrock functions, the guardrail once step 10 has one.
+ * The value of every `${step.output}` the functions' environments use (config load checked that each names a step
+ * this one needs and an output it has). In a plan what is not known yet is "(known after apply)".
+ */
+export function stepReferenceValues(
+  config: ResolvedConfig,
+  upstream: Partial<Record<StepId, Outputs>>,
+  planning: boolean,
+): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const ref of config.functions.flatMap((f) => Object.values(f.environment).flatMap(findStepReferences))) {
+    const value = outputAt(upstream[ref.step as StepId], ref.output)
+    if (typeof value === 'string' && value !== '') values[ref.text] = value
+    else if (planning) values[ref.text] = KNOWN_AFTER_APPLY
+    else throw missing(`${ref.output} (read by ${ref.text})`, ref.step as StepId, config.env)
+  }
+  return values
+}
+
+/** A variable's value with its `${step.output}` references filled in; one not known yet makes all of it unknown. */
+export function withReferences(value: string, references: Record<string, string> = {}): string {
+  const refs = findStepReferences(value)
+  if (refs.some((r) => references[r.text] === KNOWN_AFTER_APPLY)) return KNOWN_AFTER_APPLY
+  return refs.reduce((out, r) => out.replaceAll(r.text, references[r.text] ?? r.text), value)
+}
+
+/**
+ * The function's variables: who it is, one TABLE_<ID> per table it uses, its own variables (with `${step.output}`
+ * references filled in), its secrets as SSM parameter NAMES (never values) and, for Bedrock functions, the guardrail
+ * once step 10 has one.
  */
 export function functionEnvironment(
   fn: FunctionConfig,
@@ -83,7 +124,8 @@ export function functionEnvironment(
   const env: Record<string, string> = { SERVICE_NAME: config.serviceName, STAGE: config.environment }
   for (const logicalId of Object.keys(fn.tables).sort())
     env[tableEnvName(logicalId)] = up.tables[logicalId] ?? KNOWN_AFTER_APPLY
-  Object.assign(env, fn.environment, fn.secrets)
+  for (const [name, value] of Object.entries(fn.environment)) env[name] = withReferences(value, up.references)
+  Object.assign(env, fn.secrets)
   if (fn.bedrock && up.guardrail)
     Object.assign(env, { GUARDRAIL_ID: up.guardrail.id, GUARDRAIL_VERSION: up.guardrail.version })
   return env
@@ -123,12 +165,17 @@ export function logGroupSpec(fn: FunctionConfig): LogGroupSpec {
 }
 
 /** The step's inputs for its hash: the functions' config, with sources relative to config.json (checkout-independent). */
-export function lambdaInputs(config: ResolvedConfig): unknown {
+/** The functions' config and, once packaged, each one's CodeSha256: a handler edit changes the step's inputs. */
+export function lambdaInputs(config: ResolvedConfig, packages?: unknown): unknown {
+  const codes = Array.isArray(packages)
+    ? packages.map((p) => (p as { codeSha256?: string } | undefined)?.codeSha256)
+    : []
   return {
     alias: config.environment,
-    functions: config.functions.map((f) => ({
+    functions: config.functions.map((f, i) => ({
       ...f,
       source: path.relative(config.files.root, f.source).split(path.sep).join('/'),
+      codeSha256: codes[i],
     })),
   }
 }

@@ -46,10 +46,11 @@ describe('deploy-all', () => {
   test('creates everything, records it on disk, and a second run sends no write', async () => {
     const first = await cli(['deploy-all', '--env', 'staging'])
     expect(first.code, first.stderr).toBe(0)
-    expect(first.stdout).toMatch(/Done in [\d.]+ s: \d+ created, 0 updated, 0 unchanged/)
+    expect(first.stdout).toMatch(/Done in [\d.]+ s: \d+ created, \d+ updated, 0 unchanged/)
     const fake = readFakeState(ws.state)
     expect(fake.dynamodb.tableNames().sort()).toEqual(TABLES)
-    expect(fake.iam.roleNames()).toHaveLength(2)
+    // The Lambda role, the Bedrock logging role, and API Gateway's CloudWatch role for access logs.
+    expect(fake.iam.roleNames()).toHaveLength(3)
     const manifest = manifestOf()
     expect(manifest.steps.iam.status).toBe('done')
     expect(manifest.steps.dynamodb.status).toBe('done')
@@ -100,7 +101,7 @@ describe('deploy-all', () => {
     const creates = readCalls(ws.state).filter((c) => c.command === 'CreateRoleCommand')
     expect(creates.filter((c) => c.error)).toEqual([])
     expect(new Set(creates.map((c) => c.input.RoleName)).size).toBe(creates.length)
-    expect(readFakeState(ws.state).iam.roleNames()).toHaveLength(2)
+    expect(readFakeState(ws.state).iam.roleNames()).toHaveLength(3)
     expect(readFakeState(ws.state).iam.role('new-service-staging-lambda-role')!.inline['service-access']).toBeDefined()
   })
 
@@ -201,7 +202,7 @@ describe('plan and status', () => {
     const status = await cli(['status', '--env', 'staging'])
     expect(status.code).toBe(0)
     expect(status.stdout).toMatch(/02 dynamodb\s*│\s*done/)
-    expect(status.stdout).toMatch(/04 api\s*│\s*never run/)
+    expect(status.stdout).toMatch(/06 s3\s*│\s*never run/)
 
     editFakeState(ws.state, (aws) => aws.dynamodb.deleteTableOutOfBand('new-service-staging-usage'))
     const before = writes().length

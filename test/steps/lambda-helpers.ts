@@ -5,7 +5,10 @@ import path from 'node:path'
 import { runRelease, type ReleaseCommandOptions } from '../../src/cli/release-actions.js'
 import { loadContext } from '../../src/context/context.js'
 import { runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
-import { STEPS } from '../../src/steps/index.js'
+import { iamStep } from '../../src/steps/01-iam.js'
+import { dynamodbStep } from '../../src/steps/02-dynamodb.js'
+import { lambdaStep } from '../../src/steps/03-lambda.js'
+import { cognitoStep } from '../../src/steps/08-cognito.js'
 import { FAST_TIMING, REPO_ROOT, workspace } from '../support/context.js'
 import type { CallRecord } from '../support/fake-aws/index.js'
 
@@ -21,6 +24,8 @@ export const FUNCTIONS = [
   'websocket-message',
 ]
 export const fnName = (logicalId: string) => `${SERVICE}-${logicalId}`
+/** The lambda step and the steps it needs (cognito: websocket-connect reads the pool's ids); not the APIs after it. */
+export const LAMBDA_STEPS = [iamStep, dynamodbStep, cognitoStep, lambdaStep]
 
 /** The repo's config and environments, with each handler replaced by a one-line module (fast to bundle). */
 export function fastWorkspace(edit?: (config: any) => void): string {
@@ -57,7 +62,7 @@ export async function deployWith(
 ): Promise<RunOutcome> {
   const ctx = await loadContext({ root, env: ENV, command: 'test', mode: 'apply', timing: FAST_TIMING, ...opts })
   try {
-    return await runSteps(ctx, STEPS, 'silent')
+    return await runSteps(ctx, LAMBDA_STEPS, 'silent')
   } finally {
     await ctx.close()
   }

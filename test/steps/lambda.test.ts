@@ -15,6 +15,7 @@ import {
   writeLines,
   ALIAS,
   SERVICE,
+  LAMBDA_STEPS,
 } from './lambda-helpers.js'
 
 let fake: AllFakes
@@ -265,7 +266,7 @@ describe('lambda step: drift and crashes', () => {
 describe('lambda step: dry run', () => {
   test('from empty: every function, log group and alias would be created, and no write is sent', async () => {
     const root = fastWorkspace()
-    const outcome = await plan(root)
+    const outcome = await plan(root, { steps: LAMBDA_STEPS })
     expect(fake.writes()).toEqual([])
     const lambda = stepOf(outcome, 'lambda')!
     expect(lambda.status).toBe('done')
@@ -277,7 +278,7 @@ describe('lambda step: dry run', () => {
     await deployWith(root)
     editHandler(root, 'usage-handler')
     fake.resetCalls()
-    const outcome = await plan(root)
+    const outcome = await plan(root, { steps: LAMBDA_STEPS })
     expect(fake.writes()).toEqual([])
     const changed = resultsOf(outcome).filter((r) => r.action !== 'unchanged')
     expect(changed.map((r) => `${r.action} ${r.kind} ${r.changes.map((c) => c.field).join(',')}`)).toEqual([

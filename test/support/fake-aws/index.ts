@@ -1,4 +1,7 @@
 // The fake AWS with every service fake registered. Adding a service is one line in SERVICE_FAKES.
+import { FakeApiGateway } from './apigateway.js'
+import { FakeApiGatewayV2 } from './apigatewayv2.js'
+import { FakeCognito } from './cognito.js'
 import { FakeAws, type ServiceFake } from './core.js'
 import { FakeDynamoDB } from './dynamodb.js'
 import { FakeIam } from './iam.js'
@@ -15,6 +18,8 @@ export { FakeSts } from './sts.js'
 export { FakeLambda, type FunctionState } from './lambda.js'
 export { FakeLogs } from './logs.js'
 export { FakeSsm } from './ssm.js'
+export { FakeApiGateway, type ApiState } from './apigateway.js'
+export { FakeCognito, type ClientState, type DomainState, type PoolState } from './cognito.js'
 
 /** One factory per service; each FakeAws gets fresh instances. */
 export const SERVICE_FAKES: Array<() => ServiceFake> = [
@@ -24,6 +29,9 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeLambda(),
   () => new FakeLogs(),
   () => new FakeSsm(),
+  () => new FakeCognito(),
+  () => new FakeApiGatewayV2(),
+  () => new FakeApiGateway(),
 ]
 
 export interface FakeAwsOptions {
@@ -54,6 +62,15 @@ export class AllFakes extends FakeAws {
   }
   get ssm(): FakeSsm {
     return this.service<FakeSsm>('ssm')
+  }
+  get cognito(): FakeCognito {
+    return this.service<FakeCognito>('cognito-idp')
+  }
+  get apigateway(): FakeApiGateway {
+    return this.service<FakeApiGateway>('apigateway')
+  }
+  get apigatewayv2(): FakeApiGatewayV2 {
+    return this.service<FakeApiGatewayV2>('apigatewayv2')
   }
 }
 

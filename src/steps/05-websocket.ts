@@ -1,0 +1,93 @@
+// Step 05 (the manual's "WebSocket API 생성"): the API, one Lambda proxy integration per route on the function's
+// environment alias (so `infra rollback` of the alias moves WebSocket traffic too), the Lambda permissions, the role
+// policy that lets the functions answer on connections, then a deployment when the routes changed and the stage.
+import { ensureApiGatewayCloudWatchRoleOnce } from '../resources/apigateway-account.js'
+import { ensureLogGroup } from '../resources/log-group.js'
+import { ensurePermission } from '../resources/lambda-permission.js'
+import { ensureRoleInlinePolicy } from '../resources/iam-role-policy.js'
+import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { ensureWebSocketApi } from '../resources/websocket-api.js'
+import { ensureWebSocketRoutes } from '../resources/websocket-routes.js'
+import { ensureDeploymentAndStage } from '../resources/websocket-stage.js'
+import type { Outputs, Step } from './types.js'
+import {
+  MANAGE_CONNECTIONS_POLICY,
+  WEBSOCKET_STATEMENT_ID,
+  manageConnectionsPolicy,
+  websocketPlan,
+  websocketSourceArn,
+  websocketUpstream,
+  websocketUrl,
+} from './websocket-specs.js'
+
+export interface WebSocketOutputs extends Outputs {
+  websocketApiId?: string
+  stage?: string
+  url?: string
+}
+
+export const websocketStep: Step = {
+  id: 'websocket',
+  number: 5,
+  title: 'WebSocket API',
+  needs: ['lambda', 'iam'],
+  inputs: (config) => ({ environment: config.environment, websocket_api: config.sections.websocket_api ?? null }),
+  async run(ctx): Promise<WebSocketOutputs> {
+    const section = ctx.config.sections.websocket_api
+    if (!section) return {}
+    const up = websocketUpstream(ctx.config, section, ctx.upstream, ctx.dryRun || ctx.offline)
+    const plan = websocketPlan(ctx.config, section, up)
+
+    // The log group and the API do not depend on each other.
+    // Access logs need API Gateway's account-wide CloudWatch role, which step 04 may be converging right now.
+    const roles = await ensureApiGatewayCloudWatchRoleOnce(ctx, {
+      roleName: ctx.config.iam.apiGatewayCloudWatchRole.name,
+      tags: ctx.config.tags,
+    })
+    if (roles.first) roles.results.forEach((r) => ctx.report(r))
+    const [logGroup, api] = await Promise.all([ensureLogGroup(ctx, plan.logGroup), ensureWebSocketApi(ctx, plan.api)])
+    ctx.report(logGroup)
+    ctx.report(api.result)
+    if (api.result.action === 'unmanaged') return {}
+    const apiId = api.apiId
+    const idOrLater = apiId ?? KNOWN_AFTER_APPLY
+
+    for (const route of await ensureWebSocketRoutes(ctx, apiId, plan.api.name, plan.routes)) ctx.report(route)
+
+    // Before the stage serves the routes, the functions must accept calls from this API, and may answer on it.
+    const permissions = await Promise.all(
+      plan.functions.map((fn) =>
+        ensurePermission(ctx, {
+          logicalId: `websocket-${fn.logicalId}`,
+          functionName: fn.name,
+          qualifier: plan.alias,
+          statementId: WEBSOCKET_STATEMENT_ID,
+          principal: 'apigateway.amazonaws.com',
+          sourceArn: websocketSourceArn(ctx.config, idOrLater),
+        }),
+      ),
+    )
+    permissions.forEach((p) => ctx.report(p))
+    ctx.report(
+      await ensureRoleInlinePolicy(ctx, {
+        logicalId: 'lambda-websocket',
+        roleName: plan.roleName,
+        policyName: MANAGE_CONNECTIONS_POLICY,
+        document: manageConnectionsPolicy(ctx.config, idOrLater, plan.stage.name),
+      }),
+    )
+
+    const staged = await ensureDeploymentAndStage(ctx, {
+      apiId,
+      apiName: plan.api.name,
+      logicalId: plan.api.logicalId,
+      definitionHash: plan.definitionHash,
+      stage: plan.stage,
+    })
+    staged.forEach((r) => ctx.report(r))
+
+    if (!apiId) return { stage: plan.stage.name }
+    const url = websocketUrl(ctx.config, apiId, plan.stage.name)
+    return { websocketApiId: apiId, stage: plan.stage.name, url, endpoints: { 'WebSocket API': url } }
+  },
+}

@@ -1,0 +1,205 @@
+// Pure: config + upstream outputs → the desired WebSocket API, its routes, stage, access log group, the Lambda
+// permissions and the role policy that lets the functions answer on the connections. Unit-tested without AWS.
+import { checkName, expandTemplate, templateVars } from '../config/names.js'
+import type { ResolvedConfig } from '../config/types.js'
+import { ConfigError, StepError } from '../errors/index.js'
+import { partitionOf } from '../resources/common.js'
+import type { LogGroupSpec } from '../resources/log-group.js'
+import type { PolicyDocument } from '../resources/policy-document.js'
+import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import {
+  definitionHash,
+  integrationDescription,
+  type StageSpec,
+  type WebSocketApiSpec,
+} from '../resources/websocket-diff.js'
+import type { RouteTarget } from '../resources/websocket-routes.js'
+import type { Outputs, StepId } from './types.js'
+
+export const WEBSOCKET_LOGICAL_ID = 'websocket'
+/** One statement id per function and API kind: step 04's REST API adds its own beside it. */
+export const WEBSOCKET_STATEMENT_ID = 'infra-websocket-api'
+export const MANAGE_CONNECTIONS_POLICY = 'websocket-manage-connections'
+const API_NAME_MAX = 128
+
+// JSON, one object per event; $context.requestId is required by API Gateway in every access log format.
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  connectionId: '$context.connectionId',
+  integrationLatency: '$context.integrationLatency',
+  error: '$context.error.message',
+})
+
+type WebSocketSection = NonNullable<ResolvedConfig['sections']['websocket_api']>
+
+/** What step 05 reads from the steps before it: each routed function's environment alias, and the Lambda role. */
+export interface WebSocketUpstream {
+  functions: Record<string, { name: string; aliasArn: string }>
+  roleName: string
+}
+
+export interface WebSocketPlan {
+  api: WebSocketApiSpec
+  routes: RouteTarget[]
+  /** The routed functions, once each: each gets one permission for this API on its alias. */
+  functions: Array<{ logicalId: string; name: string }>
+  alias: string
+  stage: StageSpec
+  logGroup: LogGroupSpec
+  definitionHash: string
+  roleName: string
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * The alias ARNs of step 03 (in a plan, what is not known yet prints as "(known after apply)") and the role name of
+ * step 01 (config's name when step 01 has not recorded one).
+ */
+export function websocketUpstream(
+  config: ResolvedConfig,
+  section: WebSocketSection,
+  upstream: Partial<Record<StepId, Outputs>>,
+  planning: boolean,
+): WebSocketUpstream {
+  const outputs = isRecord(upstream.lambda?.functions) ? upstream.lambda.functions : {}
+  const functions: WebSocketUpstream['functions'] = {}
+  for (const logicalId of new Set(Object.values(section.routes))) {
+    const out = outputs[logicalId]
+    const aliasArn = isRecord(out) ? out.aliasArn : undefined
+    const name = config.functions.find((f) => f.logicalId === logicalId)?.name ?? logicalId
+    const known = typeof aliasArn === 'string' && aliasArn !== '' && aliasArn !== KNOWN_AFTER_APPLY
+    if (known) functions[logicalId] = { name, aliasArn }
+    else if (planning) functions[logicalId] = { name, aliasArn: KNOWN_AFTER_APPLY }
+    else
+      throw new StepError(
+        'UpstreamOutputMissing',
+        `reading the outputs of step lambda: the alias ARN of ${logicalId} (functions.${logicalId}.aliasArn) is not there`,
+        {
+          hint: `Run \`infra step lambda --env ${config.env}\` (or \`infra deploy-all --env ${config.env}\`), then rerun the websocket step.`,
+        },
+      )
+  }
+  const roles = isRecord(upstream.iam?.roles) ? upstream.iam.roles : {}
+  const role = isRecord(roles.lambda) ? roles.lambda.name : undefined
+  return { functions, roleName: typeof role === 'string' && role ? role : config.iam.lambdaRole.name }
+}
+
+/** A name template of the section, expanded; a problem is a config error naming the field, before any AWS call. */
+function expanded(config: ResolvedConfig, field: string, template: string, kind?: 'logGroup'): string {
+  const { value, problems } = expandTemplate(template, templateVars(config))
+  const tooLong =
+    value.length > API_NAME_MAX ? `"${value}" is ${value.length} characters (at most ${API_NAME_MAX})` : undefined
+  const problem = problems[0] ?? (kind ? checkName(kind, value, template) : tooLong)
+  if (problem)
+    throw new ConfigError('InvalidConfig', `config.json ${field}: ${problem}`, {
+      hint: `Fix ${field} in config.json, then rerun.`,
+    })
+  return value
+}
+
+const partition = (config: ResolvedConfig) => partitionOf(config.region)
+
+/** API Gateway's URI for invoking a Lambda function (here its alias) through Lambda's Invoke API. */
+export function lambdaIntegrationUri(region: string, functionArn: string): string {
+  return `arn:${partitionOf(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`
+}
+
+/** `arn:aws:execute-api:<region>:<account>:<api-id>/<rest>`: what API Gateway is when it calls or is called. */
+export function executeApiArn(config: ResolvedConfig, apiId: string, rest: string): string {
+  return `arn:${partition(config)}:execute-api:${config.region}:${config.accountId}:${apiId}/${rest}`
+}
+
+/**
+ * The SourceArn of the Lambda permissions. A WebSocket invocation's ARN is `<api-id>/<stage>/<route key>` (e.g.
+ * `…/production/$connect`, no HTTP method), so `/*` after the API id admits every stage and route of this API and
+ * nothing of any other API in the account.
+ */
+export const websocketSourceArn = (config: ResolvedConfig, apiId: string) => executeApiArn(config, apiId, '*')
+
+/**
+ * What the functions may do on the connections of this API's stage. POST sends a frame (PostToConnection); DELETE
+ * closes a connection (DeleteConnection): websocket-message closes a connection it does not know (handlers/
+ * websocket-message/index.ts), so POST alone would make that path fail. GET (connection info) is not used.
+ */
+export function manageConnectionsPolicy(config: ResolvedConfig, apiId: string, stage: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AnswerOnWebSocketConnections',
+        Effect: 'Allow',
+        Action: 'execute-api:ManageConnections',
+        Resource: ['POST', 'DELETE'].map((method) => executeApiArn(config, apiId, `${stage}/${method}/@connections/*`)),
+      },
+    ],
+  }
+}
+
+export function websocketUrl(config: ResolvedConfig, apiId: string, stage: string): string {
+  const suffix = partition(config) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'
+  return `wss://${apiId}.execute-api.${config.region}.${suffix}/${stage}`
+}
+
+export function websocketPlan(config: ResolvedConfig, section: WebSocketSection, up: WebSocketUpstream): WebSocketPlan {
+  const name = expanded(config, 'websocket_api.name', section.name)
+  const logGroupName = expanded(
+    config,
+    'websocket_api.access_logs.log_group',
+    section.access_logs.log_group,
+    'logGroup',
+  )
+  const stageName = config.environment
+  const routes: RouteTarget[] = Object.entries(section.routes).map(([routeKey, logicalId]) => {
+    const fn = up.functions[logicalId]!
+    return {
+      routeKey,
+      label: `${fn.name}:${stageName}`,
+      integration: {
+        type: 'AWS_PROXY',
+        method: 'POST',
+        uri: lambdaIntegrationUri(config.region, fn.aliasArn),
+        description: integrationDescription(routeKey),
+      },
+    }
+  })
+  return {
+    api: {
+      logicalId: WEBSOCKET_LOGICAL_ID,
+      name,
+      routeSelectionExpression: section.route_selection_expression,
+      description: `WebSocket API of ${config.serviceName} (managed by infra)`,
+      tags: config.tags,
+    },
+    routes,
+    functions: [...new Set(Object.values(section.routes))].map((logicalId) => ({
+      logicalId,
+      name: up.functions[logicalId]!.name,
+    })),
+    alias: stageName,
+    stage: {
+      name: stageName,
+      ...(section.throttling && {
+        throttling: { rateLimit: section.throttling.rate_limit, burstLimit: section.throttling.burst_limit },
+      }),
+      accessLog: {
+        destinationArn: `arn:${partition(config)}:logs:${config.region}:${config.accountId}:log-group:${logGroupName}`,
+        format: ACCESS_LOG_FORMAT,
+      },
+      tags: config.tags,
+    },
+    logGroup: {
+      logicalId: 'websocket-access',
+      name: logGroupName,
+      retentionDays: section.access_logs.retention_days,
+      tags: config.tags,
+    },
+    definitionHash: definitionHash(section.route_selection_expression, routes),
+    roleName: up.roleName,
+  }
+}

@@ -1,0 +1,503 @@
+// Step 04 against the fake AWS, with the real steps 01-03 and 08 before it: a fresh create (its state and its request
+// log), reruns, one changed endpoint, drift, throttling, a crash after CreateRestApi, hard quotas, dry runs.
+import { CreateRestApiCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { runSteps } from '../../src/runner/run-steps.js'
+import { editConfig, plan, resultsOf, testContext } from '../support/context.js'
+import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
+import { ALIAS, ENV, fastWorkspace, fnName, SERVICE, stepOf } from './lambda-helpers.js'
+import { API_NAME, apiSteps, apiWrites, deployApi, manifestOf, normalisedWrites, theApi } from './rest-api-helpers.js'
+
+let fake: AllFakes
+beforeEach(() => {
+  fake = createFakeAws().install()
+})
+afterEach(() => fake.restore())
+
+const ACCOUNT = '887078546492'
+const TARGETS = ['conversation-api', 'prompt-crud', 'usage-handler']
+const METHODS = [
+  'DELETE /conversations',
+  'DELETE /conversations/{id}',
+  'DELETE /prompts',
+  'DELETE /prompts/{id}',
+  'GET /conversations',
+  'GET /conversations/{id}',
+  'GET /prompts',
+  'GET /prompts/{id}',
+  'GET /usage',
+  'OPTIONS /conversations',
+  'OPTIONS /conversations/{id}',
+  'OPTIONS /prompts',
+  'OPTIONS /prompts/{id}',
+  'OPTIONS /usage',
+  'POST /conversations',
+  'POST /prompts',
+  'PUT /conversations',
+  'PUT /conversations/{id}',
+  'PUT /prompts',
+  'PUT /prompts/{id}',
+]
+const FUNCTION_OF: Record<string, string> = {
+  '/conversations': 'conversation-api',
+  '/conversations/{id}': 'conversation-api',
+  '/prompts': 'prompt-crud',
+  '/prompts/{id}': 'prompt-crud',
+  '/usage': 'usage-handler',
+}
+
+describe('api step: create from empty', () => {
+  test('exactly the resources, methods, integrations, authorizer, permissions and stage the config asks for', async () => {
+    const root = fastWorkspace()
+    const outcome = await deployApi(root)
+    const step = stepOf(outcome, 'api')!
+    expect(step.status, step.error?.message).toBe('done')
+
+    const api = theApi(fake)
+    expect(api).toMatchObject({ name: API_NAME, endpointTypes: ['REGIONAL'] })
+    expect(api.tags).toMatchObject({ 'managed-by': 'infra', 'infra:service': SERVICE, 'infra:env': ENV })
+    expect(
+      Object.values(api.resources)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/', '/conversations', '/conversations/{id}', '/prompts', '/prompts/{id}', '/usage'])
+    expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)
+
+    const pool = manifestOf(root).steps.cognito.outputs.userPoolArn
+    expect(pool).toMatch(/^arn:aws:cognito-idp:us-east-1:\d{12}:userpool\//)
+    const authorizers = Object.values(api.authorizers)
+    expect(authorizers).toEqual([
+      expect.objectContaining({
+        name: 'cognito-user-pool',
+        type: 'COGNITO_USER_POOLS',
+        providerARNs: [pool],
+        identitySource: 'method.request.header.Authorization',
+      }),
+    ])
+    for (const r of Object.values(api.resources)) {
+      for (const m of Object.values(r.methods)) {
+        if (m.httpMethod === 'OPTIONS') {
+          expect(m).toMatchObject({ authorizationType: 'NONE', integration: { type: 'MOCK' } })
+          expect(m.integration?.integrationResponses?.['200']?.responseParameters).toMatchObject({
+            'method.response.header.Access-Control-Allow-Origin': "'http://localhost:5173'",
+          })
+          continue
+        }
+        const alias = fake.lambda.arn(fnName(FUNCTION_OF[r.path]!), ALIAS)
+        expect(m, `${m.httpMethod} ${r.path}`).toMatchObject({
+          authorizationType: 'COGNITO_USER_POOLS',
+          authorizerId: authorizers[0]!.id,
+          integration: {
+            type: 'AWS_PROXY',
+            httpMethod: 'POST',
+            uri: `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${alias}/invocations`,
+            timeoutInMillis: 29_000,
+          },
+        })
+      }
+    }
+    expect(Object.keys(api.gatewayResponses).sort()).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX'])
+
+    // One statement per function, on the alias, for this API only, in this account.
+    for (const id of TARGETS) {
+      expect(fake.lambda.fn(fnName(id))!.policies[ALIAS]).toEqual([
+        expect.objectContaining({
+          Sid: 'infra-rest-api-invoke',
+          Principal: { Service: 'apigateway.amazonaws.com' },
+          Action: 'lambda:InvokeFunction',
+          Resource: fake.lambda.arn(fnName(id), ALIAS),
+          Condition: { ArnLike: { 'AWS:SourceArn': `arn:aws:execute-api:us-east-1:${ACCOUNT}:${api.id}/*/*/*` } },
+        }),
+      ])
+    }
+
+    const [deployment, ...others] = fake.apigateway.deployments(api.id)
+    expect(others).toEqual([])
+    const stage = fake.apigateway.stage(api.id, ENV)!
+    const logGroup = `/aws/apigateway/${API_NAME}`
+    expect(stage).toMatchObject({
+      deploymentId: deployment!.id,
+      tracingEnabled: true,
+      methodSettings: { '*/*': { throttlingRateLimit: 100, throttlingBurstLimit: 200 } },
+      accessLogSettings: { destinationArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${logGroup}` },
+    })
+    expect(JSON.parse(stage.accessLogSettings!.format!)).toMatchObject({ requestId: '$context.requestId' })
+    expect(fake.apigateway.servedMethodKeys(api.id, ENV)).toEqual(METHODS)
+    expect(fake.logs.group(logGroup)).toMatchObject({ retentionInDays: 30 })
+    const roleName = `${SERVICE}-apigateway-cloudwatch`
+    expect(fake.apigateway.state.account.cloudwatchRoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/${roleName}`)
+    expect(fake.iam.role(roleName)).toBeDefined()
+
+    const url = `https://${api.id}.execute-api.us-east-1.amazonaws.com/${ENV}`
+    const manifest = manifestOf(root)
+    expect(manifest.steps.api.outputs).toEqual({
+      restApiId: api.id,
+      stage: ENV,
+      url,
+      endpoints: { 'REST API': url },
+      definitionHash: deployment!.description!.replace('infra definition ', ''),
+      deploymentId: deployment!.id,
+    })
+    expect(manifest.resources['rest-api:rest-api']).toMatchObject({ kind: 'rest-api', step: 'api', id: api.id })
+    expect(manifest.pending).toEqual({})
+    expect(step.outputs.endpoints).toEqual({ 'REST API': url })
+  }, 60_000)
+
+  test('the requests of a fresh create, in order', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    expect(normalisedWrites(fake, fake.calls)).toMatchSnapshot()
+  }, 60_000)
+})
+
+describe('api step: reruns and changes', () => {
+  test('a second run sends no write call and makes no deployment', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    fake.resetCalls()
+    const again = await deployApi(root)
+    expect(fake.writes()).toEqual([])
+    expect(fake.apigateway.deployments(theApi(fake).id)).toHaveLength(1)
+    const api = stepOf(again, 'api')!
+    expect(api.results.filter((r) => r.action !== 'unchanged')).toEqual([])
+  }, 60_000)
+
+  test('one method added to an endpoint: its method and integration, the preflight’s header, one deployment', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    editConfig(root, (c) => c.rest_api.endpoints[4].methods.push('POST'))
+    fake.resetCalls()
+    await deployApi(root)
+    // Methods of a path in name order: the preflight (OPTIONS) before the new POST.
+    expect(apiWrites(fake.calls)).toEqual([
+      'PutIntegrationResponse',
+      'PutMethod',
+      'PutIntegration',
+      'CreateDeployment',
+      'UpdateStage',
+    ])
+    const api = theApi(fake)
+    const deployments = fake.apigateway.deployments(api.id)
+    expect(deployments).toHaveLength(2)
+    expect(fake.apigateway.stage(api.id, ENV)?.deploymentId).toBe(deployments[1]!.id)
+    expect(fake.apigateway.servedMethodKeys(api.id, ENV)).toContain('POST /usage')
+    const options = fake.apigateway.resourceAt(api.id, '/usage')!.methods.OPTIONS!
+    expect(options.integration?.integrationResponses?.['200']?.responseParameters).toMatchObject({
+      'method.response.header.Access-Control-Allow-Methods': "'GET,OPTIONS,POST'",
+    })
+    expect(manifestOf(root).steps.api.outputs.deploymentId).toBe(deployments[1]!.id)
+  }, 60_000)
+
+  test('an endpoint removed from the config: its resource is deleted, and one deployment', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    editConfig(root, (c) => c.rest_api.endpoints.splice(3, 1))
+    fake.resetCalls()
+    await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual(['DeleteResource', 'CreateDeployment', 'UpdateStage'])
+    expect(fake.apigateway.resourceAt(theApi(fake).id, '/prompts/{id}')).toBeUndefined()
+  }, 60_000)
+})
+
+describe('api step: drift', () => {
+  test('a method deleted out of band is put back, and deployed', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    const api = theApi(fake)
+    fake.apigateway.deleteMethodOutOfBand(api.id, '/prompts/{id}', 'DELETE')
+    fake.resetCalls()
+    const outcome = await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual(['PutMethod', 'PutIntegration', 'CreateDeployment', 'UpdateStage'])
+    expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)
+    expect(fake.apigateway.deployments(api.id)).toHaveLength(2)
+    const definition = resultsOf(outcome).find((r) => r.kind === 'rest-api-definition')!
+    expect(definition).toMatchObject({ action: 'updated' })
+    expect(definition.changes.map((c) => c.field)).toEqual([
+      'Method[DELETE /prompts/{id}]',
+      'Integration[DELETE /prompts/{id}]',
+    ])
+  }, 60_000)
+
+  test('the authorizer pointed at another user pool out of band: patched back (added, then removed), and deployed', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    const api = theApi(fake)
+    const authorizer = Object.values(api.authorizers)[0]!
+    const pool = authorizer.providerARNs![0]!
+    authorizer.providerARNs = [`arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/us-east-1_Other`]
+    fake.resetCalls()
+    await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual(['UpdateAuthorizer', 'CreateDeployment', 'UpdateStage'])
+    expect(fake.calls.find((c) => c.command === 'UpdateAuthorizerCommand')?.input.patchOperations).toEqual([
+      { op: 'add', path: '/providerARNs', value: pool },
+      {
+        op: 'remove',
+        path: '/providerARNs',
+        value: `arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/us-east-1_Other`,
+      },
+      { op: 'replace', path: '/identitySource', value: 'method.request.header.Authorization' },
+    ])
+    expect(theApi(fake).authorizers[authorizer.id!]?.providerARNs).toEqual([pool])
+  }, 60_000)
+
+  test('the API deleted out of band: a new one is created, recorded, and the permissions follow it', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    const gone = theApi(fake).id
+    delete fake.apigateway.state.apis[gone]
+    const outcome = await deployApi(root)
+    const api = theApi(fake)
+    expect(api.id).not.toBe(gone)
+    expect(manifestOf(root).resources['rest-api:rest-api'].id).toBe(api.id)
+    expect(resultsOf(outcome).find((r) => r.kind === 'rest-api')?.note).toContain(`(${gone}) no longer exists`)
+    const statement = fake.lambda.fn(fnName('usage-handler'))!.policies[ALIAS]![0]!
+    expect(statement.Condition?.ArnLike?.['AWS:SourceArn']).toBe(
+      `arn:aws:execute-api:us-east-1:${ACCOUNT}:${api.id}/*/*/*`,
+    )
+  }, 60_000)
+
+  test('the account’s CloudWatch role: ours is put back when deleted; one someone else set is left alone', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    const roleName = `${SERVICE}-apigateway-cloudwatch`
+    fake.iam.deleteRoleOutOfBand(roleName)
+    await deployApi(root)
+    expect(fake.iam.role(roleName)).toBeDefined()
+
+    const other = fastWorkspace()
+    const theirs = `arn:aws:iam::${ACCOUNT}:role/someone-elses-apigateway-role`
+    fake.apigateway.state.account.cloudwatchRoleArn = theirs
+    fake.iam.deleteRoleOutOfBand(roleName)
+    fake.resetCalls()
+    const outcome = await deployApi(other)
+    expect(stepOf(outcome, 'api')?.status).toBe('done')
+    expect(fake.iam.role(roleName)).toBeUndefined()
+    expect(fake.apigateway.state.account.cloudwatchRoleArn).toBe(theirs)
+    expect(fake.calls.filter((c) => c.command === 'UpdateAccountCommand')).toEqual([])
+  }, 60_000)
+
+  test('when API Gateway does not embed integrations, they are read one by one and a rerun still writes nothing', async () => {
+    fake.apigateway.embedIntegrations = false
+    const root = fastWorkspace()
+    await deployApi(root)
+    fake.resetCalls()
+    await deployApi(root)
+    expect(fake.writes()).toEqual([])
+    expect(fake.calls.filter((c) => c.command === 'GetIntegrationCommand')).toHaveLength(METHODS.length)
+  }, 60_000)
+})
+
+describe('api step: API Gateway’s quotas', () => {
+  test('20 TooManyRequests spread over the create, and two concurrent modifications: it still succeeds', async () => {
+    let seen = 0
+    let injected = 0
+    fake.onCall((call) => {
+      if (call.service !== 'apigateway' || call.error) return
+      seen += 1
+      if (seen % 3 === 0 && injected < 20) {
+        injected += 1
+        fake.apigateway.throttleStorm(1)
+      }
+    })
+    fake.failNext(
+      'PutIntegration',
+      () =>
+        fake.errorFor(
+          'PutIntegration',
+          'ConflictException',
+          'Unable to complete operation due to concurrent modification. Please try again later.',
+        ),
+      2,
+    )
+    const root = fastWorkspace()
+    const outcome = await deployApi(root)
+    expect(stepOf(outcome, 'api')?.status).toBe('done')
+    expect(fake.calls.filter((c) => c.error === 'TooManyRequestsException')).toHaveLength(20)
+    expect(fake.calls.filter((c) => c.error === 'ConflictException')).toHaveLength(2)
+    const api = theApi(fake)
+    expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)
+    expect(fake.apigateway.deployments(api.id)).toHaveLength(1)
+    expect(fake.calls.filter((c) => c.command === 'CreateRestApiCommand' && !c.error)).toHaveLength(1)
+  }, 60_000)
+
+  test('a new CloudWatch role not yet usable by API Gateway: UpdateAccount is retried until it is', async () => {
+    fake.apigateway.roleNotReadyFailures = 3
+    const root = fastWorkspace()
+    const outcome = await deployApi(root)
+    expect(stepOf(outcome, 'api')?.status).toBe('done')
+    const updates = fake.calls.filter((c) => c.command === 'UpdateAccountCommand')
+    expect(updates.map((c) => c.error ?? 'ok')).toEqual([
+      'BadRequestException',
+      'BadRequestException',
+      'BadRequestException',
+      'ok',
+    ])
+  }, 60_000)
+
+  test('a hard quota (LimitExceededException "Maximum number of…") fails at once, with AWS’s words', async () => {
+    fake.apigateway.maxResourcesPerApi = 3
+    const root = fastWorkspace()
+    const outcome = await deployApi(root)
+    const step = stepOf(outcome, 'api')!
+    expect(step.status).toBe('failed')
+    expect(step.error).toMatchObject({
+      code: 'RestApiUpdateFailed',
+      message:
+        'updating REST API (new-service-staging-rest-api, Resource[/usage]): LimitExceededException: Maximum number of Resources for this API has been reached',
+      hint: expect.stringContaining('infra step api --env staging'),
+    })
+    expect(fake.calls.filter((c) => c.error === 'LimitExceededException')).toHaveLength(1)
+  }, 60_000)
+})
+
+describe('api step: crashes', () => {
+  test('the response of CreateRestApi lost (the process died): the rerun finds the API by its tags, no second API', async () => {
+    let lost = false
+    fake.onCall((call) => {
+      if (call.command === 'CreateRestApiCommand' && !call.error && !lost) {
+        lost = true
+        throw new Error('simulated crash: the response never arrived')
+      }
+    })
+    const root = fastWorkspace()
+    const first = await deployApi(root)
+    expect(stepOf(first, 'api')?.status).toBe('failed')
+    const journalled = manifestOf(root)
+    expect(journalled.pending['rest-api:rest-api']).toMatchObject({
+      operation: 'create',
+      kind: 'rest-api',
+      name: API_NAME,
+    })
+    expect(journalled.resources['rest-api:rest-api']).toBeUndefined()
+    const created = theApi(fake).id
+
+    const second = await deployApi(root)
+    expect(stepOf(second, 'api')?.status).toBe('done')
+    expect(theApi(fake).id).toBe(created)
+    expect(fake.calls.filter((c) => c.command === 'CreateRestApiCommand')).toHaveLength(1)
+    const manifest = manifestOf(root)
+    expect(manifest.resources['rest-api:rest-api'].id).toBe(created)
+    expect(manifest.pending).toEqual({})
+    expect(fake.apigateway.methodKeys(created)).toEqual(METHODS)
+  }, 60_000)
+
+  test('a crash while the definition is built: the rerun finishes it and makes one deployment', async () => {
+    const root = fastWorkspace()
+    fake.failNext('PutIntegration', () => new Error('simulated crash'), 1)
+    const ctx = await testContext(root, { env: ENV })
+    const first = await runSteps(ctx, apiSteps(), 'silent').finally(() => ctx.close())
+    expect(stepOf(first, 'api')?.status).toBe('failed')
+    await deployApi(root)
+    const api = theApi(fake)
+    expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)
+    expect(fake.apigateway.deployments(api.id)).toHaveLength(1)
+  }, 60_000)
+})
+
+describe('api step: adoption', () => {
+  test('a same-named API without our tags is left alone, unless --adopt', async () => {
+    const foreign = await new APIGatewayClient({ region: 'us-east-1' }).send(
+      new CreateRestApiCommand({ name: API_NAME }),
+    )
+    const root = fastWorkspace()
+    const left = await deployApi(root)
+    expect(resultsOf(left).find((r) => r.kind === 'rest-api')).toMatchObject({ action: 'unmanaged' })
+    expect(fake.apigateway.apisNamed(API_NAME)).toHaveLength(1)
+    expect(fake.apigateway.methodKeys(foreign.id!)).toEqual([])
+    expect(stepOf(left, 'api')?.outputs).toEqual({})
+
+    const adopted = await deployApi(root, { adopt: true })
+    expect(resultsOf(adopted).find((r) => r.kind === 'rest-api')).toMatchObject({ action: 'updated', id: foreign.id })
+    expect(theApi(fake).tags).toMatchObject({ 'infra:service': SERVICE })
+    expect(fake.apigateway.methodKeys(foreign.id!)).toEqual(METHODS)
+  }, 60_000)
+})
+
+describe('api step: usage plan and API keys', () => {
+  test('a plan on the stage with its key, methods that require keys; a rerun writes nothing', async () => {
+    const root = fastWorkspace((c) => {
+      c.rest_api.usage_plan = {
+        throttle: { rate_limit: 10, burst_limit: 20 },
+        quota: { limit: 10_000, period: 'MONTH' },
+        api_keys: ['${SERVICE_NAME}-partner'],
+        require_api_key: true,
+      }
+    })
+    const outcome = await deployApi(root)
+    expect(stepOf(outcome, 'api')?.status, stepOf(outcome, 'api')?.error?.message).toBe('done')
+    const api = theApi(fake)
+    const [plan, ...more] = Object.values(fake.apigateway.state.usagePlans)
+    expect(more).toEqual([])
+    const [key] = Object.values(fake.apigateway.state.apiKeys)
+    expect(plan).toMatchObject({
+      name: `${SERVICE}-usage-plan`,
+      apiStages: [{ apiId: api.id, stage: ENV }],
+      throttle: { rateLimit: 10, burstLimit: 20 },
+      quota: { limit: 10_000, period: 'MONTH' },
+      keyIds: [key!.id],
+    })
+    expect(key).toMatchObject({
+      name: `${SERVICE}-partner`,
+      enabled: true,
+      tags: expect.objectContaining({ 'infra:env': ENV }),
+    })
+    expect(fake.apigateway.resourceAt(api.id, '/usage')!.methods.GET!.apiKeyRequired).toBe(true)
+    expect(fake.apigateway.resourceAt(api.id, '/usage')!.methods.OPTIONS!.apiKeyRequired).toBe(false)
+    // Key values are secrets: never in the manifest or the step's results.
+    expect(JSON.stringify(manifestOf(root))).not.toContain(key!.value)
+    expect(JSON.stringify(outcome)).not.toContain(key!.value)
+    fake.resetCalls()
+    await deployApi(root)
+    expect(fake.writes()).toEqual([])
+  }, 60_000)
+})
+
+describe('api step: config mistakes and dry runs', () => {
+  test('"*" as a production origin: the step fails with a config error naming the field, before any API Gateway write', async () => {
+    const root = fastWorkspace((c) => (c.rest_api.cors.allowed_origins.production = ['*']))
+    const outcome = await deployApi(root, { env: 'production' })
+    const step = stepOf(outcome, 'api')!
+    expect(step.error).toMatchObject({
+      code: 'InvalidConfig',
+      message: expect.stringContaining('rest_api.cors.allowed_origins.production: allows every origin ("*")'),
+    })
+    expect(fake.writes().filter((c) => c.service === 'apigateway')).toEqual([])
+  }, 60_000)
+
+  test('a plan from empty sends no write and says what would be made', async () => {
+    const root = fastWorkspace()
+    const outcome = await plan(root, { env: ENV, steps: apiSteps() })
+    expect(fake.writes()).toEqual([])
+    const api = stepOf(outcome, 'api')!
+    expect(api.status, api.error?.message).toBe('done')
+    expect(api.results.map((r) => `${r.action} ${r.kind}`)).toEqual([
+      'would-create iam-role',
+      'would-update apigateway-account',
+      'would-create log-group',
+      'would-create rest-api',
+      'would-create rest-api-definition',
+      'would-create lambda-permission',
+      'would-create lambda-permission',
+      'would-create lambda-permission',
+      'would-create rest-api-stage',
+    ])
+    expect(api.results.find((r) => r.kind === 'rest-api-definition')?.detail).toBe(
+      '5 resources, 20 methods (15 Lambda proxy, 5 CORS), authorizer cognito-user-pool, DEFAULT_4XX, DEFAULT_5XX',
+    )
+  }, 60_000)
+
+  test('a plan after a change lists the calls it would make, and sends none', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    editConfig(root, (c) => (c.rest_api.endpoints[4].public = true))
+    fake.resetCalls()
+    const outcome = await plan(root, { env: ENV, steps: apiSteps() })
+    expect(fake.writes()).toEqual([])
+    const changed = stepOf(outcome, 'api')!.results.filter((r) => r.action !== 'unchanged')
+    expect(changed.map((r) => `${r.action} ${r.kind}`)).toEqual([
+      'would-update rest-api-definition',
+      'would-update rest-api-stage',
+    ])
+    expect(changed[0]!.changes).toEqual([{ field: 'Method[GET /usage]', from: 'cognito', to: 'none' }])
+  }, 60_000)
+})
