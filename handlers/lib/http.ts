@@ -2,7 +2,7 @@
 // the JSON response shape, the error body `{ error: { code, message } }`, the caller's identity and
 // one wrapper that turns a thrown HttpError into its response and anything else into a logged 500.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda'
-import { MissingEnvironmentError } from './env.js'
+import { MissingEnvironmentError, optionalEnv } from './env.js'
 import { logError } from './log.js'
 
 export class HttpError extends Error {
@@ -71,6 +71,29 @@ export type RouteTable = Record<string, Route>
  * unknown resource is a 404 and a known resource with another method a 405.
  */
 export function restHandler(routes: () => RouteTable) {
+  const handle = routedHandler(routes)
+  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> =>
+    withCors(event, await handle(event, context))
+}
+
+/**
+ * Lambda proxy responses carry their own CORS headers (API Gateway adds them only to its MOCK preflight and gateway
+ * errors): the request's Origin is echoed when it is one of CORS_ALLOWED_ORIGINS (comma-separated, set by the deploy
+ * from rest_api.cors for this environment), never a wildcard.
+ */
+export function withCors(event: APIGatewayProxyEvent, response: APIGatewayProxyResult): APIGatewayProxyResult {
+  const allowed = (optionalEnv('CORS_ALLOWED_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean)
+  const origin = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1]
+  const vary = { vary: 'Origin' }
+  if (!origin || !allowed.includes(origin))
+    return allowed.length > 0 ? { ...response, headers: { ...response.headers, ...vary } } : response
+  return { ...response, headers: { ...response.headers, ...vary, 'access-control-allow-origin': origin } }
+}
+
+function routedHandler(routes: () => RouteTable) {
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
     let userId: string | undefined
     try {

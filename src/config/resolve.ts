@@ -18,6 +18,7 @@ import {
   type TemplateVar,
   type TemplateVars,
 } from './names.js'
+import { corsOriginsFor } from './cors.js'
 import { resolveCognito } from './resolve-cognito.js'
 import { resolveFunctions } from './resolve-functions.js'
 import { resolveTables } from './resolve-tables.js'
@@ -180,6 +181,8 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const functions = resolveFunctions(ctx)
   checkSectionReferences(ctx)
   if (raw.cognito) resolveCognito(ctx, raw.cognito)
+  const cors = raw.rest_api?.cors && corsOriginsFor(raw.rest_api.cors.allowed_origins, environment, production)
+  if (cors && 'problem' in cors) problem(cors.problem.field, cors.problem.message)
 
   if (issues.length > 0) {
     issues.sort(

@@ -1,5 +1,6 @@
 // Pure: config + upstream outputs → the desired shape of each function and its log group. Unit-tested without AWS.
 import path from 'node:path'
+import { corsOriginsFor } from '../config/cors.js'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
 import { findStepReferences } from '../config/step-references.js'
 import { StepError } from '../errors/index.js'
@@ -126,6 +127,12 @@ export function functionEnvironment(
     env[tableEnvName(logicalId)] = up.tables[logicalId] ?? KNOWN_AFTER_APPLY
   for (const [name, value] of Object.entries(fn.environment)) env[name] = withReferences(value, up.references)
   Object.assign(env, fn.secrets)
+  // A function behind the REST API answers browsers itself: it echoes an allowed Origin (handlers/lib/http.ts).
+  const rest = config.sections.rest_api
+  if (rest?.cors && rest.endpoints.some((e) => e.function === fn.logicalId)) {
+    const cors = corsOriginsFor(rest.cors.allowed_origins, config.environment, config.production)
+    if ('origins' in cors) env.CORS_ALLOWED_ORIGINS = cors.origins.join(',')
+  }
   if (fn.bedrock && up.guardrail)
     Object.assign(env, { GUARDRAIL_ID: up.guardrail.id, GUARDRAIL_VERSION: up.guardrail.version })
   return env

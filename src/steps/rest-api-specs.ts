@@ -2,6 +2,7 @@
 // proxy integrations on each function's environment alias, the Cognito authorizer, CORS), the stage, its log group,
 // the usage plan and the Lambda permissions. Unit-tested without AWS.
 import path from 'node:path'
+import { corsOriginsFor } from '../config/cors.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { expandTemplate, templateVars } from '../config/names.js'
 import { CONFIG_HINT, formatPath, issuesError } from '../config/issues.js'
@@ -119,22 +120,12 @@ export function restApiUpstream(
   throw missing('the user pool (userPoolArn)', 'cognito', config.env)
 }
 
-/** The origins this environment allows: its own entry, else the "*" entry. Never "*" in production. */
+/** The origins this environment allows (validated when config.json was loaded). */
 export function corsOrigins(config: ResolvedConfig, rest: RestApiSection): string[] | undefined {
   if (!rest.cors) return undefined
-  const byEnv = rest.cors.allowed_origins
-  const key = Object.hasOwn(byEnv, config.environment) ? config.environment : '*'
-  const field = ['rest_api', 'cors', 'allowed_origins', key]
-  const origins = byEnv[key]
-  if (!origins)
-    throw configError(config, field.slice(0, -1), `has no entry for ENVIRONMENT ${config.environment} and no "*" entry`)
-  if (config.production && origins.includes('*'))
-    throw configError(
-      config,
-      field,
-      `allows every origin ("*") in production environment ${config.environment} (list the origins of the production frontend)`,
-    )
-  return origins
+  const choice = corsOriginsFor(rest.cors.allowed_origins, config.environment, config.production)
+  if ('problem' in choice) throw configError(config, [...choice.problem.field], choice.problem.message)
+  return choice.origins
 }
 
 /** Every path with its methods, intermediate paths (and `/`) included, sorted. */

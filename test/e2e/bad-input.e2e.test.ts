@@ -78,6 +78,12 @@ const cases: Case[] = [
     expect: [/environments\/staging\.env:\d+/, 'LAMBDA_MEMORY'],
   },
   {
+    name: 'every origin allowed in production',
+    config: (c) => (c.rest_api.cors.allowed_origins.production = ['*']),
+    args: ['deploy-all', '--env', 'production'],
+    expect: ['rest_api.cors.allowed_origins.production', 'allows every origin'],
+  },
+  {
     name: 'unknown --env',
     args: ['deploy-all', '--env', 'prod'],
     expect: ['UnknownEnvironment', 'dev, production, staging'],

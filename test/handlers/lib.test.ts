@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import { decodeCursor, encodeCursor } from '../../handlers/lib/cursor.js'
 import { daysInclusive, parseDate } from '../../handlers/lib/dates.js'
 import { MissingEnvironmentError, intEnv, once, requireEnv, tableEnvName, tableName } from '../../handlers/lib/env.js'
-import { HttpError } from '../../handlers/lib/http.js'
+import type { APIGatewayProxyEvent } from 'aws-lambda'
+import { HttpError, withCors } from '../../handlers/lib/http.js'
 
 describe('env', () => {
   test('table variables are TABLE_ plus the logical id upper-cased, dashes as underscores', () => {
@@ -49,5 +50,29 @@ describe('dates', () => {
     expect(parseDate('2023-02-29')).toBeUndefined()
     expect(parseDate('2024-2-1')).toBeUndefined()
     expect(daysInclusive(parseDate('2024-01-01')!, parseDate('2024-12-31')!)).toBe(366)
+  })
+})
+
+describe('CORS on Lambda proxy responses', () => {
+  const event = (origin?: string) => ({ headers: origin ? { Origin: origin } : {} }) as unknown as APIGatewayProxyEvent
+  const ok = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: '{}' }
+
+  test('echoes an allowed origin, never a wildcard, and says the answer varies by origin', () => {
+    process.env.CORS_ALLOWED_ORIGINS = 'https://new-service.com,http://localhost:5173'
+    try {
+      expect(withCors(event('http://localhost:5173'), ok).headers).toMatchObject({
+        'access-control-allow-origin': 'http://localhost:5173',
+        vary: 'Origin',
+      })
+      const other = withCors(event('https://evil.example'), ok).headers ?? {}
+      expect(other['access-control-allow-origin']).toBeUndefined()
+      expect(other.vary).toBe('Origin')
+    } finally {
+      delete process.env.CORS_ALLOWED_ORIGINS
+    }
+  })
+
+  test('without CORS_ALLOWED_ORIGINS the response is left as it is', () => {
+    expect(withCors(event('https://new-service.com'), ok)).toEqual(ok)
   })
 })

@@ -147,7 +147,14 @@ describe('${step.output} in a function’s environment', () => {
   const fn = (environment: Record<string, string>) =>
     ({ logicalId: 'ws', environment, secrets: {}, tables: {}, bedrock: false }) as unknown as FunctionConfig
   const config = (functions: FunctionConfig[]) =>
-    ({ env: 'staging', environment: 'staging', serviceName: 'svc', functions, tables: [] }) as unknown as ResolvedConfig
+    ({
+      env: 'staging',
+      environment: 'staging',
+      serviceName: 'svc',
+      functions,
+      tables: [],
+      sections: {},
+    }) as unknown as ResolvedConfig
   const env = { USER_POOL_ID: '${cognito.userPoolId}', ISSUER_PATH: '${cognito.issuer}/.well-known/jwks.json' }
 
   test('the lambda step fills them in from the cognito step’s outputs', () => {

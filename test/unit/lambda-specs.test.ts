@@ -45,6 +45,7 @@ function config(functions: FunctionConfig[]): ResolvedConfig {
       { logicalId: 'websocket-connections', name: 'svc-websocket-connections' },
     ],
     files: { root: '/repo', config: '/repo/config.json', envFile: '/repo/environments/staging.env' },
+    sections: {},
   } as unknown as ResolvedConfig
 }
 
