@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
-import { REAL_TIMING, type Timing } from '../resources/types.js'
+import { REAL_TIMING, type ResourceContext, type Timing } from '../resources/types.js'
 
 export type RunMode = 'apply' | 'plan' | 'read'
 
@@ -91,5 +91,25 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
       aws.destroy()
       if (opts.mode === 'apply') await manifest.unlock()
     },
+  }
+}
+
+/** What resource modules see of a run: AWS, the run options, the manifest as a recorder, under one step's name. */
+export function resourceContext(ctx: Context, stepId: string, log: (message: string) => void): ResourceContext {
+  return {
+    aws: ctx.aws,
+    dryRun: ctx.dryRun,
+    offline: ctx.offline,
+    adopt: ctx.adopt,
+    timing: ctx.timing,
+    record: ctx.manifest,
+    stepId,
+    identity: {
+      service: ctx.config.serviceName,
+      env: ctx.config.env,
+      region: ctx.config.region,
+      accountId: ctx.config.accountId,
+    },
+    log,
   }
 }

@@ -3,7 +3,7 @@
 import type { AliasConfiguration } from '@aws-sdk/client-lambda'
 import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
-import type { Context } from '../context/context.js'
+import { resourceContext, type Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
 import {
   findAlias,
@@ -65,24 +65,7 @@ export function selectFunctions(config: ResolvedConfig, refs: string[] | undefin
 }
 
 /** The resource modules' view of a command's context; what they record lands under step lambda. */
-export function releaseContext(ctx: Context): ResourceContext {
-  return {
-    aws: ctx.aws,
-    dryRun: ctx.dryRun,
-    offline: ctx.offline,
-    adopt: ctx.adopt,
-    timing: ctx.timing,
-    record: ctx.manifest,
-    stepId: 'lambda',
-    identity: {
-      service: ctx.config.serviceName,
-      env: ctx.config.env,
-      region: ctx.config.region,
-      accountId: ctx.config.accountId,
-    },
-    log: () => undefined,
-  }
-}
+export const releaseContext = (ctx: Context): ResourceContext => resourceContext(ctx, 'lambda', () => undefined)
 
 export async function readAlias(
   ctx: ResourceContext,

@@ -109,7 +109,7 @@ export async function rollbackStage(ctx: Context, req: StageRollbackRequest): Pr
     to: line(target),
   }
   if (ctx.dryRun) return { ...outcome, action: 'would-change' }
-  await pointStageAt(rctx, { ...api, logicalId: REST_API_LOGICAL_ID }, req.stage, target)
+  await pointStageAt(rctx, { ...api, logicalId: REST_API_LOGICAL_ID }, req.stage, target, current)
   return { ...outcome, action: 'changed' }
 }
 

@@ -7,6 +7,7 @@ import type {
   UserPoolMfaType,
   UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider'
+import type { CognitoConfig } from '../config/resolve-cognito.js'
 import type { Tags } from '../config/types.js'
 import { diffTags } from './common.js'
 import type { Change } from './types.js'
@@ -19,14 +20,7 @@ export interface UserPoolSpec {
   /** Standard attributes every user must have. */
   requiredAttributes: string[]
   mfa: UserPoolMfaType
-  passwordPolicy: {
-    minimumLength: number
-    requireUppercase: boolean
-    requireLowercase: boolean
-    requireNumbers: boolean
-    requireSymbols: boolean
-    temporaryPasswordValidityDays: number
-  }
+  passwordPolicy: CognitoConfig['passwordPolicy']
   selfSignUp: boolean
   deletionProtection: boolean
   tags: Tags

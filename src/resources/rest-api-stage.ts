@@ -154,7 +154,11 @@ export async function ensureStage(
   const served = stage?.deploymentId
     ? await servedHash(ctx, key, restApiId, stage.deploymentId).catch(fail('reading', 'StageReadFailed'))
     : undefined
-  const needsDeployment = target.definitionChanged || !stage?.deploymentId || served !== target.definitionHash
+  // After `infra rollback --stage`, the definition it rolled back from is not deployed again until the config changes.
+  const hold = stageHold(ctx, key)
+  const held = !!stage?.deploymentId && hold?.definitionHash === target.definitionHash
+  const needsDeployment =
+    !held && (target.definitionChanged || !stage?.deploymentId || served !== target.definitionHash)
   const settings = stage ? diffStage(stage, spec) : { patch: [], changes: [] }
   const changes: Change[] = [
     ...(needsDeployment
@@ -163,6 +167,10 @@ export async function ensureStage(
     ...settings.changes,
   ]
   const result = { ...base, changes, id: stage?.deploymentId }
+  if (stage && changes.length === 0 && held) {
+    const note = `held on deployment ${stage.deploymentId} by \`infra rollback --stage\`: the definition of deployment ${hold?.deploymentId} is unchanged in config.json; change the API, or \`infra rollback --stage ${spec.name} --env ${ctx.identity.env} --to ${hold?.deploymentId}\` to return to it`
+    return { result: { ...result, action: 'unchanged', note }, deploymentId: stage.deploymentId }
+  }
   if (stage && changes.length === 0) {
     await record(ctx, key, base.name, restApiId, stage.deploymentId, target.definitionHash)
     return { result: { ...result, action: 'unchanged' }, deploymentId: stage.deploymentId }
@@ -255,16 +263,29 @@ async function record(
     name,
     id: deploymentId,
     arn: stageArn(ctx.identity.region, restApiId, name.slice(name.lastIndexOf('/') + 1)),
-    attributes: { restApiId, definitionHash },
+    // Serving the config's definition releases any rollback hold.
+    attributes: { restApiId, definitionHash, rollbackHold: null },
   })
 }
 
-/** Points the stage at an existing deployment (a rollback) and records what it serves. */
+/** Left by `infra rollback --stage`: the definition rolled back from, which deploys do not bring back by themselves. */
+export interface StageHold {
+  deploymentId: string
+  definitionHash: string
+}
+
+function stageHold(ctx: ResourceContext, key: string): StageHold | undefined {
+  const hold = ctx.record.manifest.resources[key]?.attributes?.rollbackHold as StageHold | null | undefined
+  return hold && typeof hold.definitionHash === 'string' ? hold : undefined
+}
+
+/** Points the stage at an existing deployment (a rollback) and records what it serves, and the hold it leaves. */
 export async function pointStageAt(
   ctx: ResourceContext,
   api: { id: string; name: string; logicalId: string },
   stageName: string,
   deployment: Deployment,
+  leaving?: Deployment,
 ): Promise<void> {
   const deploymentId = deployment.id ?? ''
   await updateStage(ctx, api.id, stageName, [{ op: 'replace', path: '/deploymentId', value: deploymentId }]).catch(
@@ -277,6 +298,14 @@ export async function pointStageAt(
     id: deploymentId,
     arn: stageArn(ctx.identity.region, api.id, stageName),
     // null, not absent: recorded attributes merge, and a stale hash would claim the stage serves a newer definition.
-    attributes: { restApiId: api.id, definitionHash: hash ?? null },
+    attributes: { restApiId: api.id, definitionHash: hash ?? null, rollbackHold: holdFor(leaving, deployment) },
   })
+}
+
+/** A move back to an older deployment holds the definition it left; a move forward (or to the same definition) none. */
+function holdFor(leaving: Deployment | undefined, going: Deployment): StageHold | null {
+  const left = hashOfDeployment(leaving?.description)
+  if (!leaving?.id || !left || left === hashOfDeployment(going.description)) return null
+  const older = (d: Deployment) => d.createdDate?.getTime() ?? 0
+  return older(going) <= older(leaving) ? { deploymentId: leaving.id, definitionHash: left } : null
 }

@@ -1,7 +1,7 @@
 // Runs steps as a dependency graph: independent steps concurrently, each waiting for the steps it needs;
 // a step whose dependency failed is skipped with the reason. The only code that knows listr2.
 import { Listr, type ListrRendererValue } from 'listr2'
-import type { Context } from '../context/context.js'
+import { resourceContext, type Context } from '../context/context.js'
 import { isInfraError } from '../errors/index.js'
 import type { Ensured } from '../resources/types.js'
 import type { Outputs, Step, StepContext, StepId } from '../steps/types.js'
@@ -125,23 +125,10 @@ async function runOne(
   const inputsChanged = last?.status !== 'done' || last.inputHash !== inputHash
   const started = Date.now()
   const stepCtx: StepContext = {
-    aws: ctx.aws,
-    dryRun: ctx.dryRun,
-    offline: ctx.offline,
-    adopt: ctx.adopt,
-    timing: ctx.timing,
-    record: ctx.manifest,
-    stepId: step.id,
-    identity: {
-      service: ctx.config.serviceName,
-      env: ctx.config.env,
-      region: ctx.config.region,
-      accountId: ctx.config.accountId,
-    },
+    ...resourceContext(ctx, step.id, show),
     config: ctx.config,
     upstream,
     ...(ctx.canaryPercent !== undefined ? { canaryPercent: ctx.canaryPercent } : {}),
-    log: show,
     // Results are listed once, in the final summary; the task output carries progress lines.
     report: (result) => void base.results.push(result),
   }

@@ -1,5 +1,6 @@
 // `infra rollback --stage` in-process against the fake: the stage back to its previous deployment, a dry run, the
 // errors, and the next deploy moving the stage forward again without a new deployment.
+import { resultsOf } from '../support/context.js'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { editConfig } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
@@ -57,14 +58,30 @@ describe('rollback --stage', () => {
     expect(fake.apigateway.stage(api.id, ENV)?.deploymentId).toBe(second.id)
   }, 60_000)
 
-  test('the next deploy moves the stage forward to the existing deployment of its definition: no new deployment', async () => {
-    const { root, api, second } = await twoDeployments()
+  test('a stage rollback holds: the same definition is not deployed again; a changed API is, and releases it', async () => {
+    const { root, api, first } = await twoDeployments()
     await stageRollback(root)
     fake.resetCalls()
+    const held = await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual([])
+    expect(fake.apigateway.stage(api.id, ENV)?.deploymentId).toBe(first.id)
+    const stage = resultsOf(held).find((r) => r.kind === 'rest-api-stage')!
+    expect(stage.note).toContain('held on deployment')
+
+    editConfig(root, (c) => c.rest_api.endpoints[4].methods.push('DELETE'))
     await deployApi(root)
-    expect(apiWrites(fake.calls)).toEqual(['UpdateStage'])
+    expect(fake.apigateway.deployments(api.id)).toHaveLength(3)
+    expect(fake.apigateway.stage(api.id, ENV)?.deploymentId).toBe(fake.apigateway.deployments(api.id)[2]!.id)
+  }, 60_000)
+
+  test('rolling forward with --to releases the hold: the next deploy sends no write', async () => {
+    const { root, api, second } = await twoDeployments()
+    await stageRollback(root)
+    await stageRollback(root, { to: second.id })
+    fake.resetCalls()
+    await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual([])
     expect(fake.apigateway.stage(api.id, ENV)?.deploymentId).toBe(second.id)
-    expect(fake.apigateway.deployments(api.id)).toHaveLength(2)
   }, 60_000)
 
   test('--to a deployment ID; a clear error for one that does not exist', async () => {

@@ -453,15 +453,13 @@ describe('api step: usage plan and API keys', () => {
 })
 
 describe('api step: config mistakes and dry runs', () => {
-  test('"*" as a production origin: the step fails with a config error naming the field, before any API Gateway write', async () => {
+  test('"*" as a production origin: refused when config.json loads, before any AWS call', async () => {
     const root = fastWorkspace((c) => (c.rest_api.cors.allowed_origins.production = ['*']))
-    const outcome = await deployApi(root, { env: 'production' })
-    const step = stepOf(outcome, 'api')!
-    expect(step.error).toMatchObject({
+    await expect(deployApi(root, { env: 'production' })).rejects.toMatchObject({
       code: 'InvalidConfig',
       message: expect.stringContaining('rest_api.cors.allowed_origins.production: allows every origin ("*")'),
     })
-    expect(fake.writes().filter((c) => c.service === 'apigateway')).toEqual([])
+    expect(fake.calls).toEqual([])
   }, 60_000)
 
   test('a plan from empty sends no write and says what would be made', async () => {
