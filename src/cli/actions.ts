@@ -19,6 +19,8 @@ export interface RunRequest extends CommonOptions {
   dryRun: boolean
   adopt: boolean
   refresh?: boolean
+  /** A dry run that makes no AWS call at all: planned from the manifest. */
+  offline?: boolean
   concurrency: number
   /** Step ids or numbers; empty: every implemented step. */
   only?: string[]
@@ -59,6 +61,7 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
       mode,
       adopt: req.adopt,
       refresh: req.refresh,
+      offline: req.offline,
       concurrency: req.concurrency,
       canaryPercent: req.canary,
     }),

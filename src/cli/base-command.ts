@@ -17,6 +17,12 @@ export const envFlags = {
   region: Flags.string({ summary: 'AWS region (wins over the env file and config.json)' }),
 }
 
+/** A plan with no AWS call at all (no credentials needed, nothing contacted): from the manifest alone. */
+export const offlineFlag = Flags.boolean({
+  summary: 'Plan from the manifest alone, without contacting AWS (implies a dry run)',
+  default: false,
+})
+
 /** Flags of the commands that converge steps (deploy-all, step). */
 export const runFlags = {
   'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { envFlags, InfraCommand, runFlags } from '../cli/base-command.js'
+import { envFlags, InfraCommand, offlineFlag, runFlags } from '../cli/base-command.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export default class DeployAll extends InfraCommand {
@@ -9,6 +9,7 @@ export default class DeployAll extends InfraCommand {
   static override examples = [
     '<%= config.bin %> deploy-all --env production',
     '<%= config.bin %> deploy-all --env dev --dry-run',
+    '<%= config.bin %> deploy-all --env production --dry-run --offline',
     '<%= config.bin %> deploy-all --env staging --json',
   ]
   static override flags = {
@@ -18,6 +19,7 @@ export default class DeployAll extends InfraCommand {
       summary: 'Rebuild a corrupt manifest from AWS (the corrupt file is kept aside)',
       default: false,
     }),
+    offline: offlineFlag,
   }
 
   async run(): Promise<RunOutcome> {
@@ -25,7 +27,7 @@ export default class DeployAll extends InfraCommand {
     const { runDeployment } = await import('../cli/actions.js')
     return this.finish(
       await runDeployment(
-        { ...flags, command: 'deploy-all', dryRun: flags['dry-run'], renderer: this.renderer() },
+        { ...flags, command: 'deploy-all', dryRun: flags['dry-run'] || flags.offline, renderer: this.renderer() },
         true,
       ),
     )

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { envFlags, InfraCommand, runFlags } from '../cli/base-command.js'
+import { envFlags, InfraCommand, offlineFlag, runFlags } from '../cli/base-command.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export default class Plan extends InfraCommand {
@@ -19,6 +19,7 @@ export default class Plan extends InfraCommand {
       multiple: true,
       delimiter: ',',
     }),
+    offline: offlineFlag,
   }
 
   async run(): Promise<RunOutcome> {

@@ -27,6 +27,8 @@ export interface ContextOptions {
   timing?: Timing
   /** `--canary <percent>` (1–99): new Lambda versions get this share of the alias's traffic. */
   canaryPercent?: number
+  /** Plan from the manifest alone, without any AWS call (not even to find credentials). */
+  offline?: boolean
 }
 
 export interface Context {
@@ -66,6 +68,8 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
   if (opts.mode === 'apply') {
     await verifyAccount(aws, config.accountId, config.env)
     await manifest.lock({ command: opts.command })
+  } else if (opts.mode === 'plan' && opts.offline) {
+    offline = true
   } else if (opts.mode === 'plan') {
     const caller = await findCallerIdentity(aws)
     offline = !caller

@@ -8,7 +8,7 @@ export function formatOutcome(outcome: RunOutcome): string {
   const lines: string[] = []
   if (outcome.offline)
     lines.push(
-      'Offline plan: no AWS credentials were found, so this plan comes from the manifest alone and nothing was checked against AWS.',
+      'Offline plan: AWS was not contacted (--offline, or no credentials found), so this plan comes from the manifest alone and nothing was checked against AWS.',
       '',
     )
   for (const step of outcome.steps) {

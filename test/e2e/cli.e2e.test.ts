@@ -193,7 +193,7 @@ describe('plan and status', () => {
       env: { FAKE_AWS_FAIL: 'GetCallerIdentity:CredentialsProviderError' },
     })
     expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout).toContain('Offline plan: no AWS credentials were found')
+    expect(run.stdout).toContain('Offline plan: AWS was not contacted')
     expect(run.stdout).toMatch(/Plan: \d+ to create/)
   })
 
@@ -233,5 +233,12 @@ describe('the demo needs no AWS account at all', () => {
     expect(code).toBe(0)
     expect(stdout).toContain('Offline plan')
     expect(stdout).toContain('+ create dynamodb-table new-service-conversations')
+  })
+
+  test('the README’s demo: --offline makes no AWS call at all, even with credentials at hand', async () => {
+    const run = await cli(['deploy-all', '--env', 'production', '--dry-run', '--offline'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toContain('Offline plan: AWS was not contacted')
+    expect(readCalls(ws.state)).toEqual([])
   })
 })
