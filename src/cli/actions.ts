@@ -1,7 +1,7 @@
 // What the commands do, behind one dynamic import so the SDK loads only when a command runs.
 import path from 'node:path'
 import { loadContext, type Context, type ContextOptions } from '../context/context.js'
-import { StepError } from '../errors/index.js'
+import { ConfigError } from '../errors/index.js'
 import { formatOutcome } from '../output/summary.js'
 import { formatStatus, type StatusReport } from '../output/status.js'
 import { runSteps, type Renderer, type RunOutcome } from '../runner/run-steps.js'
@@ -76,11 +76,12 @@ export async function showStatus(
 ): Promise<{ report: StatusReport; text: string }> {
   const mode = o.refresh ? 'plan' : 'read'
   return withContext(contextOptions(o, { command: 'status', mode }), async (ctx) => {
-    const drift = o.refresh ? await runSteps(ctx, STEPS, 'silent') : undefined
-    if (drift?.offline)
-      throw new StepError('NoCredentials', 'status --refresh needs AWS credentials to compare the manifest with AWS', {
-        hint: 'Set AWS_PROFILE or pass --profile, or drop --refresh to see the manifest alone.',
+    // Checked before any step runs: without credentials there is nothing to compare with.
+    if (o.refresh && ctx.offline)
+      throw new ConfigError('NoCredentials', 'checking drift: status --refresh needs AWS credentials to read AWS', {
+        hint: `Set AWS_PROFILE or pass --profile, or run \`infra status --env ${ctx.config.env}\` to see the manifest alone.`,
       })
+    const drift = o.refresh ? await runSteps(ctx, STEPS, 'silent') : undefined
     const report: StatusReport = { env: ctx.config.env, manifest: ctx.manifest.manifest, drift }
     return { report, text: formatStatus(report) }
   })

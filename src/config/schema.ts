@@ -57,7 +57,17 @@ export const tableSchema = z.strictObject({
   point_in_time_recovery: z.boolean().optional().describe('Default: on in production environments'),
   deletion_protection: z.boolean().optional().describe('Default: on in production environments'),
   encryption: z
-    .union([z.enum(['AWS_OWNED', 'AWS_MANAGED']), z.strictObject({ kms_key_arn: z.string().startsWith('arn:') })])
+    .union([
+      z.enum(['AWS_OWNED', 'AWS_MANAGED']),
+      z.strictObject({
+        kms_key_arn: z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+            'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), not an alias: DynamoDB reports the key ARN',
+          ),
+      }),
+    ])
     .default('AWS_OWNED'),
   table_class: z.enum(['STANDARD', 'STANDARD_INFREQUENT_ACCESS']).default('STANDARD'),
   tags: tagsSchema.default({}),

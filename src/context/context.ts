@@ -65,19 +65,11 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
   })
 
   let offline = false
-  if (opts.mode === 'apply') {
-    await verifyAccount(aws, config.accountId, config.env)
-    await manifest.lock({ command: opts.command })
-  } else if (opts.mode === 'plan' && opts.offline) {
-    offline = true
-  } else if (opts.mode === 'plan') {
-    const caller = await findCallerIdentity(aws)
-    offline = !caller
-    if (caller && caller.account !== config.accountId) {
-      throw new AccountMismatchError(config.accountId, caller.account, {
-        hint: `Use credentials for account ${config.accountId} (--profile); a plan against another account would be wrong.`,
-      })
-    }
+  try {
+    offline = await checkAccess(opts, config, aws, manifest)
+  } catch (e) {
+    aws.destroy() // nothing else will: the caller never gets the context
+    throw e
   }
   return {
     config,
@@ -116,4 +108,27 @@ export function resourceContext(ctx: Context, stepId: string, log: (message: str
     },
     log,
   }
+}
+
+/** Apply: the account must match and the manifest is locked. Plan: the account must match; offline without credentials. */
+async function checkAccess(
+  opts: ContextOptions,
+  config: ResolvedConfig,
+  aws: AwsClients,
+  manifest: ManifestStore,
+): Promise<boolean> {
+  if (opts.mode === 'apply') {
+    await verifyAccount(aws, config.accountId, config.env)
+    await manifest.lock({ command: opts.command })
+    return false
+  }
+  if (opts.mode === 'read') return false
+  if (opts.offline) return true
+  const caller = await findCallerIdentity(aws)
+  if (caller && caller.account !== config.accountId) {
+    throw new AccountMismatchError(config.accountId, caller.account, {
+      hint: `Use credentials for account ${config.accountId} (--profile); a plan against another account would be wrong.`,
+    })
+  }
+  return !caller
 }

@@ -98,7 +98,7 @@ export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Prom
       doing,
       kind: 'DynamoDB table',
       name: spec.name,
-      hint: `Fix the cause, then rerun; what exists is kept.`,
+      hint: `Fix the cause, then rerun \`infra step dynamodb --env ${ctx.identity.env}\`; what exists is kept.`,
     })
   }
   let table = await findTable(ddb, spec.name).catch(failure('reading', 'TableReadFailed'))
@@ -164,7 +164,7 @@ function refuseImpossible(spec: TableConfig, observed: ObservedTable): void {
     const what = refusals.map((r) => `${r.field} is ${r.from}, config says ${r.to}`).join('; ')
     throw new StepError(
       'TableReplacementRefused',
-      `DynamoDB table (${spec.name}): ${what}. DynamoDB cannot change this in place and infra never replaces a table (its data would be lost); nothing was changed`,
+      `updating DynamoDB table (${spec.name}): ${what}. DynamoDB cannot change this in place and infra never replaces a table (its data would be lost); nothing was changed`,
       {
         hint: `Revert tables.${spec.logicalId} in config.json, or declare a new table under another name and migrate the data yourself.`,
       },
@@ -178,7 +178,7 @@ function refuseImpossible(spec: TableConfig, observed: ObservedTable): void {
   ) {
     throw new StepError(
       'TtlAttributeChangeRefused',
-      `DynamoDB table (${spec.name}): TTL is enabled on "${observed.ttl.attribute}", config says "${spec.ttlAttribute}"; nothing was changed`,
+      `updating DynamoDB table (${spec.name}): TTL is enabled on "${observed.ttl.attribute}", config says "${spec.ttlAttribute}"; nothing was changed`,
       {
         hint: `DynamoDB allows one TTL change per hour: remove ttl_attribute, deploy, and set the new attribute an hour later.`,
       },

@@ -102,7 +102,7 @@ export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<
       doing,
       kind: 'IAM role',
       name: spec.name,
-      hint: 'Check that your credentials may manage IAM roles, then rerun.',
+      hint: `Check that your credentials may manage IAM roles, then rerun \`infra step iam --env ${ctx.identity.env}\`.`,
     })
   }
   const have = await findRole(iam, spec).catch(fail('reading', 'RoleReadFailed'))

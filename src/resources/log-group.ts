@@ -76,7 +76,7 @@ export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): 
       doing,
       kind: 'log group',
       name: spec.name,
-      hint: 'Check that your credentials may manage CloudWatch Logs, then rerun.',
+      hint: `Check that your credentials may manage CloudWatch Logs, then rerun \`infra step ${ctx.stepId} --env ${ctx.identity.env}\`.`,
     })
   }
   const have = await findLogGroup(logs, spec.name).catch(fail('reading', 'LogGroupReadFailed'))

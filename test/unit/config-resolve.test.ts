@@ -165,3 +165,16 @@ describe('helpers', () => {
     expect(closest('zzz', ['dev', 'production'])).toBeUndefined()
   })
 })
+
+describe('encryption', () => {
+  test('a KMS alias ARN is refused: DynamoDB reports the key ARN, so an alias would differ on every run', async () => {
+    const { configSchema } = await import('../../src/config/schema.js')
+    const table = (kms: string) => ({ partition_key: 'id', encryption: { kms_key_arn: kms } })
+    const base = { service_name: 'svc', region: 'us-east-1', account_id: '123456789012', environment: 'dev' }
+    const parse = (kms: string) => configSchema.safeParse({ ...base, tables: { t: table(kms) } })
+    expect(parse('arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab').success).toBe(true)
+    const alias = parse('arn:aws:kms:us-east-1:123456789012:alias/my-key')
+    expect(alias.success).toBe(false)
+    expect(JSON.stringify(alias.error?.issues)).toContain('not an alias')
+  })
+})
