@@ -8,7 +8,7 @@ import {
   UpdateUserPoolClientCommand,
   type UserPoolClientType,
 } from '@aws-sdk/client-cognito-identity-provider'
-import { awsFailure, isNotFound } from '../aws/errors.js'
+import { isNotFound } from '../aws/errors.js'
 import { StepError } from '../errors/index.js'
 import {
   describeClientSpec,
@@ -18,7 +18,7 @@ import {
   toUpdateUserPoolClientInput,
   type UserPoolClientSpec,
 } from './cognito-client-diff.js'
-import { offlineOutcome, recordIfChanged } from './common.js'
+import { offlineOutcome, recordIfChanged, failureFor } from './common.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from './types.js'
 
 export const CLIENT_KIND = 'cognito-user-pool-client'
@@ -82,15 +82,7 @@ export async function ensureUserPoolClient(
   if (ctx.offline) return offlineOutcome(ctx, CLIENT_KIND, key, spec.name, detail)
   if (!poolId) return { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail }
   const idp = ctx.aws.get(CognitoIdentityProviderClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'Cognito app client',
-      name: spec.name,
-      hint: `Fix the cause, then rerun \`infra step cognito --env ${ctx.identity.env}\`; what exists is kept.`,
-    })
-  }
+  const fail = failureFor(ctx, 'Cognito app client', spec.name)
   const have = await findClient(ctx, idp, poolId, spec).catch(fail('reading', 'UserPoolClientReadFailed'))
   const record = (clientId: string | undefined) =>
     recordIfChanged(ctx, key, { kind: CLIENT_KIND, name: spec.name, id: clientId, attributes: { userPoolId: poolId } })

@@ -11,9 +11,9 @@ import {
   UpdateUserPoolCommand,
   type UserPoolType,
 } from '@aws-sdk/client-cognito-identity-provider'
-import { awsFailure, isNotFound } from '../aws/errors.js'
+import { isNotFound } from '../aws/errors.js'
 import { StepError } from '../errors/index.js'
-import { changedTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import { changedTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome, failureFor } from './common.js'
 import {
   MFA_FIELDS,
   describeUserPoolSpec,
@@ -115,15 +115,7 @@ export async function ensureUserPool(ctx: ResourceContext, spec: UserPoolSpec): 
   if (ctx.offline)
     return { result: offlineOutcome(ctx, USER_POOL_KIND, key, spec.name, describeUserPoolSpec(spec)), managed: false }
   const idp = ctx.aws.get(CognitoIdentityProviderClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'Cognito user pool',
-      name: spec.name,
-      hint: `Fix the cause, then rerun \`infra step cognito --env ${ctx.identity.env}\`; what exists is kept.`,
-    })
-  }
+  const fail = failureFor(ctx, 'Cognito user pool', spec.name)
   const found = await findUserPool(ctx, idp, spec).catch(fail('reading', 'UserPoolReadFailed'))
   const pending = (ctx.record.manifest as { pending?: Record<string, unknown> }).pending?.[key]
 

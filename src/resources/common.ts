@@ -1,5 +1,6 @@
 // Pieces every resource module shares: ownership by tags, tag diffs, ARNs, and the dry-run/offline outcomes.
 import type { Tags } from '../config/types.js'
+import { awsFailure } from '../aws/errors.js'
 import type { Change, Ensured, ResourceContext } from './types.js'
 
 export const MANAGED_BY_TAG = 'managed-by'
@@ -92,4 +93,22 @@ export async function recordIfChanged(
 /** One attribute of a recorded resource, or undefined (the manifest may be missing or older than the attribute). */
 export function recordedAttribute(ctx: Pick<ResourceContext, 'record'>, key: string, attribute: string): unknown {
   return ctx.record.manifest.resources[key]?.attributes?.[attribute]
+}
+
+/**
+ * A `.catch` handler factory for one resource: `.catch(fail('creating', 'TableCreateFailed'))` turns an AWS error
+ * into `<doing> <kind> (<name>): <AWS reason>` with a hint that names the command to rerun.
+ */
+export function failureFor(ctx: ResourceContext, kind: string, name: string, hint?: string) {
+  const rerun = `\`infra step ${ctx.stepId} --env ${ctx.identity.env}\``
+  return (doing: string, code: string) =>
+    (e: unknown): never => {
+      throw awsFailure(e, {
+        code,
+        doing,
+        kind,
+        name,
+        hint: hint ?? `Fix the cause, then rerun ${rerun}; what exists is kept.`,
+      })
+    }
 }

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { TableConfig } from '../config/types.js'
 import { StepError } from '../errors/index.js'
-import { awsFailure, isNotFound } from '../aws/errors.js'
+import { isNotFound } from '../aws/errors.js'
 import { pollUntil, type PollVerdict } from '../aws/poll.js'
-import { isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import { isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome, failureFor } from './common.js'
 import {
   asChanges,
   diffTable,
@@ -92,15 +92,7 @@ export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Prom
   const base = { kind: TABLE_KIND, key, name: spec.name }
   if (ctx.offline) return offlineOutcome(ctx, TABLE_KIND, key, spec.name, describeTableSpec(spec))
   const ddb = ctx.aws.get(DynamoDBClient)
-  const failure = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'DynamoDB table',
-      name: spec.name,
-      hint: `Fix the cause, then rerun \`infra step dynamodb --env ${ctx.identity.env}\`; what exists is kept.`,
-    })
-  }
+  const failure = failureFor(ctx, 'DynamoDB table', spec.name)
   let table = await findTable(ddb, spec.name).catch(failure('reading', 'TableReadFailed'))
 
   if (!table) {

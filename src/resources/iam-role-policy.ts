@@ -2,8 +2,8 @@
 // API makes possible). ensureRole reads and writes only the inline policies of its own spec, so the two never undo
 // each other. Compared by meaning (IAM returns documents URL-encoded and may reorder nothing reliably).
 import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
-import { awsFailure, isNotFound } from '../aws/errors.js'
-import { offlineOutcome, recordIfChanged } from './common.js'
+import { isNotFound } from '../aws/errors.js'
+import { offlineOutcome, recordIfChanged, failureFor } from './common.js'
 import { samePolicy, type PolicyDocument } from './policy-document.js'
 import type { Ensured, ResourceContext } from './types.js'
 
@@ -40,15 +40,12 @@ export async function ensureRoleInlinePolicy(ctx: ResourceContext, spec: RoleInl
   const base = { kind: ROLE_POLICY_KIND, key, name }
   if (ctx.offline) return offlineOutcome(ctx, ROLE_POLICY_KIND, key, name, describeDocument(spec.document))
   const iam = ctx.aws.get(IAMClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'IAM role policy',
-      name,
-      hint: `Check that role ${spec.roleName} exists (\`infra step iam\`) and that your credentials may manage IAM, then rerun.`,
-    })
-  }
+  const fail = failureFor(
+    ctx,
+    'IAM role policy',
+    name,
+    `Check that role ${spec.roleName} exists (\`infra step iam\`) and that your credentials may manage IAM, then rerun.`,
+  )
   const have = await findRoleInlinePolicy(iam, spec.roleName, spec.policyName).catch(
     fail('reading', 'RolePolicyReadFailed'),
   )

@@ -13,8 +13,16 @@ import {
   type Role,
 } from '@aws-sdk/client-iam'
 import type { Tags } from '../config/types.js'
-import { awsFailure, isNotFound } from '../aws/errors.js'
-import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import { isNotFound } from '../aws/errors.js'
+import {
+  changedTags,
+  diffTags,
+  isOurs,
+  offlineOutcome,
+  recordIfChanged,
+  unmanagedOutcome,
+  failureFor,
+} from './common.js'
 import { samePolicy, type PolicyDocument } from './policy-document.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
@@ -96,15 +104,12 @@ export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<
   const base = { kind: ROLE_KIND, key, name: spec.name }
   if (ctx.offline) return offlineOutcome(ctx, ROLE_KIND, key, spec.name, describeRoleSpec(spec))
   const iam = ctx.aws.get(IAMClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'IAM role',
-      name: spec.name,
-      hint: `Check that your credentials may manage IAM roles, then rerun \`infra step iam --env ${ctx.identity.env}\`.`,
-    })
-  }
+  const fail = failureFor(
+    ctx,
+    'IAM role',
+    spec.name,
+    `Check that your credentials may manage IAM roles, then rerun \`infra step iam --env ${ctx.identity.env}\`.`,
+  )
   const have = await findRole(iam, spec).catch(fail('reading', 'RoleReadFailed'))
 
   if (!have) {

@@ -15,9 +15,17 @@ import {
 } from '@aws-sdk/client-lambda'
 import type { Tags } from '../config/types.js'
 import { StepError } from '../errors/index.js'
-import { awsFailure, awsReason, isFunctionBusy, isNotFound, isRolePropagationError } from '../aws/errors.js'
+import { awsReason, isFunctionBusy, isNotFound, isRolePropagationError } from '../aws/errors.js'
 import { retryWhile } from '../aws/retry.js'
-import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import {
+  changedTags,
+  diffTags,
+  isOurs,
+  offlineOutcome,
+  recordIfChanged,
+  unmanagedOutcome,
+  failureFor,
+} from './common.js'
 import {
   diffFunctionCode,
   diffFunctionConfiguration,
@@ -169,15 +177,7 @@ export async function ensureFunction(
       changed: false,
     }
   const lambda = ctx.aws.get(LambdaClient)
-  const fail = (doing: string, codeName: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code: codeName,
-      doing,
-      kind: 'Lambda function',
-      name: spec.name,
-      hint: `Fix the cause, then rerun \`infra step lambda --env ${ctx.identity.env}\`; what exists is kept.`,
-    })
-  }
+  const fail = failureFor(ctx, 'Lambda function', spec.name)
   const have = await findFunction(lambda, spec.name).catch(fail('reading', 'FunctionReadFailed'))
 
   if (!have) {

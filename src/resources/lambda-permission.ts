@@ -2,10 +2,10 @@
 // function and API, scoped to that API's ARN. Changes to one function's policy are serialised: AWS has
 // acknowledged that parallel AddPermission calls can silently drop statements (reliability rules, rule 12).
 import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda'
-import { awsFailure, isNotFound, isPermissionPropagating } from '../aws/errors.js'
+import { isNotFound, isPermissionPropagating } from '../aws/errors.js'
 import { pollUntil } from '../aws/poll.js'
 import { retryWhile } from '../aws/retry.js'
-import { recordIfChanged } from './common.js'
+import { recordIfChanged, failureFor } from './common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
 export const PERMISSION_KIND = 'lambda-permission'
@@ -72,15 +72,12 @@ async function converge(ctx: ResourceContext, spec: PermissionSpec): Promise<Ens
   if (ctx.offline)
     return { ...base, action: ctx.record.manifest.resources[base.key] ? 'unverified' : 'would-create', changes: [] }
   const lambda = ctx.aws.get(LambdaClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'Lambda permission',
-      name,
-      hint: 'Check that the function and its alias exist (`infra step lambda`), then rerun.',
-    })
-  }
+  const fail = failureFor(
+    ctx,
+    'Lambda permission',
+    name,
+    'Check that the function and its alias exist (`infra step lambda`), then rerun.',
+  )
   const have = await findStatement(lambda, spec).catch(fail('reading', 'PermissionReadFailed'))
   const changes = have ? diffStatement(have, spec) : []
   if (have && changes.length === 0) {

@@ -10,7 +10,7 @@ import {
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs'
 import type { Tags } from '../config/types.js'
-import { awsFailure, isAlreadyExists } from '../aws/errors.js'
+import { isAlreadyExists } from '../aws/errors.js'
 import {
   arn as awsArn,
   changedTags,
@@ -19,6 +19,7 @@ import {
   offlineOutcome,
   recordIfChanged,
   unmanagedOutcome,
+  failureFor,
 } from './common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
@@ -70,15 +71,12 @@ export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): 
   const base = { kind: LOG_GROUP_KIND, key, name: spec.name }
   if (ctx.offline) return offlineOutcome(ctx, LOG_GROUP_KIND, key, spec.name, `retention ${spec.retentionDays} days`)
   const logs = ctx.aws.get(CloudWatchLogsClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'log group',
-      name: spec.name,
-      hint: `Check that your credentials may manage CloudWatch Logs, then rerun \`infra step ${ctx.stepId} --env ${ctx.identity.env}\`.`,
-    })
-  }
+  const fail = failureFor(
+    ctx,
+    'log group',
+    spec.name,
+    `Check that your credentials may manage CloudWatch Logs, then rerun \`infra step ${ctx.stepId} --env ${ctx.identity.env}\`.`,
+  )
   const have = await findLogGroup(logs, spec.name).catch(fail('reading', 'LogGroupReadFailed'))
 
   if (!have) {
