@@ -1,9 +1,9 @@
 // What the API Gateway (v1) resource modules share: one way to call the API (retried through throttling and
 // "concurrent modification", never through a hard quota), the ARN and URL forms, and the error wrapping.
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway'
-import { awsFailure, isApiGatewayTransient } from '../aws/errors.js'
+import { isApiGatewayTransient } from '../aws/errors.js'
 import { retryWhile } from '../aws/retry.js'
-import { partitionOf } from './common.js'
+import { failureFor, partitionOf } from './common.js'
 import type { ResourceContext } from './types.js'
 
 // The client is paced (src/aws/pacing.ts) and its SDK retries a few times; what still fails with
@@ -50,16 +50,6 @@ export function restApiUrl(apiId: string, region: string, stage: string): string
   return `https://${apiId}.execute-api.${region}.${suffix}/${stage}`
 }
 
-/** Wraps an AWS error as `<doing> <kind> (<name>): <reason>` with a hint that names the command to rerun. */
-export function apiFailure(ctx: ResourceContext, kind: string, name: string) {
-  return (doing: string, code: string) =>
-    (e: unknown): never => {
-      throw awsFailure(e, {
-        code,
-        doing,
-        kind,
-        name,
-        hint: `Fix the cause, then rerun \`infra step api --env ${ctx.identity.env}\`; what already exists is kept.`,
-      })
-    }
-}
+/** API Gateway errors read like every other resource's (see failureFor); the step is the REST API's. */
+export const apiFailure = (ctx: ResourceContext, kind: string, name: string) =>
+  failureFor({ ...ctx, stepId: 'api' }, kind, name)
