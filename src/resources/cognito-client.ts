@@ -18,7 +18,7 @@ import {
   toUpdateUserPoolClientInput,
   type UserPoolClientSpec,
 } from './cognito-client-diff.js'
-import { offlineOutcome, recordIfChanged, failureFor } from './common.js'
+import { offlineOutcome, recordIfChanged, failureFor, journalCreate } from './common.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from './types.js'
 
 export const CLIENT_KIND = 'cognito-user-pool-client'
@@ -89,12 +89,7 @@ export async function ensureUserPoolClient(
 
   if (!have) {
     if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail }
-    await ctx.record.journal(key, {
-      operation: 'create',
-      kind: CLIENT_KIND,
-      name: spec.name,
-      startedAt: new Date().toISOString(),
-    })
+    await journalCreate(ctx, key, CLIENT_KIND, spec.name)
     const created = await idp
       .send(new CreateUserPoolClientCommand(toCreateUserPoolClientInput(spec, poolId)))
       .catch(fail('creating', 'UserPoolClientCreateFailed'))

@@ -13,7 +13,15 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { isNotFound } from '../aws/errors.js'
 import { StepError } from '../errors/index.js'
-import { changedTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome, failureFor } from './common.js'
+import {
+  changedTags,
+  isOurs,
+  offlineOutcome,
+  recordIfChanged,
+  unmanagedOutcome,
+  failureFor,
+  journalCreate,
+} from './common.js'
 import {
   MFA_FIELDS,
   describeUserPoolSpec,
@@ -133,12 +141,7 @@ export async function ensureUserPool(ctx: ResourceContext, spec: UserPoolSpec): 
       }
     // No client token exists for CreateUserPool: the journal says a create was sent, and the pool carries our tags
     // from its first moment, so a run that dies before recording finds it by tag instead of making a second one.
-    await ctx.record.journal(key, {
-      operation: 'create',
-      kind: USER_POOL_KIND,
-      name: spec.name,
-      startedAt: new Date().toISOString(),
-    })
+    await journalCreate(ctx, key, USER_POOL_KIND, spec.name)
     const created = await idp
       .send(new CreateUserPoolCommand(toCreateUserPoolInput(spec)))
       .then((out) => out.UserPool as UserPoolType)

@@ -112,3 +112,8 @@ export function failureFor(ctx: ResourceContext, kind: string, name: string, hin
       })
     }
 }
+
+/** Journal before a create that has no idempotency token: a run that dies before recording the ID resolves it by lookup. */
+export function journalCreate(ctx: ResourceContext, key: string, kind: string, name: string): Promise<void> {
+  return ctx.record.journal(key, { operation: 'create', kind, name, startedAt: new Date().toISOString() })
+}

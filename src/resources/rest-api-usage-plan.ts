@@ -19,7 +19,7 @@ import {
 import type { Tags } from '../config/types.js'
 import { isNotFound } from '../aws/errors.js'
 import { apiFailure, apiGatewayArn, callApi } from './apigateway-call.js'
-import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged } from './common.js'
+import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, journalCreate } from './common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
 export const USAGE_PLAN_KIND = 'rest-api-usage-plan'
@@ -122,12 +122,7 @@ export async function ensureUsagePlan(
       result = { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail: describePlan(spec) }
       return [result, ...keys]
     }
-    await ctx.record.journal(key, {
-      operation: 'create',
-      kind: USAGE_PLAN_KIND,
-      name: spec.name,
-      startedAt: new Date().toISOString(),
-    })
+    await journalCreate(ctx, key, USAGE_PLAN_KIND, spec.name)
     const created = await callApi(
       ctx,
       (c) =>
@@ -225,7 +220,7 @@ async function ensureApiKey(ctx: ResourceContext, key: string, name: string, tag
     return { ...base, action: 'unchanged', changes: [], id: found.id }
   }
   if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY }
-  await ctx.record.journal(key, { operation: 'create', kind: API_KEY_KIND, name, startedAt: new Date().toISOString() })
+  await journalCreate(ctx, key, API_KEY_KIND, name)
   const created = await callApi(
     ctx,
     (c) => c.send(new CreateApiKeyCommand({ name, enabled: true, tags })),

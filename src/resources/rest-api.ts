@@ -14,7 +14,15 @@ import {
 import type { Tags } from '../config/types.js'
 import { isNotFound } from '../aws/errors.js'
 import { apiFailure, apiGatewayArn, callApi } from './apigateway-call.js'
-import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from './common.js'
+import {
+  changedTags,
+  diffTags,
+  isOurs,
+  offlineOutcome,
+  recordIfChanged,
+  unmanagedOutcome,
+  journalCreate,
+} from './common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from './types.js'
 
 export const REST_API_KIND = 'rest-api'
@@ -132,12 +140,7 @@ export async function ensureRestApi(ctx: ResourceContext, spec: RestApiSpec): Pr
         },
       }
     // Journal first: if the process dies before the ID is recorded, the next run finds the API by its tags.
-    await ctx.record.journal(key, {
-      operation: 'create',
-      kind: REST_API_KIND,
-      name: spec.name,
-      startedAt: new Date().toISOString(),
-    })
+    await journalCreate(ctx, key, REST_API_KIND, spec.name)
     const created = await callApi(
       ctx,
       (c) =>

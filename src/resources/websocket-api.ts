@@ -23,6 +23,7 @@ import {
   recordIfChanged,
   recordedAttribute,
   unmanagedOutcome,
+  journalCreate,
 } from './common.js'
 import { diffApi, type WebSocketApiSpec } from './websocket-diff.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from './types.js'
@@ -139,12 +140,7 @@ export async function ensureWebSocketApi(ctx: ResourceContext, spec: WebSocketAp
         result: { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail: describeApiSpec(spec) },
       }
     // Journal first: if the process dies before the id is recorded, the next run looks the API up by its tags.
-    await ctx.record.journal(key, {
-      operation: 'create',
-      kind: WEBSOCKET_API_KIND,
-      name: spec.name,
-      startedAt: new Date().toISOString(),
-    })
+    await journalCreate(ctx, key, WEBSOCKET_API_KIND, spec.name)
     const created = await v2Call(ctx, `creating WebSocket API (${spec.name})`, () =>
       client.send(
         new CreateApiCommand({
