@@ -17,6 +17,8 @@ export interface ClientSettings {
   profile?: string
   /** Dry-run clients refuse every write command before it is signed or sent. */
   dryRun: boolean
+  /** Overrides the per-service attempts (1: never resent by the SDK). */
+  maxAttempts?: number
 }
 
 // Control planes with small fixed quotas get more attempts (reliability rules A1, A6).
@@ -83,9 +85,22 @@ const PACED_CLIENTS = new Set(['APIGatewayClient', 'ApiGatewayV2Client'])
 
 export class AwsClients {
   private readonly cache = new Map<string, SdkClient>()
-  private readonly pacers = new Map<string, Pacer>()
+  constructor(
+    readonly settings: ClientSettings,
+    // Shared with singleAttempt(): API Gateway's quotas count every call, whichever client sends it.
+    private readonly pacers = new Map<string, Pacer>(),
+  ) {}
 
-  constructor(readonly settings: ClientSettings) {}
+  private single?: AwsClients
+
+  /**
+   * The same clients, sent once by the SDK (throttling aside, which our call sites retry): for creates that have no
+   * idempotency token, where a retry after a lost response would make a second resource. The engine looks first.
+   */
+  singleAttempt(): AwsClients {
+    this.single ??= new AwsClients({ ...this.settings, maxAttempts: 1 }, this.pacers)
+    return this.single
+  }
 
   get<T extends SdkClient>(Client: ClientClass<T>, region = this.settings.region): T {
     const key = `${Client.name}@${region}`
@@ -122,7 +137,7 @@ export class AwsClients {
       ...(this.settings.profile ? { profile: this.settings.profile } : {}),
       // Adaptive adds client-side rate limiting; it fits because each client serves one service and region.
       retryMode: 'adaptive',
-      maxAttempts: MAX_ATTEMPTS[clientName] ?? DEFAULT_MAX_ATTEMPTS,
+      maxAttempts: this.settings.maxAttempts ?? MAX_ATTEMPTS[clientName] ?? DEFAULT_MAX_ATTEMPTS,
       customUserAgent: 'infra',
       ...(clientName === 'S3Client' && endpointOverridden('s3') ? { forcePathStyle: true } : {}),
     }
@@ -131,5 +146,6 @@ export class AwsClients {
   destroy(): void {
     for (const client of this.cache.values()) client.destroy()
     this.cache.clear()
+    this.single?.destroy()
   }
 }

@@ -67,6 +67,27 @@ export function isAlreadyExists(e: unknown): boolean {
   return ALREADY_EXISTS.has(errorName(e))
 }
 
+// Node and the SDK's names for a request that left but whose answer never came back.
+const CONNECTION_LOST = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'socket hang up',
+])
+
+/**
+ * A create's outcome is unknown: AWS failed on its side (5xx) or the connection dropped after the request left.
+ * The resource may exist now, so it is looked for before anything is sent again.
+ */
+export function isCreateOutcomeUnknown(e: unknown): boolean {
+  const err = asAws(e) as AwsErrorLike & { $fault?: string; code?: string }
+  if (isThrottled(e)) return false
+  if (err.$fault === 'server' || (err.$metadata?.httpStatusCode ?? 0) >= 500) return true
+  return CONNECTION_LOST.has(err.name ?? '') || CONNECTION_LOST.has(err.code ?? '')
+}
+
 export function isThrottled(e: unknown): boolean {
   const err = asAws(e)
   if (THROTTLED.has(err.name ?? '')) return true

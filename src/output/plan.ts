@@ -7,6 +7,9 @@ const MARKERS: Record<Ensured['action'], string> = {
   updated: '~',
   'would-update': '~',
   unchanged: '=',
+  deleted: '-',
+  'would-delete': '-',
+  retained: '!',
   unmanaged: '!',
   unverified: '?',
 }
@@ -17,6 +20,9 @@ const VERBS: Record<Ensured['action'], string> = {
   updated: 'updated',
   'would-update': 'update',
   unchanged: 'unchanged',
+  deleted: 'deleted',
+  'would-delete': 'delete',
+  retained: 'retained',
   unmanaged: 'not managed',
   unverified: 'recorded (not checked)',
 }

@@ -42,9 +42,14 @@ function totals(outcome: RunOutcome): string {
   const all = outcome.steps.flatMap((s) => s.results)
   const count = (...actions: string[]) => all.filter((r) => actions.includes(r.action)).length
   const seconds = (outcome.durationMs / 1000).toFixed(1)
+  const extra = () =>
+    [
+      count('retained') ? `, ${count('retained')} retained` : '',
+      count('unmanaged') ? `, ${count('unmanaged')} not managed` : '',
+    ].join('')
   if (outcome.dryRun) {
-    return `Plan: ${count('would-create')} to create, ${count('would-update')} to update, ${count('unchanged', 'unverified')} unchanged${count('unmanaged') ? `, ${count('unmanaged')} not managed` : ''}. No change was made.`
+    return `Plan: ${count('would-create')} to create, ${count('would-update')} to update, ${count('would-delete')} to delete, ${count('unchanged', 'unverified')} unchanged${extra()}. No change was made.`
   }
   const failed = outcome.steps.filter((s) => s.status !== 'done').length
-  return `${outcome.ok ? 'Done' : `Finished with ${failed} step(s) failed or skipped`} in ${seconds} s: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged${count('unmanaged') ? `, ${count('unmanaged')} not managed` : ''}.`
+  return `${outcome.ok ? 'Done' : `Finished with ${failed} step(s) failed or skipped`} in ${seconds} s: ${count('created')} created, ${count('updated')} updated, ${count('deleted')} deleted, ${count('unchanged')} unchanged${extra()}.`
 }

@@ -12,8 +12,8 @@ import {
   recordAlias,
   type AliasState,
   type RollbackHold,
-} from '../resources/lambda-alias.js'
-import { functionKey } from '../resources/lambda-function.js'
+} from '../resources/lambda/alias.js'
+import { functionKey } from '../resources/lambda/function.js'
 import type { ResourceContext } from '../resources/types.js'
 import { awsFailure } from '../aws/errors.js'
 

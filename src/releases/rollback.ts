@@ -6,8 +6,8 @@ import type { FunctionConfig } from '../config/types.js'
 import type { Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
 import { awsFailure } from '../aws/errors.js'
-import { aliasState, type AliasState, type RollbackHold } from '../resources/lambda-alias.js'
-import { findVersion, isPublishedVersion, listVersionNumbers, recordedVersions } from '../resources/lambda-version.js'
+import { aliasState, type AliasState, type RollbackHold } from '../resources/lambda/alias.js'
+import { findVersion, isPublishedVersion, listVersionNumbers, recordedVersions } from '../resources/lambda/version.js'
 import type { ResourceContext } from '../resources/types.js'
 import {
   applyMoves,

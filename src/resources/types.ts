@@ -4,7 +4,18 @@ import type { AwsClients } from '../aws/clients.js'
 import type { Backoff } from '../aws/retry.js'
 import type { PendingOperation, ResourceRecord } from '../manifest/types.js'
 
-export type Action = 'created' | 'updated' | 'unchanged' | 'would-create' | 'would-update' | 'unmanaged' | 'unverified'
+export type Action =
+  | 'created'
+  | 'updated'
+  | 'unchanged'
+  | 'deleted'
+  | 'would-create'
+  | 'would-update'
+  | 'would-delete'
+  /** Data-bearing and no longer in config (or destroyed without --delete-data): kept, and reported every run. */
+  | 'retained'
+  | 'unmanaged'
+  | 'unverified'
 
 export interface Change {
   /** What changes, in AWS's terms: 'BillingMode', 'GlobalSecondaryIndexes[user-index]', 'Tags[team]'. */
@@ -30,9 +41,17 @@ export interface Ensured {
 
 /** Where resource modules record what they create; implemented by the manifest store. */
 export interface Recorder {
-  readonly manifest: { resources: Record<string, ResourceRecord> }
+  readonly manifest: { resources: Record<string, ResourceRecord>; pending: Record<string, PendingOperation> }
   journal(key: string, op: PendingOperation): Promise<void>
   recordResource(key: string, rec: Omit<ResourceRecord, 'createdAt' | 'updatedAt'>): Promise<void>
+  forgetResource(key: string): Promise<void>
+  clearPending(key: string): Promise<void>
+}
+
+/** What a removal may delete: data only when asked, deletion protection lifted only when asked. */
+export interface RemovalOptions {
+  deleteData: boolean
+  disableDeletionProtection: boolean
 }
 
 export interface Timing {
@@ -65,6 +84,9 @@ export interface ResourceContext {
   identity: { service: string; env: string; region: string; accountId: string }
   /** Progress for the user (the step's task output). */
   log: (message: string) => void
+  /** Keys converged in this run (config still describes them): what a step recorded but did not converge is removed. */
+  converged?: Set<string>
+  removal?: RemovalOptions
 }
 
 /** Values only known once a create has run (dry runs print this). */

@@ -1,5 +1,5 @@
 import { lambdaRolePolicy, bedrockLoggingPolicy, bedrockTrustCondition } from '../policies/lambda-role.js'
-import { ensureRole, type RoleSpec } from '../resources/iam-role.js'
+import { ensureRole, type RoleSpec } from '../resources/iam/role.js'
 import { serviceTrustPolicy } from '../resources/policy-document.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { StepError } from '../errors/index.js'

@@ -1,4 +1,4 @@
-import { ensureTable } from '../resources/dynamodb-table.js'
+import { ensureTable } from '../resources/dynamodb/table.js'
 import type { Step } from './types.js'
 
 export interface TableOutput {

@@ -1,14 +1,14 @@
 // Step 05 (the manual's "WebSocket API 생성"): the API, one Lambda proxy integration per route on the function's
 // environment alias (so `infra rollback` of the alias moves WebSocket traffic too), the Lambda permissions, the role
 // policy that lets the functions answer on connections, then a deployment when the routes changed and the stage.
-import { ensureApiGatewayCloudWatchRoleOnce } from '../resources/apigateway-account.js'
-import { ensureLogGroup } from '../resources/log-group.js'
-import { ensurePermission } from '../resources/lambda-permission.js'
-import { ensureRoleInlinePolicy } from '../resources/iam-role-policy.js'
+import { ensureApiGatewayCloudWatchRoleOnce } from '../resources/apigateway/account.js'
+import { ensureLogGroup } from '../resources/logs/log-group.js'
+import { ensurePermission } from '../resources/lambda/permission.js'
+import { ensureRoleInlinePolicy } from '../resources/iam/role-policy.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
-import { ensureWebSocketApi } from '../resources/websocket-api.js'
-import { ensureWebSocketRoutes } from '../resources/websocket-routes.js'
-import { ensureDeploymentAndStage } from '../resources/websocket-stage.js'
+import { ensureWebSocketApi } from '../resources/apigateway/websocket-api.js'
+import { ensureWebSocketRoutes } from '../resources/apigateway/websocket-routes.js'
+import { ensureDeploymentAndStage } from '../resources/apigateway/websocket-stage.js'
 import type { Outputs, Step } from './types.js'
 import {
   MANAGE_CONNECTIONS_POLICY,

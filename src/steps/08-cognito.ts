@@ -1,8 +1,8 @@
 // Step 08 (the manual's "Cognito 사용자 풀"): the user pool, the browser app's client, and the hosted UI's prefix
 // domain. The manual's client secret + USER_PASSWORD_AUTH is only made when cognito.legacy_password_auth asks for it.
-import { ensureUserPoolClient } from '../resources/cognito-client.js'
-import { ensureUserPoolDomain } from '../resources/cognito-domain.js'
-import { ensureUserPool } from '../resources/cognito-user-pool.js'
+import { ensureUserPoolClient } from '../resources/cognito/client.js'
+import { ensureUserPoolDomain } from '../resources/cognito/domain.js'
+import { ensureUserPool } from '../resources/cognito/user-pool.js'
 import { cognitoConfig, cognitoOutputs, cognitoSpecs } from './cognito-specs.js'
 import type { Step } from './types.js'
 

@@ -5,9 +5,9 @@ import type { FUNCTION_ENV_OUTPUTS } from '../config/step-references.js'
 import { templateVars } from '../config/names.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { ConfigError } from '../errors/index.js'
-import type { UserPoolClientSpec } from '../resources/cognito-client-diff.js'
-import { hostedUiHost, type DomainSpec } from '../resources/cognito-domain.js'
-import type { UserPoolSpec } from '../resources/cognito-user-pool-diff.js'
+import type { UserPoolClientSpec } from '../resources/cognito/client-diff.js'
+import { hostedUiHost, type DomainSpec } from '../resources/cognito/domain.js'
+import type { UserPoolSpec } from '../resources/cognito/user-pool-diff.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 
 export interface CognitoSpecs {

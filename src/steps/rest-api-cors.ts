@@ -5,7 +5,7 @@
 // carries the first origin as a static header and a mapping template overrides it with the request's Origin when that
 // origin is in the list. Gateway responses (4XX/5XX errors made by API Gateway itself) cannot do that and carry the
 // first origin. Responses of the Lambda functions (AWS_PROXY) carry whatever headers the functions set.
-import type { MethodSpec } from '../resources/rest-api-diff.js'
+import type { MethodSpec } from '../resources/apigateway/rest-api-diff.js'
 
 const MOCK_OK = { 'application/json': '{"statusCode": 200}' }
 

@@ -7,19 +7,19 @@ import type { ResolvedConfig } from '../config/types.js'
 import { expandTemplate, templateVars } from '../config/names.js'
 import { CONFIG_HINT, formatPath, issuesError } from '../config/issues.js'
 import { StepError } from '../errors/index.js'
-import { lambdaIntegrationUri } from '../resources/apigateway-call.js'
+import { lambdaIntegrationUri } from '../resources/apigateway/call.js'
 import { partitionOf } from '../resources/common.js'
-import type { LogGroupSpec } from '../resources/log-group.js'
-import type { RestApiSpec } from '../resources/rest-api.js'
+import type { LogGroupSpec } from '../resources/logs/log-group.js'
+import type { RestApiSpec } from '../resources/apigateway/rest-api.js'
 import type {
   ApiDefinition,
   AuthorizerSpec,
   GatewayResponseSpec,
   MethodSpec,
   ResourceSpec,
-} from '../resources/rest-api-diff.js'
-import type { StageSpec } from '../resources/rest-api-stage.js'
-import type { UsagePlanSpec } from '../resources/rest-api-usage-plan.js'
+} from '../resources/apigateway/rest-api-diff.js'
+import type { StageSpec } from '../resources/apigateway/rest-api-stage.js'
+import type { UsagePlanSpec } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 import { corsHeaders, corsMethod } from './rest-api-cors.js'
 import type { Outputs, StepId } from './types.js'

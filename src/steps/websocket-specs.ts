@@ -4,7 +4,7 @@ import { checkName, expandTemplate, templateVars } from '../config/names.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { ConfigError, StepError } from '../errors/index.js'
 import { partitionOf } from '../resources/common.js'
-import type { LogGroupSpec } from '../resources/log-group.js'
+import type { LogGroupSpec } from '../resources/logs/log-group.js'
 import type { PolicyDocument } from '../resources/policy-document.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 import {
@@ -12,8 +12,8 @@ import {
   integrationDescription,
   type StageSpec,
   type WebSocketApiSpec,
-} from '../resources/websocket-diff.js'
-import type { RouteTarget } from '../resources/websocket-routes.js'
+} from '../resources/apigateway/websocket-diff.js'
+import type { RouteTarget } from '../resources/apigateway/websocket-routes.js'
 import type { Outputs, StepId } from './types.js'
 
 export const WEBSOCKET_LOGICAL_ID = 'websocket'

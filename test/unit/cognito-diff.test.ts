@@ -7,7 +7,7 @@ import {
   refusedClientChanges,
   toUpdateUserPoolClientInput,
   type UserPoolClientSpec,
-} from '../../src/resources/cognito-client-diff.js'
+} from '../../src/resources/cognito/client-diff.js'
 import {
   diffUserPool,
   refusedUserPoolChanges,
@@ -16,7 +16,7 @@ import {
   toUpdateUserPoolInput,
   type ObservedUserPool,
   type UserPoolSpec,
-} from '../../src/resources/cognito-user-pool-diff.js'
+} from '../../src/resources/cognito/user-pool-diff.js'
 
 const TAGS = { 'managed-by': 'infra', 'infra:service': 'svc', 'infra:env': 'dev' }
 const spec = (over: Partial<UserPoolSpec> = {}): UserPoolSpec => ({

@@ -6,7 +6,7 @@ import {
   refusedTableChanges,
   toCreateTableInput,
   type ObservedTable,
-} from '../../src/resources/dynamodb-table-diff.js'
+} from '../../src/resources/dynamodb/table-diff.js'
 
 const spec: TableConfig = {
   logicalId: 'conversations',

@@ -7,7 +7,7 @@ import {
   toUpdateConfigurationInput,
   versionMatches,
   type FunctionSpec,
-} from '../../src/resources/lambda-function-diff.js'
+} from '../../src/resources/lambda/function-diff.js'
 
 const ROLE = 'arn:aws:iam::887078546492:role/svc-lambda-role'
 const LAYER = 'arn:aws:lambda:us-east-1:887078546492:layer:shared:3'

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import type { ResolvedConfig } from '../../src/config/types.js'
 import { selectFunctions } from '../../src/releases/common.js'
 import { previousVersion, rollbackTarget } from '../../src/releases/rollback.js'
-import { appendVersion, VERSIONS_KEPT } from '../../src/resources/lambda-version.js'
+import { appendVersion, VERSIONS_KEPT } from '../../src/resources/lambda/version.js'
 
 describe('previousVersion', () => {
   test('the highest version below the current one, in numeric order', () => {

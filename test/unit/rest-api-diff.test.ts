@@ -9,10 +9,10 @@ import {
   type ApiDefinition,
   type MethodSpec,
   type ObservedDefinition,
-} from '../../src/resources/rest-api-diff.js'
-import { diffRestApiSettings } from '../../src/resources/rest-api.js'
-import { diffStage, type StageSpec } from '../../src/resources/rest-api-stage.js'
-import { diffUsagePlan } from '../../src/resources/rest-api-usage-plan.js'
+} from '../../src/resources/apigateway/rest-api-diff.js'
+import { diffRestApiSettings } from '../../src/resources/apigateway/rest-api.js'
+import { diffStage, type StageSpec } from '../../src/resources/apigateway/rest-api-stage.js'
+import { diffUsagePlan } from '../../src/resources/apigateway/rest-api-usage-plan.js'
 import { previousDeployment } from '../../src/releases/stage-rollback.js'
 
 const POOL = 'arn:aws:cognito-idp:us-east-1:111122223333:userpool/us-east-1_Pool1'

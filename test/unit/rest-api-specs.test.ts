@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load.js'
 import { configSchema } from '../../src/config/schema.js'
 import type { ResolvedConfig } from '../../src/config/types.js'
 import { StepError } from '../../src/errors/index.js'
-import { executeApiSourceArn, lambdaIntegrationUri, restApiUrl } from '../../src/resources/apigateway-call.js'
+import { executeApiSourceArn, lambdaIntegrationUri, restApiUrl } from '../../src/resources/apigateway/call.js'
 import {
   ACCESS_LOG_FORMAT,
   AUTHORIZER_NAME,

@@ -13,7 +13,7 @@ import {
   routeChanges,
   type RouteSpec,
   type StageSpec,
-} from '../../src/resources/websocket-diff.js'
+} from '../../src/resources/apigateway/websocket-diff.js'
 
 const uri = (fn: string) =>
   `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:887078546492:function:${fn}:staging/invocations`
