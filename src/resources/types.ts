@@ -50,6 +50,8 @@ export interface Recorder {
 
 /** What a removal may delete: data only when asked, deletion protection lifted only when asked. */
 export interface RemovalOptions {
+  /** prune: config no longer describes it (deploy-all); destroy: the user deletes the environment. */
+  mode: 'prune' | 'destroy'
   deleteData: boolean
   disableDeletionProtection: boolean
 }

@@ -45,8 +45,10 @@ export interface ResourceKind<S extends SpecBase, O> {
    * of its own (a route, a permission statement, a stage) and is ours because its parent is.
    */
   ownership?: 'tags' | 'parent'
-  /** Holds data (table, user pool, bucket, log group): never deleted unless the user asks for it (--delete-data). */
+  /** Holds data (table, user pool, bucket): never deleted unless the user asks for it (--delete-data). */
   dataBearing?: boolean
+  /** Kept when config drops it (a function's logs outlive the function), deleted by `infra destroy`. */
+  keptWhenDropped?: boolean
   /** Has deletion protection that AWS enforces; destroy names the flag that lifts it. */
   deletionProtected?(record: ResourceRecord): boolean
   /**

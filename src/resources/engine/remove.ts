@@ -27,6 +27,13 @@ export async function remove(
       note: `${kind.label} holds data and is kept; \`infra destroy --env ${ctx.identity.env} --delete-data\` deletes it`,
     }
   }
+  if (kind.keptWhenDropped && ctx.removal?.mode !== 'destroy') {
+    return {
+      ...base,
+      action: 'retained',
+      note: `no longer in config; kept until \`infra destroy --env ${ctx.identity.env}\``,
+    }
+  }
   if (ctx.dryRun || ctx.offline) return { ...base, action: 'would-delete' }
   const fail = failureFor(ctx, kind.label, record.name)
   await ctx.record.journal(key, {

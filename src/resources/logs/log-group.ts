@@ -3,6 +3,7 @@
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
+  DeleteLogGroupCommand,
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
@@ -11,17 +12,10 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs'
 import type { Tags } from '../../config/types.js'
 import { isAlreadyExists } from '../../aws/errors.js'
-import {
-  arn as awsArn,
-  changedTags,
-  diffTags,
-  isOurs,
-  offlineOutcome,
-  recordIfChanged,
-  unmanagedOutcome,
-  failureFor,
-} from '../common.js'
-import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
+import { arn as awsArn, changedTags, diffTags } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind } from '../engine/kind.js'
+import type { Change, Ensured, ResourceContext } from '../types.js'
 
 export const LOG_GROUP_KIND = 'log-group'
 
@@ -66,66 +60,47 @@ export function diffLogGroup(have: ObservedLogGroup, want: LogGroupSpec): Change
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
 
-export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): Promise<Ensured> {
-  const key = `${LOG_GROUP_KIND}:${spec.logicalId}`
-  const base = { kind: LOG_GROUP_KIND, key, name: spec.name }
-  if (ctx.offline) return offlineOutcome(ctx, LOG_GROUP_KIND, key, spec.name, `retention ${spec.retentionDays} days`)
-  const logs = ctx.aws.get(CloudWatchLogsClient)
-  const fail = failureFor(
-    ctx,
-    'log group',
-    spec.name,
-    `Check that your credentials may manage CloudWatch Logs, then rerun \`infra step ${ctx.stepId} --env ${ctx.identity.env}\`.`,
-  )
-  const have = await findLogGroup(logs, spec.name).catch(fail('reading', 'LogGroupReadFailed'))
-
-  if (!have) {
-    if (ctx.dryRun)
-      return {
-        ...base,
-        action: 'would-create',
-        changes: [],
-        arn: KNOWN_AFTER_APPLY,
-        detail: `retention ${spec.retentionDays} days`,
-      }
-    const raced = await logs
+export const logGroupKind: ResourceKind<LogGroupSpec, ObservedLogGroup> = {
+  kind: LOG_GROUP_KIND,
+  label: 'log group',
+  codePrefix: 'LogGroup',
+  identity: 'name',
+  keptWhenDropped: true,
+  async find(ctx, spec) {
+    const found = await findLogGroup(ctx.aws.get(CloudWatchLogsClient), spec.name)
+    return found ? [{ observed: found, arn: taggingArn(found.group), tags: found.tags }] : []
+  },
+  diff: diffLogGroup,
+  async create(ctx, spec) {
+    // Lambda may create the group between our read and our create (the function already logged once): that group
+    // is the function's own, so it is taken as created, untagged, and the engine then tags it.
+    const raced = await ctx.aws
+      .get(CloudWatchLogsClient)
       .send(new CreateLogGroupCommand({ logGroupName: spec.name, tags: spec.tags }))
       .then(() => false)
       .catch((e: unknown) => {
-        // Lambda may have created it between our read and our create (the function already logged once).
         if (isAlreadyExists(e)) return true
         throw e
       })
-      .catch(fail('creating', 'LogGroupCreateFailed'))
+    // Retention is set by name at once (the engine applies the diff), without waiting for the group to be listed.
     const arn = awsArn(ctx, 'logs', `log-group:${spec.name}`)
-    await recordIfChanged(ctx, key, { kind: LOG_GROUP_KIND, name: spec.name, arn })
-    // Created with its tags; retention is set by name at once, without waiting for the group to be listed.
-    const rest: Change[] = raced
-      ? [...diffTags({}, spec.tags), { field: 'RetentionInDays', to: spec.retentionDays }]
-      : [{ field: 'RetentionInDays', to: spec.retentionDays }]
-    await applyLogGroupChanges(logs, spec, arn, rest).catch(fail('configuring', 'LogGroupUpdateFailed'))
-    return { ...base, action: 'created', changes: [], arn }
-  }
-
-  const arn = taggingArn(have.group)
-  if (!isOurs(have.tags, ctx.identity) && !ctx.adopt) return unmanagedOutcome('log group', key, spec.name, arn)
-  const changes = diffLogGroup(have, spec)
-  if (changes.length > 0 && ctx.dryRun) return { ...base, action: 'would-update', changes, arn }
-  if (changes.length > 0)
-    await applyLogGroupChanges(logs, spec, arn, changes).catch(fail('updating', 'LogGroupUpdateFailed'))
-  await recordIfChanged(ctx, key, { kind: LOG_GROUP_KIND, name: spec.name, arn })
-  return { ...base, action: changes.length > 0 ? 'updated' : 'unchanged', changes, arn }
+    return { observed: { group: { logGroupName: spec.name, arn }, tags: raced ? {} : spec.tags }, arn, tags: spec.tags }
+  },
+  async apply(ctx, observed, spec, changes) {
+    const logs = ctx.aws.get(CloudWatchLogsClient)
+    if (changes.some((c) => c.field === 'RetentionInDays')) {
+      await logs.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }))
+    }
+    const tags = changedTags(changes)
+    if (Object.keys(tags).length > 0)
+      await logs.send(new TagResourceCommand({ resourceArn: taggingArn(observed.group), tags }))
+  },
+  async delete(ctx, record) {
+    await ctx.aws.get(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: record.name }))
+  },
+  describe: (spec) => `retention ${spec.retentionDays} days`,
 }
 
-async function applyLogGroupChanges(
-  logs: CloudWatchLogsClient,
-  spec: LogGroupSpec,
-  arn: string | undefined,
-  changes: Change[],
-) {
-  if (changes.some((c) => c.field === 'RetentionInDays')) {
-    await logs.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }))
-  }
-  const tags = changedTags(changes)
-  if (Object.keys(tags).length > 0) await logs.send(new TagResourceCommand({ resourceArn: arn, tags }))
+export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): Promise<Ensured> {
+  return (await converge(ctx, logGroupKind, spec)).result
 }

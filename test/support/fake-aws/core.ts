@@ -102,6 +102,7 @@ export class FakeAws implements FakeEnv {
   region = DEFAULT_REGION
   private stubs: AwsStub<any, any, any>[] = []
   private failures = new Map<string, Array<() => Error>>()
+  private lostResponses = new Map<string, Array<() => Error>>()
   private listeners: Array<(call: CallRecord) => void> = []
 
   constructor(readonly services: ServiceFake[]) {
@@ -134,6 +135,17 @@ export class FakeAws implements FakeEnv {
     const queue = this.failures.get(op) ?? []
     for (let i = 0; i < times; i++) queue.push(error)
     this.failures.set(op, queue)
+  }
+
+  /**
+   * The next call of `command` is carried out, but its response is lost: the caller gets `error` instead (default a
+   * 500, as when AWS fails after acting or the connection drops; an "already exists" models the SDK's own retry).
+   */
+  loseNextResponse(command: string, error?: () => Error): void {
+    const op = operationName(command)
+    const queue = this.lostResponses.get(op) ?? []
+    queue.push(error ?? (() => this.errorFor(command, 'ServiceUnavailable', 'injected: response lost')))
+    this.lostResponses.set(op, queue)
   }
 
   /**
@@ -194,6 +206,8 @@ export class FakeAws implements FakeEnv {
       const injected = this.failures.get(operationName(command))?.shift()
       if (injected) throw injected()
       const output = await handler(input)
+      const lost = this.lostResponses.get(operationName(command))?.shift()
+      if (lost) throw lost()
       return { $metadata: { httpStatusCode: 200 }, ...(output as object) }
     } catch (e) {
       record.error = (e as Error).name

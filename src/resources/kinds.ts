@@ -1,0 +1,21 @@
+// Every resource kind the engine knows, by its manifest kind: what `remove` and `infra destroy` look up to delete a
+// recorded resource. A kind joins here when its module is written.
+import type { AnyKind } from './engine/kind.js'
+import { logGroupKind } from './logs/log-group.js'
+
+// Each service's kinds on their own line(s).
+const ALL = [
+  // logs
+  logGroupKind,
+  // iam
+  // dynamodb
+  // lambda
+  // apigateway
+  // cognito
+]
+
+export const KINDS: ReadonlyMap<string, AnyKind> = new Map(ALL.map((k) => [k.kind, k as unknown as AnyKind]))
+
+export function kindNamed(name: string): AnyKind | undefined {
+  return KINDS.get(name)
+}
