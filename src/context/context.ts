@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
-import { REAL_TIMING, type ResourceContext, type Timing } from '../resources/types.js'
+import { REAL_TIMING, type RemovalOptions, type ResourceContext, type Timing } from '../resources/types.js'
 
 export type RunMode = 'apply' | 'plan' | 'read'
 
@@ -29,6 +29,8 @@ export interface ContextOptions {
   canaryPercent?: number
   /** Plan from the manifest alone, without any AWS call (not even to find credentials). */
   offline?: boolean
+  /** destroy: what it may delete (deploy-all prunes with the defaults: data kept, protection kept). */
+  removal?: RemovalOptions
 }
 
 export interface Context {
@@ -44,6 +46,9 @@ export interface Context {
   timing: Timing
   command: string
   canaryPercent?: number
+  /** Manifest keys converged in this run, by every step: what a step recorded but did not converge is removed. */
+  converged: Set<string>
+  removal: RemovalOptions
   close(): Promise<void>
 }
 
@@ -83,6 +88,8 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     timing: opts.timing ?? REAL_TIMING,
     command: opts.command,
     ...(opts.canaryPercent !== undefined ? { canaryPercent: opts.canaryPercent } : {}),
+    converged: new Set<string>(),
+    removal: opts.removal ?? { mode: 'prune', deleteData: false, disableDeletionProtection: false },
     async close() {
       aws.destroy()
       if (opts.mode === 'apply') await manifest.unlock()
@@ -100,6 +107,8 @@ export function resourceContext(ctx: Context, stepId: string, log: (message: str
     timing: ctx.timing,
     record: ctx.manifest,
     stepId,
+    converged: ctx.converged,
+    removal: ctx.removal,
     identity: {
       service: ctx.config.serviceName,
       env: ctx.config.env,

@@ -2,10 +2,11 @@
 // a step whose dependency failed is skipped with the reason. The only code that knows listr2.
 import { Listr, type ListrRendererValue } from 'listr2'
 import { resourceContext, type Context } from '../context/context.js'
-import { isInfraError } from '../errors/index.js'
+import { isInfraError, StepError } from '../errors/index.js'
 import type { Ensured } from '../resources/types.js'
 import type { Outputs, Step, StepContext, StepId } from '../steps/types.js'
 import { hashOf } from './hash.js'
+import { removeRecords, staleRecords } from './prune.js'
 import { upstreamOutputs } from './upstream.js'
 
 export interface StepOutcome {
@@ -51,6 +52,9 @@ export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer):
   const started = Date.now()
   const finished = new Map(steps.map((s) => [s.id, deferred()]))
   const upstream = upstreamOutputs(ctx, steps)
+  // Local work (packaging, which also checks every handler) finishes before the first step: a handler that does not
+  // build stops the run before any AWS write, with nothing recorded.
+  const prepared = await prepareAll(ctx, steps)
   const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted(ctx.command)
 
   const list = new Listr(
@@ -58,7 +62,14 @@ export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer):
       title: `${String(step.number).padStart(2, '0')} ${step.title}`,
       rendererOptions: { persistentOutput: true, outputBar: Infinity },
       task: async (_: unknown, task: { output: string; title: string; skip(message?: string): void }) => {
-        const outcome = await runOne(ctx, step, upstream, finished, (line) => (task.output = line))
+        const outcome = await runOne(
+          ctx,
+          step,
+          upstream,
+          finished,
+          prepared.get(step.id),
+          (line) => (task.output = line),
+        )
         finished.get(step.id)!.resolve(outcome)
         const seconds = (outcome.durationMs / 1000).toFixed(1)
         if (outcome.status === 'skipped') task.skip(`${task.title}: ${outcome.reason}`)
@@ -95,17 +106,26 @@ export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer):
   }
 }
 
+/** Every step's prepare(), in parallel; the first failure (a ConfigError naming the handler) ends the run. */
+async function prepareAll(ctx: Context, steps: Step[]): Promise<Map<StepId, unknown>> {
+  const made = await Promise.all(
+    steps.map(
+      async (s) =>
+        [s.id, await s.prepare?.({ config: ctx.config, offline: ctx.offline, log: () => undefined })] as const,
+    ),
+  )
+  return new Map(made)
+}
+
 async function runOne(
   ctx: Context,
   step: Step,
   upstream: Partial<Record<StepId, Outputs>>,
   finished: Map<StepId, Deferred>,
+  made: unknown,
   show: (line: string) => void,
 ): Promise<StepOutcome> {
   const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
-  // Started before waiting for dependencies; a failure surfaces when run() needs the result.
-  const prepared = step.prepare?.({ config: ctx.config, offline: ctx.offline, log: show })
-  prepared?.catch(() => undefined)
   const needed = await Promise.all(step.needs.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
   const broken = needed.find((o) => o.status !== 'done')
   if (broken)
@@ -118,7 +138,6 @@ async function runOne(
     }
   for (const o of needed) upstream[o.id] = o.outputs
 
-  const made = await prepared?.catch(() => undefined)
   const inputHash = hashOf({ inputs: step.inputs(ctx.config, made), upstream: step.needs.map((id) => upstream[id]) })
   // stepStarted records the hash of each attempt, so only a finished step's hash says "unchanged".
   const last = ctx.manifest.manifest.steps[step.id]
@@ -134,8 +153,13 @@ async function runOne(
   }
   try {
     if (!ctx.dryRun) await ctx.manifest.stepStarted(step.id, inputHash)
-    if (prepared) stepCtx.prepared = await prepared
+    if (step.prepare) stepCtx.prepared = made
     const outputs = await step.run(stepCtx)
+    refuseUnmanaged(ctx, step, base.results)
+    // What the manifest records for this step and this run did not converge is no longer in config.
+    const live = new Set([...ctx.converged, ...base.results.map((r) => r.key)])
+    const stale = staleRecords(ctx.manifest.manifest.resources, step.id, live)
+    base.results.push(...(await removeRecords(stepCtx, stale)))
     if (!ctx.dryRun) await ctx.manifest.stepFinished(step.id, outputs, inputHash)
     return { ...base, outputs, status: 'done', inputsChanged, durationMs: Date.now() - started }
   } catch (e) {
@@ -145,6 +169,22 @@ async function runOne(
     if (!ctx.dryRun) await ctx.manifest.stepFailed(step.id, { code: error.code, message: error.message })
     return { ...base, status: 'failed', inputsChanged, durationMs: Date.now() - started, error }
   }
+}
+
+/**
+ * A same-named resource without this service's tags was left alone and nothing was wired to it; the step fails so
+ * that the steps that would use it do not run, and the user decides.
+ */
+function refuseUnmanaged(ctx: Context, step: Step, results: Ensured[]): void {
+  const strangers = results.filter((r) => r.action === 'unmanaged')
+  if (strangers.length === 0) return
+  throw new StepError(
+    'ResourceNotManaged',
+    `checking ${strangers.map((r) => `${r.kind} ${r.name}`).join(', ')}: ${strangers.length === 1 ? 'it exists' : 'they exist'} without this service's infra tags and ${strangers.length === 1 ? 'was' : 'were'} left alone; nothing was wired to ${strangers.length === 1 ? 'it' : 'them'}`,
+    {
+      hint: `If ${strangers.length === 1 ? 'it is' : 'they are'} yours (e.g. made by the manual's scripts), rerun with --adopt: \`infra deploy-all --env ${ctx.config.env} --adopt\`; otherwise choose another name in config.json.`,
+    },
+  )
 }
 
 export function summarize(results: Ensured[]): string {
