@@ -5,8 +5,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/setup.ts'],
     expect: { requireAssertions: true },
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: end-to-end tests start several CLI processes, and CI may share 2 cores with other load. Nothing
+    // waits on a clock; a test that needs this long is slow, not flaky.
+    testTimeout: 240_000,
+    hookTimeout: 120_000,
     pool: 'forks',
     // The SDK's notice that its 2027 releases need Node 22 would repeat in every test file's output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
