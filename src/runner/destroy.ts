@@ -1,0 +1,91 @@
+// `infra destroy`: every resource the manifest records for the environment (or for one step and the steps that
+// depend on it), deleted in reverse dependency order — a step's resources newest first, the steps that need a step
+// before it. Each delete is journalled and forgotten right after, so a destroy killed at any point finishes on the
+// next run and a second destroy is a no-op. Data-bearing resources are retained unless --delete-data.
+import { resourceContext, type Context } from '../context/context.js'
+import type { ResourceRecord } from '../manifest/types.js'
+import type { Ensured } from '../resources/types.js'
+import { findStep, orderByNeeds, STEPS } from '../steps/index.js'
+import type { Step, StepId } from '../steps/types.js'
+import { removeRecords } from './prune.js'
+
+export interface DestroyPlan {
+  env: string
+  /** Steps in the order their resources are deleted. */
+  steps: Array<{ id: string; records: Array<[string, ResourceRecord]> }>
+}
+
+export interface DestroyOutcome {
+  env: string
+  dryRun: boolean
+  results: Ensured[]
+  durationMs: number
+}
+
+/** The step and every step that needs it, transitively. */
+export function withDependents(step: Step, steps: Step[] = STEPS): Step[] {
+  const chosen = new Set<StepId>([step.id])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const s of steps) {
+      if (!chosen.has(s.id) && s.needs.some((n) => chosen.has(n))) {
+        chosen.add(s.id)
+        grew = true
+      }
+    }
+  }
+  return steps.filter((s) => chosen.has(s.id))
+}
+
+export function destroyPlan(ctx: Context, only?: string): DestroyPlan {
+  const resources = ctx.manifest.manifest.resources
+  const recordedSteps = new Set(Object.values(resources).map((r) => r.step))
+  const known = only ? withDependents(findStep(only)) : STEPS
+  // Dependents first; a step the registry does not know (an older manifest) goes last.
+  const order: string[] = orderByNeeds(known)
+    .map((s) => s.id as string)
+    .reverse()
+  if (!only) order.push(...[...recordedSteps].filter((id) => !order.includes(id)))
+  return {
+    env: ctx.config.env,
+    steps: order
+      .map((id) => ({
+        id,
+        records: Object.entries(resources)
+          .filter(([, r]) => r.step === id)
+          .sort(([, a], [, b]) => b.createdAt.localeCompare(a.createdAt)),
+      }))
+      .filter((s) => s.records.length > 0),
+  }
+}
+
+/** In a dry run, what would happen; otherwise deletes step by step and stops at the first failure. */
+export async function destroy(ctx: Context, plan: DestroyPlan, log: (line: string) => void): Promise<DestroyOutcome> {
+  const started = Date.now()
+  const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted(ctx.command)
+  const results: Ensured[] = []
+  let failed: unknown
+  for (const step of plan.steps) {
+    try {
+      results.push(...(await removeRecords(resourceContext(ctx, step.id, log), step.records)))
+    } catch (e) {
+      failed = e
+      break
+    }
+  }
+  if (runId) {
+    const left = new Set(Object.values(ctx.manifest.manifest.resources).map((r) => r.step))
+    // A step with nothing left in AWS has no outputs any more: the next deploy starts it from scratch.
+    await ctx.manifest.update((m) => {
+      for (const step of plan.steps) if (!left.has(step.id)) delete m.steps[step.id]
+    })
+    await ctx.manifest.runFinished(runId, failed ? 'failed' : 'succeeded', { destroy: summary(results) })
+  }
+  if (failed) throw failed
+  return { env: plan.env, dryRun: ctx.dryRun, results, durationMs: Date.now() - started }
+}
+
+function summary(results: Ensured[]): string {
+  const count = (a: string) => results.filter((r) => r.action === a).length
+  return `${count('deleted')} deleted, ${count('retained')} retained`
+}
