@@ -33,7 +33,7 @@ export async function destroyEnvironment(
     removal: { mode: 'destroy', deleteData: req.deleteData, disableDeletionProtection: req.disableDeletionProtection },
   })
   try {
-    const plan = destroyPlan(ctx, req.only)
+    const plan = await destroyPlan(ctx, req.only)
     if (!req.dryRun) {
       const preview = await destroy({ ...ctx, dryRun: true }, plan, () => undefined)
       await confirm({ text: formatDestroy(preview), plan, production: ctx.config.production })

@@ -7,6 +7,8 @@ import type { ResourceRecord } from '../manifest/types.js'
 import type { Ensured } from '../resources/types.js'
 import { findStep, orderByNeeds, STEPS } from '../steps/index.js'
 import type { Step, StepId } from '../steps/types.js'
+import { awsFailure } from '../aws/errors.js'
+import { findTaggedArns, recordFromArn, type Discovered } from '../resources/tagging/discover.js'
 import { removeRecords } from './prune.js'
 
 export interface DestroyPlan {
@@ -37,7 +39,39 @@ export function withDependents(step: Step, steps: Step[] = STEPS): Step[] {
   return steps.filter((s) => chosen.has(s.id))
 }
 
-export function destroyPlan(ctx: Context, only?: string): DestroyPlan {
+/**
+ * What destroy deletes: the manifest's records, and — for the whole environment — what carries this service's and
+ * environment's tags but the manifest lost (deleted first: nothing recorded hangs on it).
+ */
+export async function destroyPlan(ctx: Context, only?: string): Promise<DestroyPlan> {
+  const recorded = recordedPlan(ctx, only)
+  if (only || ctx.offline) return recorded
+  const found = await findTaggedArns(resourceContext(ctx, 'destroy', () => undefined)).catch((e: unknown) => {
+    throw awsFailure(e, {
+      code: 'TaggedResourcesReadFailed',
+      doing: 'listing',
+      kind: 'resources tagged for',
+      name: ctx.config.env,
+    })
+  })
+  const known = new Set(
+    Object.values(ctx.manifest.manifest.resources).flatMap((r) => [r.arn, `${r.kind}:${r.id ?? r.name}`]),
+  )
+  const now = new Date().toISOString()
+  const lost = found
+    .map((arn) => recordFromArn(arn, now))
+    .filter(
+      (d): d is Discovered =>
+        !!d && !known.has(d.record.arn) && !known.has(`${d.record.kind}:${d.record.id ?? d.record.name}`),
+    )
+  if (lost.length === 0) return recorded
+  return {
+    ...recorded,
+    steps: [{ id: 'found-by-tags', records: lost.map((d) => [d.key, d.record]) }, ...recorded.steps],
+  }
+}
+
+function recordedPlan(ctx: Context, only?: string): DestroyPlan {
   const resources = ctx.manifest.manifest.resources
   const recordedSteps = new Set(Object.values(resources).map((r) => r.step))
   const known = only ? withDependents(findStep(only)) : STEPS

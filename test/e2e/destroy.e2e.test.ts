@@ -1,7 +1,7 @@
 // Removal and destroy with the built CLI as a process against the fake AWS: what config drops is deleted by the
 // next deploy and nothing else is touched; destroy deletes everything but data, finishes after a SIGKILL, and a second
 // destroy is a no-op.
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { editConfig } from '../support/context.js'
@@ -137,5 +137,18 @@ describe('destroy', () => {
     expect(run.code, run.stderr + run.stdout).toBe(0)
     expect(inventory()).toMatchObject({ tables: [], userPools: [], functions: [], roles: [] })
     expect(manifestOf().resources).toEqual({})
+  })
+
+  test('a lost manifest: destroy finds what carries this environment’s tags and deletes it', async () => {
+    expect((await cli(['deploy-all', '--env', 'staging'])).code).toBe(0)
+    rmSync(path.join(ws.dir, '.infra', 'staging'), { recursive: true })
+    const run = await cli(['destroy', '--env', 'staging', '--yes'])
+    expect(run.code, run.stderr + run.stdout).toBe(0)
+    expect(run.stdout).toContain(`- deleted lambda-function ${PREFIX}-conversation-api`)
+    const left = inventory()
+    expect(left).toMatchObject({ functions: [], logGroups: [], restApis: [], websocketApis: [] })
+    // Data is retained as always; IAM roles cannot be listed by tag (GetResources does not cover IAM).
+    expect(left.tables).toHaveLength(4)
+    expect(left.userPools).toHaveLength(1)
   })
 })

@@ -9,6 +9,7 @@ import { FakeLambda } from './lambda.js'
 import { FakeLogs } from './logs.js'
 import { FakeSsm } from './ssm.js'
 import { FakeSts } from './sts.js'
+import { FakeTagging } from './tagging.js'
 
 export * from './core.js'
 export { FakeDynamoDB } from './dynamodb.js'
@@ -32,6 +33,7 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeCognito(),
   () => new FakeApiGatewayV2(),
   () => new FakeApiGateway(),
+  () => new FakeTagging(),
 ]
 
 export interface FakeAwsOptions {
