@@ -27,6 +27,9 @@ export async function remove(
       note: `${kind.label} holds data and is kept; \`infra destroy --env ${ctx.identity.env} --delete-data\` deletes it`,
     }
   }
+  // A resource shared beyond this environment (API Gateway's account-wide CloudWatch role) is never deleted by it.
+  const shared = record.attributes?.sharedBeyondEnvironment
+  if (typeof shared === 'string') return { ...base, action: 'retained', note: shared }
   if (kind.keptWhenDropped && ctx.removal?.mode !== 'destroy') {
     return {
       ...base,
