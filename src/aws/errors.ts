@@ -207,3 +207,8 @@ export function isTtlChangeDeferred(e: unknown): boolean {
   const err = asAws(e)
   return err.name === 'ValidationException' && TTL_DEFERRED.some((t) => err.message?.includes(t))
 }
+
+/** IAM: the role still has a policy (or IAM does not see yet that the last one was removed). */
+export function isDeleteConflict(e: unknown): boolean {
+  return errorName(e) === 'DeleteConflictException' || errorName(e) === 'DeleteConflict'
+}

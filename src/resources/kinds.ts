@@ -2,12 +2,16 @@
 // recorded resource. A kind joins here when its module is written.
 import type { AnyKind } from './engine/kind.js'
 import { logGroupKind } from './logs/log-group.js'
+import { roleKind } from './iam/role.js'
+import { rolePolicyKind } from './iam/role-policy.js'
 
 // Each service's kinds on their own line(s).
 const ALL = [
   // logs
   logGroupKind,
   // iam
+  roleKind,
+  rolePolicyKind,
   // dynamodb
   // lambda
   // apigateway

@@ -1,9 +1,10 @@
 // One inline policy on a role that another step owns (step 01 makes the Lambda role; step 05 adds what the WebSocket
 // API makes possible). ensureRole reads and writes only the inline policies of its own spec, so the two never undo
 // each other. Compared by meaning (IAM returns documents URL-encoded and may reorder nothing reliably).
-import { GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
 import { isNotFound } from '../../aws/errors.js'
-import { offlineOutcome, recordIfChanged, failureFor } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind } from '../engine/kind.js'
 import { samePolicy, type PolicyDocument } from '../policy-document.js'
 import type { Ensured, ResourceContext } from '../types.js'
 
@@ -17,6 +18,9 @@ export interface RoleInlinePolicySpec {
   document: PolicyDocument
 }
 
+/** The engine's spec: named `<role>/<policy>` (neither name may contain a slash), which is what delete reads back. */
+type NamedRoleInlinePolicySpec = RoleInlinePolicySpec & { name: string }
+
 export async function findRoleInlinePolicy(
   iam: IAMClient,
   roleName: string,
@@ -25,7 +29,7 @@ export async function findRoleInlinePolicy(
   try {
     return (await iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }))).PolicyDocument
   } catch (e) {
-    // A missing role reads as a missing policy: the put then fails with the role's own error and the hint.
+    // A missing role reads as a missing policy: the put then fails with the role's own error.
     if (isNotFound(e)) return undefined
     throw e
   }
@@ -34,42 +38,45 @@ export async function findRoleInlinePolicy(
 const describeDocument = (doc: PolicyDocument) =>
   doc.Statement.map((s) => `${s.Sid ?? s.Effect}: ${[s.Action].flat().join(', ')}`).join('; ')
 
+function putPolicy(ctx: ResourceContext, spec: RoleInlinePolicySpec) {
+  return ctx.aws.get(IAMClient).send(
+    new PutRolePolicyCommand({
+      RoleName: spec.roleName,
+      PolicyName: spec.policyName,
+      PolicyDocument: JSON.stringify(spec.document),
+    }),
+  )
+}
+
+/** Has no tags of its own: it is ours because the role is. */
+export const rolePolicyKind: ResourceKind<NamedRoleInlinePolicySpec, string> = {
+  kind: ROLE_POLICY_KIND,
+  label: 'IAM role policy',
+  codePrefix: 'RolePolicy',
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx, spec) {
+    const document = await findRoleInlinePolicy(ctx.aws.get(IAMClient), spec.roleName, spec.policyName)
+    return document === undefined ? [] : [{ observed: document }]
+  },
+  diff: (document, spec) =>
+    samePolicy(document, spec.document) ? [] : [{ field: 'PolicyDocument', from: 'differs', to: spec.document }],
+  async create(ctx, spec) {
+    await putPolicy(ctx, spec)
+    return { observed: JSON.stringify(spec.document) }
+  },
+  async apply(ctx, _document, spec) {
+    await putPolicy(ctx, spec)
+  },
+  async delete(ctx, record) {
+    const [RoleName, PolicyName] = record.name.split('/')
+    // A role already deleted took its inline policies with it: IAM answers NoSuchEntity, which the engine ignores.
+    await ctx.aws.get(IAMClient).send(new DeleteRolePolicyCommand({ RoleName, PolicyName }))
+  },
+  describe: (spec) => describeDocument(spec.document),
+}
+
 export async function ensureRoleInlinePolicy(ctx: ResourceContext, spec: RoleInlinePolicySpec): Promise<Ensured> {
-  const key = `${ROLE_POLICY_KIND}:${spec.logicalId}`
-  const name = `${spec.roleName}/${spec.policyName}`
-  const base = { kind: ROLE_POLICY_KIND, key, name }
-  if (ctx.offline) return offlineOutcome(ctx, ROLE_POLICY_KIND, key, name, describeDocument(spec.document))
-  const iam = ctx.aws.get(IAMClient)
-  const fail = failureFor(
-    ctx,
-    'IAM role policy',
-    name,
-    `Check that role ${spec.roleName} exists (\`infra step iam\`) and that your credentials may manage IAM, then rerun.`,
-  )
-  const have = await findRoleInlinePolicy(iam, spec.roleName, spec.policyName).catch(
-    fail('reading', 'RolePolicyReadFailed'),
-  )
-  if (have !== undefined && samePolicy(have, spec.document)) {
-    await recordIfChanged(ctx, key, { kind: ROLE_POLICY_KIND, name })
-    return { ...base, action: 'unchanged', changes: [] }
-  }
-  const changes = have === undefined ? [] : [{ field: 'PolicyDocument', from: 'differs', to: spec.document }]
-  if (ctx.dryRun)
-    return {
-      ...base,
-      action: have === undefined ? 'would-create' : 'would-update',
-      changes,
-      detail: describeDocument(spec.document),
-    }
-  await iam
-    .send(
-      new PutRolePolicyCommand({
-        RoleName: spec.roleName,
-        PolicyName: spec.policyName,
-        PolicyDocument: JSON.stringify(spec.document),
-      }),
-    )
-    .catch(fail(have === undefined ? 'creating' : 'updating', 'RolePolicyPutFailed'))
-  await recordIfChanged(ctx, key, { kind: ROLE_POLICY_KIND, name })
-  return { ...base, action: have === undefined ? 'created' : 'updated', changes }
+  const named = { ...spec, name: `${spec.roleName}/${spec.policyName}` }
+  return (await converge(ctx, rolePolicyKind, named)).result
 }

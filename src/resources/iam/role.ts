@@ -2,31 +2,33 @@
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   PutRolePolicyCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   type Role,
 } from '@aws-sdk/client-iam'
 import type { Tags } from '../../config/types.js'
-import { isNotFound } from '../../aws/errors.js'
-import {
-  changedTags,
-  diffTags,
-  isOurs,
-  offlineOutcome,
-  recordIfChanged,
-  unmanagedOutcome,
-  failureFor,
-} from '../common.js'
+import { isDeleteConflict, isNotFound } from '../../aws/errors.js'
+import { retryWhile } from '../../aws/retry.js'
+import type { ResourceRecord } from '../../manifest/types.js'
+import { changedTags, diffTags } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind } from '../engine/kind.js'
 import { samePolicy, type PolicyDocument } from '../policy-document.js'
-import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
+import type { Change, Ensured, ResourceContext } from '../types.js'
 
 export const ROLE_KIND = 'iam-role'
+/** terraform-provider-aws's IAM propagation budget (iam/consts.go): long enough, and not to be raised casually. */
+const IAM_CONSISTENCY_MS = 2 * 60_000
 
 export interface RoleSpec {
   /** Logical id: the manifest key is `iam-role:<logicalId>`. */
@@ -99,55 +101,42 @@ export function diffRole(have: ObservedRole, want: RoleSpec): Change[] {
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
 
-export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<Ensured> {
-  const key = `${ROLE_KIND}:${spec.logicalId}`
-  const base = { kind: ROLE_KIND, key, name: spec.name }
-  if (ctx.offline) return offlineOutcome(ctx, ROLE_KIND, key, spec.name, describeRoleSpec(spec))
-  const iam = ctx.aws.get(IAMClient)
-  const fail = failureFor(
-    ctx,
-    'IAM role',
-    spec.name,
-    `Check that your credentials may manage IAM roles, then rerun \`infra step iam --env ${ctx.identity.env}\`.`,
-  )
-  const have = await findRole(iam, spec).catch(fail('reading', 'RoleReadFailed'))
-
-  if (!have) {
-    if (ctx.dryRun)
-      return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY, detail: describeRoleSpec(spec) }
-    const created = await iam
-      .send(
-        new CreateRoleCommand({
-          RoleName: spec.name,
-          Description: spec.description,
-          AssumeRolePolicyDocument: JSON.stringify(spec.trustPolicy),
-          Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
-        }),
-      )
-      .catch(fail('creating', 'RoleCreateFailed'))
-    const roleArn = created.Role?.Arn ?? ''
-    await recordIfChanged(ctx, key, { kind: ROLE_KIND, name: spec.name, arn: roleArn })
-    const fresh: ObservedRole = {
-      role: created.Role as Role,
+export const roleKind: ResourceKind<RoleSpec, ObservedRole> = {
+  kind: ROLE_KIND,
+  label: 'IAM role',
+  codePrefix: 'Role',
+  identity: 'name',
+  async find(ctx, spec) {
+    const found = await findRole(ctx.aws.get(IAMClient), spec)
+    return found ? [{ observed: found, arn: found.role.Arn, tags: found.tags }] : []
+  },
+  diff: diffRole,
+  async create(ctx, spec) {
+    const created = await ctx.aws.get(IAMClient).send(
+      new CreateRoleCommand({
+        RoleName: spec.name,
+        Description: spec.description,
+        AssumeRolePolicyDocument: JSON.stringify(spec.trustPolicy),
+        Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    )
+    // Inline policies and attachments have their own calls: the engine applies them from this diff.
+    const role = { ...created.Role, AssumeRolePolicyDocument: JSON.stringify(spec.trustPolicy) } as Role
+    return {
+      observed: { role, tags: spec.tags, inlinePolicies: {}, attachedPolicyArns: [] },
+      arn: role.Arn,
       tags: spec.tags,
-      inlinePolicies: {},
-      attachedPolicyArns: [],
     }
-    await applyRoleChanges(iam, spec, diffRole(fresh, spec)).catch(fail('configuring', 'RoleUpdateFailed'))
-    return { ...base, action: 'created', changes: [], arn: roleArn }
-  }
+  },
+  async apply(ctx, _observed, spec, changes) {
+    await applyRoleChanges(ctx.aws.get(IAMClient), spec, changes)
+  },
+  delete: deleteRole,
+  describe: describeRoleSpec,
+}
 
-  const roleArn = have.role.Arn ?? ''
-  if (!isOurs(have.tags, ctx.identity) && !ctx.adopt) return unmanagedOutcome('IAM role', key, spec.name, roleArn)
-  const changes = diffRole(have, spec)
-  if (changes.length === 0) {
-    await recordIfChanged(ctx, key, { kind: ROLE_KIND, name: spec.name, arn: roleArn })
-    return { ...base, action: 'unchanged', changes, arn: roleArn }
-  }
-  if (ctx.dryRun) return { ...base, action: 'would-update', changes, arn: roleArn }
-  await applyRoleChanges(iam, spec, changes).catch(fail('updating', 'RoleUpdateFailed'))
-  await recordIfChanged(ctx, key, { kind: ROLE_KIND, name: spec.name, arn: roleArn })
-  return { ...base, action: 'updated', changes, arn: roleArn }
+export async function ensureRole(ctx: ResourceContext, spec: RoleSpec): Promise<Ensured> {
+  return (await converge(ctx, roleKind, spec)).result
 }
 
 export function describeRoleSpec(spec: RoleSpec): string {
@@ -183,4 +172,28 @@ async function applyRoleChanges(iam: IAMClient, spec: RoleSpec, changes: Change[
   if (Object.keys(tags).length > 0) {
     await iam.send(new TagRoleCommand({ RoleName, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }))
   }
+}
+
+/** IAM deletes a role only once it has no inline policy and no attachment left: all are removed first. */
+async function deleteRole(ctx: ResourceContext, record: ResourceRecord): Promise<void> {
+  const iam = ctx.aws.get(IAMClient)
+  const RoleName = record.name
+  // A policy someone removed since the listing is already gone: its absence must not end the role's delete.
+  const unlessGone = (e: unknown) => {
+    if (!isNotFound(e)) throw e
+  }
+  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName })) {
+    for (const PolicyName of page.PolicyNames ?? [])
+      await iam.send(new DeleteRolePolicyCommand({ RoleName, PolicyName })).catch(unlessGone)
+  }
+  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName })) {
+    for (const { PolicyArn } of page.AttachedPolicies ?? [])
+      await iam.send(new DetachRolePolicyCommand({ RoleName, PolicyArn })).catch(unlessGone)
+  }
+  // IAM may still see a policy just removed for a moment (reliability rules, rule 9: retried for 2 min).
+  await retryWhile(() => iam.send(new DeleteRoleCommand({ RoleName })), isDeleteConflict, {
+    timeoutMs: IAM_CONSISTENCY_MS * ctx.timing.deadlineScale,
+    label: `deleting IAM role (${RoleName})`,
+    backoff: ctx.timing.retry,
+  })
 }
