@@ -2,6 +2,7 @@
 // recorded resource. A kind joins here when its module is written.
 import type { AnyKind } from './engine/kind.js'
 import { logGroupKind } from './logs/log-group.js'
+import { tableKind } from './dynamodb/table.js'
 import { roleKind } from './iam/role.js'
 import { rolePolicyKind } from './iam/role-policy.js'
 
@@ -13,6 +14,7 @@ const ALL = [
   roleKind,
   rolePolicyKind,
   // dynamodb
+  tableKind,
   // lambda
   // apigateway
   // cognito

@@ -1,11 +1,16 @@
 // Steps 01 and 02 against the stateful fake AWS, in process: what a deploy creates, that a rerun sends no
-// write, that one config change makes exactly one change, drift, adoption and dry runs.
+// write, that one config change makes exactly one change, drift, adoption, dry runs and removal.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
-import { deploy, editConfig, plan, resultsOf, workspace } from '../support/context.js'
+import { deploy, editConfig, FAST_TIMING, plan, resultsOf, workspace } from '../support/context.js'
 import { iamStep } from '../../src/steps/01-iam.js'
 import { dynamodbStep } from '../../src/steps/02-dynamodb.js'
 import { parsePolicy } from '../../src/resources/policy-document.js'
+import { loadContext, resourceContext } from '../../src/context/context.js'
+import { remove } from '../../src/resources/engine/remove.js'
+import type { AnyKind } from '../../src/resources/engine/kind.js'
+import { kindNamed } from '../../src/resources/kinds.js'
+import type { RemovalOptions } from '../../src/resources/types.js'
 
 const steps = [iamStep, dynamodbStep]
 const TABLES = ['conversations', 'prompts', 'usage', 'websocket-connections'].map((t) => `new-service-staging-${t}`)
@@ -383,5 +388,76 @@ describe('dry run', () => {
       action: 'would-update',
       changes: [{ field: 'TimeToLive', from: undefined, to: 'expires_at' }],
     })
+  })
+})
+
+describe('removal', () => {
+  /** Removes one recorded resource the way `infra destroy` does, with these removal options. */
+  async function destroyOne(env: string, stepId: string, key: string, removal: RemovalOptions) {
+    const ctx = await loadContext({ root, env, command: 'test', mode: 'apply', timing: FAST_TIMING, removal })
+    try {
+      const record = ctx.manifest.manifest.resources[key]!
+      const kind = kindNamed(record.kind) as AnyKind
+      return await remove(
+        resourceContext(ctx, stepId, () => undefined),
+        kind,
+        key,
+        record,
+      )
+    } finally {
+      await ctx.close()
+    }
+  }
+  const destroy = { mode: 'destroy', deleteData: true } as const
+
+  test('a protected table is not deleted without --disable-deletion-protection: the run stops and names the flag', async () => {
+    await run({ env: 'production' })
+    aws.resetCalls()
+    const attempt = destroyOne('production', 'dynamodb', 'dynamodb-table:usage', {
+      ...destroy,
+      disableDeletionProtection: false,
+    })
+    await expect(attempt).rejects.toMatchObject({
+      code: 'DeletionProtectionOn',
+      message: expect.stringContaining('new-service-usage'),
+      hint: expect.stringContaining('--disable-deletion-protection'),
+    })
+    expect(aws.writes()).toEqual([])
+    expect(aws.dynamodb.table('new-service-usage')!.deletionProtection).toBe(true)
+  })
+
+  test('with --disable-deletion-protection the protection is lifted, then the table deleted and forgotten', async () => {
+    await run({ env: 'production' })
+    aws.resetCalls()
+    const result = await destroyOne('production', 'dynamodb', 'dynamodb-table:usage', {
+      ...destroy,
+      disableDeletionProtection: true,
+    })
+    expect(result.action).toBe('deleted')
+    expect(aws.writes().map((c) => [c.command, c.input.DeletionProtectionEnabled])).toEqual([
+      ['UpdateTableCommand', false],
+      ['DeleteTableCommand', undefined],
+    ])
+    expect(aws.dynamodb.table('new-service-usage')).toBeUndefined()
+  })
+
+  test('a role goes with its inline policies and attachments; a DeleteConflict IAM still reports is retried', async () => {
+    await run()
+    const name = 'new-service-staging-lambda-role'
+    aws.iam.role(name)!.attached.push('arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess')
+    aws.failNext('DeleteRole', () => aws.errorFor('DeleteRole', 'DeleteConflict', 'Cannot delete entity'))
+    aws.resetCalls()
+    const result = await destroyOne('staging', 'iam', 'iam-role:lambda', {
+      ...destroy,
+      disableDeletionProtection: false,
+    })
+    expect(result.action).toBe('deleted')
+    expect(aws.writes().map((c) => c.command)).toEqual([
+      'DeleteRolePolicyCommand',
+      'DetachRolePolicyCommand',
+      'DeleteRoleCommand',
+      'DeleteRoleCommand',
+    ])
+    expect(aws.iam.role(name)).toBeUndefined()
   })
 })

@@ -12,7 +12,14 @@ import type { TableConfig } from '../../config/types.js'
 import { awsReason, isTableBusy, isTtlChangeDeferred } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import { changedTags } from '../common.js'
-import { attributeDefinitions, sseSpecification, toGlobalIndex, type TableChange } from './table-diff.js'
+import type { Applied } from '../engine/kind.js'
+import {
+  attributeDefinitions,
+  sseSpecification,
+  toGlobalIndex,
+  type ObservedTable,
+  type TableChange,
+} from './table-diff.js'
 import { TABLE_UPDATE_MS, waitForTableActive } from './table.js'
 import type { ResourceContext } from '../types.js'
 
@@ -87,15 +94,19 @@ function toIndexUpdate(spec: TableConfig, change: Extract<TableChange, { op: str
   }
 }
 
-/** One call per change, waiting for ACTIVE between table updates (one GSI change at a time, as DynamoDB requires). */
+/**
+ * One call per change, waiting for ACTIVE between table updates (one GSI change at a time, as DynamoDB requires).
+ * Returns the table as DynamoDB last described it (a new stream's ARN), and a note for a TTL change it deferred.
+ */
 export async function applyTableChanges(
   ctx: ResourceContext,
   ddb: DynamoDBClient,
+  observed: ObservedTable,
   spec: TableConfig,
-  arn: string | undefined,
   changes: TableChange[],
-): Promise<string[]> {
+): Promise<Applied<ObservedTable>> {
   const notes: string[] = []
+  let table = observed.table
   const TableName = spec.name
   const busyRetry = {
     timeoutMs: TABLE_UPDATE_MS * ctx.timing.deadlineScale,
@@ -136,14 +147,17 @@ export async function applyTableChanges(
       const input = 'op' in change ? toIndexUpdate(spec, change) : toUpdateTableInput(spec, change)
       ctx.log(`${TableName}: ${change.field} ${String(change.from ?? '-')} → ${String(change.to ?? '-')}`)
       await retryWhile(() => ddb.send(new UpdateTableCommand(input)), isTableBusy, busyRetry)
-      await waitForTableActive(ctx, ddb, TableName, TABLE_UPDATE_MS)
+      table = await waitForTableActive(ctx, ddb, TableName, TABLE_UPDATE_MS)
     }
   }
   const tags = changedTags(changes)
   if (Object.keys(tags).length > 0) {
     await ddb.send(
-      new TagResourceCommand({ ResourceArn: arn, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }),
+      new TagResourceCommand({
+        ResourceArn: table.TableArn,
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
     )
   }
-  return notes
+  return { observed: { ...observed, table }, notes }
 }

@@ -1,26 +1,38 @@
 // DynamoDB table: find → diff → create/update → wait. Name-unique, so found by name.
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTagsOfResourceCommand,
+  UpdateTableCommand,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb'
 import type { TableConfig } from '../../config/types.js'
 import { StepError } from '../../errors/index.js'
-import { isNotFound } from '../../aws/errors.js'
+import { isNotFound, isTableBusy } from '../../aws/errors.js'
 import { pollUntil, type PollVerdict } from '../../aws/poll.js'
-import { isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome, failureFor } from '../common.js'
-import { asChanges, diffTable, refusedTableChanges, toCreateTableInput, type ObservedTable } from './table-diff.js'
+import { retryWhile } from '../../aws/retry.js'
+import type { ResourceRecord } from '../../manifest/types.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind } from '../engine/kind.js'
+import {
+  diffTable,
+  refusedTableChanges,
+  toCreateTableInput,
+  type ObservedTable,
+  type TableChange,
+} from './table-diff.js'
 import { applyTableChanges } from './table-update.js'
-import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from '../types.js'
+import type { Ensured, ResourceContext } from '../types.js'
 
 export const TABLE_KIND = 'dynamodb-table'
 // terraform-provider-aws budgets: create 30 min, each update 20 min (reliability rules, rule 13).
 const TABLE_CREATE_MS = 30 * 60_000
 export const TABLE_UPDATE_MS = 20 * 60_000
+const TABLE_DELETE_MS = 10 * 60_000
 
 export async function findTable(ddb: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
   try {
@@ -81,70 +93,93 @@ export async function waitForTableActive(ctx: ResourceContext, ddb: DynamoDBClie
   }) as Promise<TableDescription>
 }
 
-export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Promise<Ensured> {
-  const key = `${TABLE_KIND}:${spec.logicalId}`
-  const base = { kind: TABLE_KIND, key, name: spec.name }
-  if (ctx.offline) return offlineOutcome(ctx, TABLE_KIND, key, spec.name, describeTableSpec(spec))
+/**
+ * Deletion protection is lifted only when the user asked for it by name (`--disable-deletion-protection`); the
+ * delete then waits until the table is gone, so a table of the same name can be made again at once.
+ */
+async function deleteTable(ctx: ResourceContext, record: ResourceRecord): Promise<void> {
   const ddb = ctx.aws.get(DynamoDBClient)
-  const failure = failureFor(ctx, 'DynamoDB table', spec.name)
-  let table = await findTable(ddb, spec.name).catch(failure('reading', 'TableReadFailed'))
-
-  if (!table) {
-    if (ctx.dryRun)
-      return { ...base, action: 'would-create', changes: [], arn: KNOWN_AFTER_APPLY, detail: describeTableSpec(spec) }
-    const created = await ddb
-      .send(new CreateTableCommand(toCreateTableInput(spec)))
-      .catch(failure('creating', 'TableCreateFailed'))
-    const arn = created.TableDescription?.TableArn
-    await recordIfChanged(ctx, key, {
-      kind: TABLE_KIND,
-      name: spec.name,
-      arn,
-      attributes: streamAttributes(created.TableDescription),
-    })
-    ctx.log(`created ${spec.name}; waiting for ACTIVE`)
-    table = await waitForTableActive(ctx, ddb, spec.name, TABLE_CREATE_MS)
-    // TTL and point-in-time recovery have their own APIs and can only be set once the table is ACTIVE.
-    const fresh: ObservedTable = { table, ttl: { enabled: false }, pointInTimeRecovery: false, tags: spec.tags }
-    const notes = await applyTableChanges(ctx, ddb, spec, arn, diffTable(fresh, spec)).catch(
-      failure('configuring', 'TableUpdateFailed'),
+  const TableName = record.name
+  const table = await findTable(ddb, TableName)
+  if (!table) return
+  const busyRetry = {
+    timeoutMs: TABLE_UPDATE_MS * ctx.timing.deadlineScale,
+    label: `deleting DynamoDB table (${TableName})`,
+    backoff: ctx.timing.retry,
+  }
+  if (table.DeletionProtectionEnabled) {
+    if (!ctx.removal?.disableDeletionProtection) {
+      throw new StepError(
+        'DeletionProtectionOn',
+        `deleting DynamoDB table (${TableName}): its deletion protection is on; infra never switches it off unasked, and the table was left as it is`,
+        {
+          hint: `To delete it and its data, rerun \`infra destroy --env ${ctx.identity.env} --delete-data --disable-deletion-protection\`.`,
+        },
+      )
+    }
+    ctx.log(`${TableName}: switching deletion protection off, as --disable-deletion-protection asks`)
+    await retryWhile(
+      () => ddb.send(new UpdateTableCommand({ TableName, DeletionProtectionEnabled: false })),
+      isTableBusy,
+      busyRetry,
     )
-    await recordIfChanged(ctx, key, { kind: TABLE_KIND, name: spec.name, arn, attributes: streamAttributes(table) })
-    return { ...base, action: 'created', changes: [], arn, ...(notes.length ? { note: notes.join('; ') } : {}) }
+    await waitForTableActive(ctx, ddb, TableName, TABLE_UPDATE_MS)
   }
-
-  const observed = await observeSettings(ddb, table).catch(failure('reading', 'TableReadFailed'))
-  if (!isOurs(observed.tags, ctx.identity) && !ctx.adopt)
-    return unmanagedOutcome('DynamoDB table', key, spec.name, table.TableArn)
-  refuseImpossible(spec, observed)
-  const changes = diffTable(observed, spec)
-  const result = { ...base, changes: asChanges(changes), arn: table.TableArn }
-  if (changes.length === 0) {
-    await recordIfChanged(ctx, key, {
-      kind: TABLE_KIND,
-      name: spec.name,
-      arn: table.TableArn,
-      attributes: streamAttributes(table),
-    })
-    return { ...result, action: 'unchanged' }
-  }
-  if (ctx.dryRun) return { ...result, action: 'would-update' }
-  // A table left mid-change by an interrupted run is waited for before anything new is asked of it.
-  if (tableVerdict(table) !== 'done') await waitForTableActive(ctx, ddb, spec.name, TABLE_UPDATE_MS)
-  const notes = await applyTableChanges(ctx, ddb, spec, table.TableArn, changes).catch(
-    failure('updating', 'TableUpdateFailed'),
-  )
-  const updated = await findTable(ddb, spec.name)
-  await recordIfChanged(ctx, key, {
-    kind: TABLE_KIND,
-    name: spec.name,
-    arn: table.TableArn,
-    attributes: streamAttributes(updated),
+  await retryWhile(() => ddb.send(new DeleteTableCommand({ TableName })), isTableBusy, busyRetry)
+  await pollUntil({
+    read: () => findTable(ddb, TableName),
+    judge: (t) => (t ? 'waiting' : 'done'),
+    describe: (t) => `table ${t?.TableStatus ?? 'gone'}`,
+    label: `waiting for DynamoDB table (${TableName}) to be deleted`,
+    timeoutMs: TABLE_DELETE_MS * ctx.timing.deadlineScale,
+    backoff: ctx.timing.poll,
   })
-  return { ...result, action: 'updated', ...(notes.length ? { note: notes.join('; ') } : {}) }
 }
 
-function refuseImpossible(spec: TableConfig, observed: ObservedTable): void {
+export const tableKind: ResourceKind<TableConfig, ObservedTable> = {
+  kind: TABLE_KIND,
+  label: 'DynamoDB table',
+  codePrefix: 'Table',
+  identity: 'name',
+  dataBearing: true,
+  async find(ctx, spec) {
+    const ddb = ctx.aws.get(DynamoDBClient)
+    const table = await findTable(ddb, spec.name)
+    if (!table) return []
+    const observed = await observeSettings(ddb, table)
+    return [{ observed, arn: table.TableArn, tags: observed.tags }]
+  },
+  // The engine hands these back to apply as they are: apply reads the index and billing details they carry.
+  diff: diffTable,
+  refuse: refuseImpossible,
+  busy: (observed) => tableVerdict(observed.table) !== 'done',
+  async waitFor(ctx, observed, spec) {
+    const table = await waitForTableActive(ctx, ctx.aws.get(DynamoDBClient), spec.name, TABLE_CREATE_MS)
+    return { ...observed, table }
+  },
+  async create(ctx, spec) {
+    const created = await ctx.aws.get(DynamoDBClient).send(new CreateTableCommand(toCreateTableInput(spec)))
+    const table = created.TableDescription ?? { TableName: spec.name }
+    // TTL and point-in-time recovery have their own APIs and can only be set once the table is ACTIVE: the engine
+    // waits, then applies them from this diff.
+    return {
+      observed: { table, ttl: { enabled: false }, pointInTimeRecovery: false, tags: spec.tags },
+      arn: table.TableArn,
+      tags: spec.tags,
+    }
+  },
+  apply: (ctx, observed, spec, changes) =>
+    applyTableChanges(ctx, ctx.aws.get(DynamoDBClient), observed, spec, changes as TableChange[]),
+  delete: deleteTable,
+  attributes: (observed) => (observed.table.LatestStreamArn ? { streamArn: observed.table.LatestStreamArn } : {}),
+  describe: describeTableSpec,
+}
+
+export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Promise<Ensured> {
+  return (await converge(ctx, tableKind, spec)).result
+}
+
+function refuseImpossible(observed: ObservedTable, spec: TableConfig): void {
   const refusals = refusedTableChanges(observed.table, spec)
   if (refusals.length > 0) {
     const what = refusals.map((r) => `${r.field} is ${r.from}, config says ${r.to}`).join('; ')
@@ -186,6 +221,3 @@ export function describeTableSpec(spec: TableConfig): string {
     ...(spec.deletionProtection ? ['deletion protection'] : []),
   ].join(', ')
 }
-
-const streamAttributes = (t: TableDescription | undefined) =>
-  t?.LatestStreamArn ? { streamArn: t.LatestStreamArn } : {}
