@@ -2,6 +2,7 @@
 import {
   CreateUserPoolClientCommand,
   CreateUserPoolDomainCommand,
+  DeleteUserPoolClientCommand,
   DeleteUserPoolDomainCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolDomainCommand,
@@ -135,6 +136,11 @@ export function clientHandlers(fake: FakeCognito): Entry[] {
       pool.clients[old.ClientId!] = updated
       return { UserPoolClient: renderClient(updated) }
     }),
+    on(DeleteUserPoolClientCommand, (i) => {
+      const pool = fake.poolOrThrow(i.UserPoolId)
+      delete pool.clients[clientOf(pool, i.ClientId).ClientId!]
+      return {}
+    }),
   ]
 }
 
@@ -164,7 +170,8 @@ export function domainHandlers(fake: FakeCognito): Entry[] {
     }),
     on(DeleteUserPoolDomainCommand, (i) => {
       const d = i.Domain ? fake.domains[i.Domain] : undefined
-      if (!d || d.userPoolId !== i.UserPoolId) throw invalidParameter('No such domain or user pool exists.') // ≈
+      // Cognito's text (aws-amplify/amplify-cli#12774 matches it); not a ResourceNotFoundException.
+      if (!d || d.userPoolId !== i.UserPoolId) throw invalidParameter('No such domain or user pool exists.')
       delete fake.domains[d.domain]
       const pool = fake.pool(d.userPoolId)
       if (pool) delete pool.domain

@@ -45,6 +45,9 @@ export type { ClientState, DomainState, PoolState } from './cognito-model.js'
 const SMS_REQUIRED =
   'SMS configuration and Auto verification for phone_number are required when MFA is required/optional'
 const MFA_OFF_WITH_FACTOR = "Invalid MFA configuration given, can't turn off MFA and configure an MFA together."
+const DELETION_PROTECTED =
+  'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.'
+const HAS_DOMAIN = 'User pool cannot be deleted. It has a domain configured that should be deleted first.'
 const MFA_WITHOUT_FACTOR =
   "Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration."
 
@@ -271,12 +274,9 @@ export class FakeCognito implements ServiceFake {
 
   private deleteUserPool(id: string | undefined): object {
     const pool = this.poolOrThrow(id)
-    if (pool.settings.DeletionProtection === 'ACTIVE')
-      throw invalidParameter(
-        'The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.',
-      ) // ≈
-    if (pool.domain)
-      throw invalidParameter('User pool cannot be deleted. It has a domain configured that should be deleted first.') // ≈
+    // Cognito's texts (localstack/localstack#11947, hashicorp/terraform-provider-aws#16479).
+    if (pool.settings.DeletionProtection === 'ACTIVE') throw invalidParameter(DELETION_PROTECTED)
+    if (pool.domain) throw invalidParameter(HAS_DOMAIN)
     delete this.pools[pool.id]
     return {}
   }
