@@ -5,6 +5,9 @@ import { logGroupKind } from './logs/log-group.js'
 import { tableKind } from './dynamodb/table.js'
 import { roleKind } from './iam/role.js'
 import { rolePolicyKind } from './iam/role-policy.js'
+import { userPoolClientKind } from './cognito/client.js'
+import { userPoolDomainKind } from './cognito/domain.js'
+import { userPoolKind } from './cognito/user-pool.js'
 
 // Each service's kinds on their own line(s).
 const ALL = [
@@ -18,6 +21,9 @@ const ALL = [
   // lambda
   // apigateway
   // cognito
+  userPoolKind,
+  userPoolClientKind,
+  userPoolDomainKind,
 ]
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(ALL.map((k) => [k.kind, k as unknown as AnyKind]))

@@ -6,14 +6,14 @@ import { templateVars } from '../config/names.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { ConfigError } from '../errors/index.js'
 import type { UserPoolClientSpec } from '../resources/cognito/client-diff.js'
-import { hostedUiHost, type DomainSpec } from '../resources/cognito/domain.js'
+import { hostedUiHost, type DomainSettings } from '../resources/cognito/domain.js'
 import type { UserPoolSpec } from '../resources/cognito/user-pool-diff.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 
 export interface CognitoSpecs {
   pool: UserPoolSpec
   client: UserPoolClientSpec
-  domain: DomainSpec
+  domain: DomainSettings
 }
 
 /** The section resolved for this environment (config load already reported any problem; this is a backstop). */
@@ -69,7 +69,7 @@ export function cognitoSpecs(c: CognitoConfig): CognitoSpecs {
       idTokenMinutes: c.tokenValidity.idTokenMinutes,
       refreshTokenDays: c.tokenValidity.refreshTokenDays,
     },
-    domain: { logicalId: 'hosted-ui', prefix: c.domainPrefix },
+    domain: { logicalId: 'hosted-ui', name: c.domainPrefix },
   }
 }
 

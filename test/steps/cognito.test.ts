@@ -103,13 +103,6 @@ describe('cognito step: create from empty', () => {
           },
         },
         {
-          "command": "CreateUserPoolDomain",
-          "input": {
-            "Domain": "new-service-staging-auth",
-            "UserPoolId": "us-east-1_H27ay61SE",
-          },
-        },
-        {
           "command": "CreateUserPoolClient",
           "input": {
             "AccessTokenValidity": 60,
@@ -150,6 +143,13 @@ describe('cognito step: create from empty', () => {
             "UserPoolId": "us-east-1_H27ay61SE",
           },
         },
+        {
+          "command": "CreateUserPoolDomain",
+          "input": {
+            "Domain": "new-service-staging-auth",
+            "UserPoolId": "us-east-1_H27ay61SE",
+          },
+        },
       ]
     `)
     const pool = onlyPool()
@@ -173,7 +173,10 @@ describe('cognito step: create from empty', () => {
     const m = manifest()
     expect(m.resources['cognito-user-pool:users']).toMatchObject({ id: pool.id, arn: pool.arn, step: 'cognito' })
     expect(m.resources['cognito-user-pool-client:app']).toMatchObject({ id: client!.ClientId })
-    expect(m.resources['cognito-user-pool-domain:hosted-ui']).toMatchObject({ id: PREFIX })
+    expect(m.resources['cognito-user-pool-domain:hosted-ui']).toMatchObject({
+      name: PREFIX,
+      attributes: { userPoolId: pool.id },
+    })
     expect(m.pending).toEqual({})
     expect(m.steps.cognito.outputs.userPoolArn).toBe(pool.arn)
   })
@@ -231,7 +234,7 @@ describe('cognito step: reruns', () => {
             "CallbackURLs": [
               "http://localhost:3000/cb",
             ],
-            "ClientId": "qexietshcjn0j31w1qxrfi77zk",
+            "ClientId": "6ttp6do293vfd3wjku9bc8wq06",
             "ClientName": "new-service-staging-app",
             "EnablePropagateAdditionalUserContextData": false,
             "EnableTokenRevocation": true,
@@ -477,6 +480,8 @@ describe('cognito step: dry run, adoption, legacy client', () => {
     const left = await run()
     expect(resultsOf(left).map((r) => r.action)).toEqual(['unmanaged'])
     expect(fake.writes()).toEqual([])
+    // Nothing is wired to a stranger's pool: no ids in the outputs, no client, no domain.
+    expect(left.steps[0]?.outputs.userPoolId).toBeUndefined()
     expect(left.steps[0]?.outputs.clientId).toBeUndefined()
 
     const adopted = await run({ adopt: true })

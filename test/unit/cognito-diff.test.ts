@@ -13,6 +13,7 @@ import {
   refusedUserPoolChanges,
   toCreateUserPoolInput,
   toSetMfaConfigInput,
+  toUnprotectUserPoolInput,
   toUpdateUserPoolInput,
   type ObservedUserPool,
   type UserPoolSpec,
@@ -160,6 +161,24 @@ describe('user pool requests', () => {
     // Cognito refuses the deprecated field; tags go through TagResource.
     expect(input.AdminCreateUserConfig).not.toHaveProperty('UnusedAccountValidityDays')
     expect(input).not.toHaveProperty('UserPoolTags')
+  })
+
+  test('switching deletion protection off before a delete carries the pool’s own settings, not the spec’s', () => {
+    const have = { ...matching().pool, DeletionProtection: 'ACTIVE' as const, MfaConfiguration: 'OPTIONAL' as const }
+    have.LambdaConfig = { PreSignUp: 'arn:aws:lambda:us-east-1:1:function:f' }
+    const input = toUnprotectUserPoolInput(have)
+    expect(input).toMatchObject({
+      UserPoolId: 'us-east-1_abc',
+      DeletionProtection: 'INACTIVE',
+      MfaConfiguration: 'OPTIONAL',
+      Policies: have.Policies,
+      AutoVerifiedAttributes: ['email'],
+      UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+      AccountRecoverySetting: have.AccountRecoverySetting,
+      LambdaConfig: have.LambdaConfig,
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+    })
+    expect(input.AdminCreateUserConfig).not.toHaveProperty('UnusedAccountValidityDays')
   })
 })
 

@@ -31,7 +31,7 @@ describe('cognitoSpecs', () => {
     expect(production.pool.deletionProtection).toBe(true)
     expect(staging.pool).toMatchObject({ name: 'new-service-staging-users', mfa: 'OPTIONAL' })
     expect(staging.pool.tags).toMatchObject({ 'infra:env': 'staging', project: 'new-service' })
-    expect(staging.domain).toEqual({ logicalId: 'hosted-ui', prefix: 'new-service-staging-auth' })
+    expect(staging.domain).toEqual({ logicalId: 'hosted-ui', name: 'new-service-staging-auth' })
   })
 
   test('a browser client by default: no secret, SRP and refresh, the code flow', async () => {

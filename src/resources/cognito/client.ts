@@ -1,8 +1,9 @@
-// Cognito app client: found by the manifest's ID, else by name in the pool (clients have no tags; being in our pool
-// makes them ours), then diffed and updated with the full settings. Journal before the create, ID recorded after.
+// Cognito app client: no tags of its own (being in our pool makes it ours) and CreateUserPoolClient has no token, so
+// it is found by the manifest's ID, else by name within the pool; it is updated with the full settings.
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
+  DeleteUserPoolClientCommand,
   DescribeUserPoolClientCommand,
   ListUserPoolClientsCommand,
   UpdateUserPoolClientCommand,
@@ -10,6 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { isNotFound } from '../../aws/errors.js'
 import { StepError } from '../../errors/index.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import {
   describeClientSpec,
   diffUserPoolClient,
@@ -18,14 +20,21 @@ import {
   toUpdateUserPoolClientInput,
   type UserPoolClientSpec,
 } from './client-diff.js'
-import { offlineOutcome, recordIfChanged, failureFor, journalCreate } from '../common.js'
-import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from '../types.js'
 
 export const CLIENT_KIND = 'cognito-user-pool-client'
 const LIST_PAGE = 60
 
-export const clientKey = (logicalId: string) => `${CLIENT_KIND}:${logicalId}`
+/** The client's settings and its pool: undefined while a dry run would create the pool (so would it the client). */
+export interface PoolClientSpec extends UserPoolClientSpec {
+  userPoolId: string | undefined
+}
 
+const observation = (client: UserPoolClientType): Observation<UserPoolClientType> => ({
+  observed: client,
+  id: client.ClientId,
+})
+
+/** Undefined when the client, or its pool, is gone. */
 async function describeClient(idp: CognitoIdentityProviderClient, poolId: string, clientId: string) {
   try {
     return (await idp.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId })))
@@ -36,95 +45,76 @@ async function describeClient(idp: CognitoIdentityProviderClient, poolId: string
   }
 }
 
-async function findClient(
-  ctx: ResourceContext,
-  idp: CognitoIdentityProviderClient,
-  poolId: string,
-  spec: UserPoolClientSpec,
-): Promise<UserPoolClientType | undefined> {
-  const known = ctx.record.manifest.resources[clientKey(spec.logicalId)]
-  // A client recorded in another pool (one replaced after it was deleted out of band) is not looked up.
-  if (known?.id && known.attributes?.userPoolId === poolId) {
-    const client = await describeClient(idp, poolId, known.id)
-    if (client) return client
-    ctx.log(`app client ${known.id} (recorded in the manifest) is gone; looking for ${spec.name} by name`)
-  }
+/** Every client of the pool with this name; none when the pool is gone. */
+async function clientsNamed(idp: CognitoIdentityProviderClient, poolId: string, name: string) {
   const ids: string[] = []
   let NextToken: string | undefined
-  do {
-    const page = await idp.send(
-      new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: LIST_PAGE, NextToken }),
-    )
-    for (const c of page.UserPoolClients ?? []) if (c.ClientName === spec.name && c.ClientId) ids.push(c.ClientId)
-    NextToken = page.NextToken
-  } while (NextToken)
-  if (ids.length > 1) {
-    throw new StepError(
-      'UserPoolClientAmbiguous',
-      `finding Cognito app client (${spec.name}) in user pool ${poolId}: ${ids.length} clients have this name (${ids.join(', ')})`,
-      {
-        hint: `Delete the app client that should not exist, then rerun \`infra step cognito --env ${ctx.identity.env}\`.`,
-      },
-    )
+  try {
+    do {
+      const page = await idp.send(
+        new ListUserPoolClientsCommand({ UserPoolId: poolId, MaxResults: LIST_PAGE, NextToken }),
+      )
+      for (const c of page.UserPoolClients ?? []) if (c.ClientName === name && c.ClientId) ids.push(c.ClientId)
+      NextToken = page.NextToken
+    } while (NextToken)
+  } catch (e) {
+    if (isNotFound(e)) return []
+    throw e
   }
-  return ids[0] ? describeClient(idp, poolId, ids[0]) : undefined
+  const clients = await Promise.all(ids.map((id) => describeClient(idp, poolId, id)))
+  return clients.filter((c): c is UserPoolClientType => c !== undefined)
 }
 
-/** The pool's ID is undefined when a dry run would create the pool: the client then would be created too. */
-export async function ensureUserPoolClient(
-  ctx: ResourceContext,
-  spec: UserPoolClientSpec,
-  poolId: string | undefined,
-): Promise<Ensured> {
-  const key = clientKey(spec.logicalId)
-  const base = { kind: CLIENT_KIND, key, name: spec.name }
-  const detail = describeClientSpec(spec)
-  if (ctx.offline) return offlineOutcome(ctx, CLIENT_KIND, key, spec.name, detail)
-  if (!poolId) return { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail }
-  const idp = ctx.aws.get(CognitoIdentityProviderClient)
-  const fail = failureFor(ctx, 'Cognito app client', spec.name)
-  const have = await findClient(ctx, idp, poolId, spec).catch(fail('reading', 'UserPoolClientReadFailed'))
-  const record = (clientId: string | undefined) =>
-    recordIfChanged(ctx, key, { kind: CLIENT_KIND, name: spec.name, id: clientId, attributes: { userPoolId: poolId } })
+function refuseSecretChange(have: UserPoolClientType, spec: PoolClientSpec): void {
+  if (refusedClientChanges(have, spec).length === 0) return
+  throw new StepError(
+    'ClientSecretChangeRefused',
+    `Cognito app client (${spec.name}, ${have.ClientId}): it ${have.ClientSecret ? 'has' : 'has no'} client secret and config says cognito.legacy_password_auth ${spec.generateSecret}; Cognito cannot ${have.ClientSecret ? 'remove' : 'add'} a secret in place; nothing was changed`,
+    {
+      hint: `Revert cognito.legacy_password_auth, or delete the client (\`aws cognito-idp delete-user-pool-client --user-pool-id ${have.UserPoolId} --client-id ${have.ClientId}\`: signed-in users must sign in again) and rerun; infra creates a new one and the lambda step passes its id on.`,
+    },
+  )
+}
 
-  if (!have) {
-    if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail }
-    await journalCreate(ctx, key, CLIENT_KIND, spec.name)
-    const created = await idp
-      .send(new CreateUserPoolClientCommand(toCreateUserPoolClientInput(spec, poolId)))
-      .catch(fail('creating', 'UserPoolClientCreateFailed'))
-    const clientId = created.UserPoolClient?.ClientId
-    // The secret (legacy clients only) is never recorded: the manifest is not a secret store.
-    await ctx.record.recordResource(key, {
-      kind: CLIENT_KIND,
-      step: ctx.stepId,
-      name: spec.name,
-      id: clientId,
-      attributes: { userPoolId: poolId },
-    })
-    return { ...base, action: 'created', changes: [], id: clientId }
-  }
-
-  const refused = refusedClientChanges(have, spec)
-  if (refused.length > 0) {
-    throw new StepError(
-      'ClientSecretChangeRefused',
-      `Cognito app client (${spec.name}, ${have.ClientId}): it ${have.ClientSecret ? 'has' : 'has no'} client secret and config says cognito.legacy_password_auth ${spec.generateSecret}; Cognito cannot ${have.ClientSecret ? 'remove' : 'add'} a secret in place; nothing was changed`,
-      {
-        hint: `Revert cognito.legacy_password_auth, or delete the client (\`aws cognito-idp delete-user-pool-client --user-pool-id ${poolId} --client-id ${have.ClientId}\`: signed-in users must sign in again) and rerun; infra creates a new one and the lambda step passes its id on.`,
-      },
-    )
-  }
-  const changes = diffUserPoolClient(have, spec)
-  const result = { ...base, changes, id: have.ClientId }
-  if (changes.length === 0) {
-    await record(have.ClientId)
-    return { ...result, action: 'unchanged' }
-  }
-  if (ctx.dryRun) return { ...result, action: 'would-update' }
-  await idp
-    .send(new UpdateUserPoolClientCommand(toUpdateUserPoolClientInput(spec, have)))
-    .catch(fail('updating', 'UserPoolClientUpdateFailed'))
-  await record(have.ClientId)
-  return { ...result, action: 'updated' }
+export const userPoolClientKind: ResourceKind<PoolClientSpec, UserPoolClientType> = {
+  kind: CLIENT_KIND,
+  label: 'Cognito app client',
+  codePrefix: 'UserPoolClient',
+  identity: 'recorded-id',
+  ownership: 'parent',
+  async find(ctx, spec, recorded) {
+    const poolId = spec.userPoolId
+    if (!poolId) return []
+    const idp = ctx.aws.get(CognitoIdentityProviderClient)
+    // A client recorded in another pool (one replaced after it was deleted out of band) is not looked up.
+    const byId =
+      recorded?.id && recorded.attributes?.userPoolId === poolId
+        ? await describeClient(idp, poolId, recorded.id)
+        : undefined
+    const clients = byId ? [byId] : await clientsNamed(idp, poolId, spec.name)
+    return clients.map(observation)
+  },
+  diff: diffUserPoolClient,
+  refuse: refuseSecretChange,
+  async create(ctx, spec) {
+    if (!spec.userPoolId) throw new Error(`app client ${spec.name}: its user pool has no id yet`)
+    const out = await ctx.aws
+      .get(CognitoIdentityProviderClient)
+      .send(new CreateUserPoolClientCommand(toCreateUserPoolClientInput(spec, spec.userPoolId)))
+    return observation(out.UserPoolClient!)
+  },
+  async apply(ctx, observed, spec) {
+    const out = await ctx.aws
+      .get(CognitoIdentityProviderClient)
+      .send(new UpdateUserPoolClientCommand(toUpdateUserPoolClientInput(spec, observed)))
+    return { observed: out.UserPoolClient ?? observed }
+  },
+  async delete(ctx, record) {
+    await ctx.aws
+      .get(CognitoIdentityProviderClient)
+      .send(new DeleteUserPoolClientCommand({ UserPoolId: String(record.attributes?.userPoolId), ClientId: record.id }))
+  },
+  // The secret (legacy clients only) is never recorded: the manifest is not a secret store.
+  attributes: (_observed, spec) => ({ userPoolId: spec.userPoolId }),
+  describe: describeClientSpec,
 }

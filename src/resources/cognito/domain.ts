@@ -1,29 +1,43 @@
 // Cognito hosted UI prefix domain (<prefix>.auth.<region>.amazoncognito.com). Prefixes are unique per region across
-// every AWS account, so one can be taken by someone else: that is a clear error naming the config key to change.
+// every AWS account, so one can be taken by someone else: that is a clear error naming the config key to change. A
+// pool holds one prefix domain, so a new prefix in config replaces the old one (a domain holds no data).
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolDomainCommand,
   DeleteUserPoolDomainCommand,
+  DescribeUserPoolCommand,
   DescribeUserPoolDomainCommand,
   type DomainDescriptionType,
 } from '@aws-sdk/client-cognito-identity-provider'
-import { awsFailure, isCognitoDomainTaken } from '../../aws/errors.js'
+import { isCognitoDomainTaken, isNotFound } from '../../aws/errors.js'
 import { pollUntil, type PollVerdict } from '../../aws/poll.js'
 import { StepError } from '../../errors/index.js'
-import { offlineOutcome, recordIfChanged } from '../common.js'
-import type { Ensured, ResourceContext } from '../types.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
+import type { ResourceContext } from '../types.js'
 
 export const DOMAIN_KIND = 'cognito-user-pool-domain'
 // A prefix domain is ready within a minute (CreateUserPoolDomain reference; terraform-provider-aws waits 1 min).
 const PREFIX_DOMAIN_MS = 60_000
 
-export interface DomainSpec {
+/** What config says: `name` is the prefix. */
+export interface DomainSettings {
   /** Manifest key `cognito-user-pool-domain:<logicalId>`. */
   logicalId: string
-  prefix: string
+  name: string
 }
 
-export const domainKey = (logicalId: string) => `${DOMAIN_KIND}:${logicalId}`
+/** The prefix, its region (for the URL) and its pool: undefined while a dry run would create the pool. */
+export interface DomainSpec extends DomainSettings {
+  region: string
+  userPoolId: string | undefined
+}
+
+/** A domain as DescribeUserPoolDomain shows it; a pool's other domain (to be replaced) has no status here. */
+export interface ObservedDomain {
+  prefix: string
+  userPoolId: string
+  status?: DomainDescriptionType['Status']
+}
 
 /** https://<prefix>.auth.<region>.amazoncognito.com */
 export const hostedUiHost = (prefix: string, region: string) => `${prefix}.auth.${region}.amazoncognito.com`
@@ -34,14 +48,21 @@ async function describeDomain(idp: CognitoIdentityProviderClient, prefix: string
   return out.DomainDescription?.Status ? out.DomainDescription : undefined
 }
 
+const observed = (d: DomainDescriptionType): ObservedDomain => ({
+  prefix: d.Domain!,
+  userPoolId: d.UserPoolId!,
+  status: d.Status,
+})
+
 function verdict(d: DomainDescriptionType | undefined): PollVerdict {
   if (d?.Status === 'ACTIVE') return 'done'
   if (d?.Status === 'FAILED') return { failed: 'Cognito reports the domain FAILED' }
   return 'waiting'
 }
 
-export async function waitForDomainActive(ctx: ResourceContext, idp: CognitoIdentityProviderClient, prefix: string) {
-  return pollUntil({
+async function waitForActive(ctx: ResourceContext, prefix: string): Promise<ObservedDomain> {
+  const idp = ctx.aws.get(CognitoIdentityProviderClient)
+  const active = await pollUntil({
     read: () => describeDomain(idp, prefix),
     judge: verdict,
     describe: (d) => (d ? `status ${d.Status}` : 'not visible yet'),
@@ -49,6 +70,7 @@ export async function waitForDomainActive(ctx: ResourceContext, idp: CognitoIden
     timeoutMs: PREFIX_DOMAIN_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
   })
+  return observed(active!)
 }
 
 function taken(ctx: ResourceContext, prefix: string, owner: string, cause?: unknown): StepError {
@@ -56,67 +78,77 @@ function taken(ctx: ResourceContext, prefix: string, owner: string, cause?: unkn
     'DomainPrefixTaken',
     `creating Cognito domain (${prefix}): the prefix "${prefix}" is taken by ${owner} (prefixes are unique per region across all AWS accounts)`,
     {
-      hint: `Set cognito.domain_prefix in config.json to another prefix (e.g. "\${SERVICE_NAME}-auth-<something unique>"), then rerun \`infra step cognito --env ${ctx.identity.env}\`.`,
+      hint: `Set cognito.domain_prefix in config.json to another prefix (e.g. "\${SERVICE_NAME}-auth-<something unique>"), then rerun \`infra step ${ctx.stepId} --env ${ctx.identity.env}\`.`,
       cause,
     },
   )
 }
 
-/**
- * `pool.domain` is the prefix the pool has now (DescribeUserPool's Domain): a pool holds one prefix domain, so a new
- * prefix replaces the old one (a domain holds no data; the hosted UI moves to the new address).
- */
-export async function ensureUserPoolDomain(
-  ctx: ResourceContext,
-  spec: DomainSpec,
-  pool: { id?: string; domain?: string },
-): Promise<Ensured> {
-  const key = domainKey(spec.logicalId)
-  const base = { kind: DOMAIN_KIND, key, name: spec.prefix, id: spec.prefix }
-  const detail = `https://${hostedUiHost(spec.prefix, ctx.identity.region)}`
-  if (ctx.offline) return offlineOutcome(ctx, DOMAIN_KIND, key, spec.prefix, detail)
-  const idp = ctx.aws.get(CognitoIdentityProviderClient)
-  const fail = (doing: string, code: string) => (e: unknown) => {
-    if (isCognitoDomainTaken(e)) throw taken(ctx, spec.prefix, 'another user pool', e)
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'Cognito domain',
-      name: spec.prefix,
-      hint: `Fix the cause, then rerun \`infra step cognito --env ${ctx.identity.env}\`; what exists is kept.`,
-    })
+/** The prefix domain the pool has now (DescribeUserPool's Domain); undefined when it has none or is gone. */
+async function poolDomain(idp: CognitoIdentityProviderClient, poolId: string): Promise<string | undefined> {
+  try {
+    return (await idp.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool?.Domain
+  } catch (e) {
+    if (isNotFound(e)) return undefined
+    throw e
   }
-  const have = await describeDomain(idp, spec.prefix).catch(fail('reading', 'DomainReadFailed'))
-  // Checked in plans too: a taken prefix is better found before anything is created.
-  if (have && have.UserPoolId !== pool.id) throw taken(ctx, spec.prefix, `user pool ${have.UserPoolId} in this account`)
-  const replaces = pool.domain && pool.domain !== spec.prefix ? pool.domain : undefined
-  const changes = replaces ? [{ field: 'Domain', from: replaces, to: spec.prefix }] : []
-  const record = () =>
-    recordIfChanged(ctx, key, {
-      kind: DOMAIN_KIND,
-      name: spec.prefix,
-      id: spec.prefix,
-      attributes: { userPoolId: pool.id },
-    })
+}
 
-  if (have) {
-    if (have.Status !== 'ACTIVE' && !ctx.dryRun) await waitForDomainActive(ctx, idp, spec.prefix)
-    await record()
-    return { ...base, action: 'unchanged', changes: [] }
+/**
+ * A create retried after a lost response meets "Domain already associated with another user pool": when the pool
+ * holding it is ours, it is the one that create made.
+ */
+async function createDomain(ctx: ResourceContext, spec: DomainSpec): Promise<Observation<ObservedDomain>> {
+  const idp = ctx.aws.get(CognitoIdentityProviderClient)
+  const userPoolId = spec.userPoolId!
+  try {
+    await idp.send(new CreateUserPoolDomainCommand({ Domain: spec.name, UserPoolId: userPoolId }))
+    return { observed: { prefix: spec.name, userPoolId, status: 'CREATING' } }
+  } catch (e) {
+    if (!isCognitoDomainTaken(e)) throw e
+    const have = await describeDomain(idp, spec.name)
+    if (have?.UserPoolId === userPoolId) return { observed: observed(have) }
+    throw taken(ctx, spec.name, have ? `user pool ${have.UserPoolId} in this account` : 'another user pool', e)
   }
-  if (ctx.dryRun || !pool.id) return { ...base, action: replaces ? 'would-update' : 'would-create', changes, detail }
-  if (replaces) {
-    ctx.log(`replacing domain ${replaces} with ${spec.prefix}`)
-    await idp
-      .send(new DeleteUserPoolDomainCommand({ Domain: replaces, UserPoolId: pool.id }))
-      .catch(fail('deleting', 'DomainDeleteFailed'))
-  }
-  // A prefix domain is unique by name: a create retried after a crash finds it with DescribeUserPoolDomain first.
-  await idp
-    .send(new CreateUserPoolDomainCommand({ Domain: spec.prefix, UserPoolId: pool.id }))
-    .catch(fail('creating', 'DomainCreateFailed'))
-  await record()
-  ctx.log(`created domain ${spec.prefix}; waiting for ACTIVE`)
-  await waitForDomainActive(ctx, idp, spec.prefix)
-  return { ...base, action: replaces ? 'updated' : 'created', changes }
+}
+
+export const userPoolDomainKind: ResourceKind<DomainSpec, ObservedDomain> = {
+  kind: DOMAIN_KIND,
+  label: 'Cognito domain',
+  codePrefix: 'Domain',
+  identity: 'name',
+  ownership: 'parent',
+  /** The prefix, when our pool holds it; else the pool's other domain, which the prefix replaces. */
+  async find(ctx, spec) {
+    const idp = ctx.aws.get(CognitoIdentityProviderClient)
+    const have = await describeDomain(idp, spec.name)
+    // Checked in plans too: a taken prefix is better found before anything is created.
+    if (have && have.UserPoolId !== spec.userPoolId)
+      throw taken(ctx, spec.name, `user pool ${have.UserPoolId} in this account`)
+    if (have) return [{ observed: observed(have) }]
+    const other = spec.userPoolId ? await poolDomain(idp, spec.userPoolId) : undefined
+    return other ? [{ observed: { prefix: other, userPoolId: spec.userPoolId! } }] : []
+  },
+  diff: (have, spec) => (have.prefix === spec.name ? [] : [{ field: 'Domain', from: have.prefix, to: spec.name }]),
+  create: createDomain,
+  /** The only change is a new prefix: the old domain is deleted (a pool holds one), the new one made. */
+  async apply(ctx, have, spec) {
+    ctx.log(`replacing domain ${have.prefix} with ${spec.name}`)
+    await ctx.aws
+      .get(CognitoIdentityProviderClient)
+      .send(new DeleteUserPoolDomainCommand({ Domain: have.prefix, UserPoolId: have.userPoolId }))
+    await createDomain(ctx, spec)
+    return { observed: await waitForActive(ctx, spec.name) }
+  },
+  busy: (have) => have.status !== undefined && have.status !== 'ACTIVE',
+  waitFor: (ctx, _have, spec) => waitForActive(ctx, spec.name),
+  /** Only while the recorded pool still holds the prefix: DeleteUserPoolDomain answers a missing one with an error. */
+  async delete(ctx, record) {
+    const idp = ctx.aws.get(CognitoIdentityProviderClient)
+    const have = await describeDomain(idp, record.name)
+    if (!have || have.UserPoolId !== record.attributes?.userPoolId) return
+    await idp.send(new DeleteUserPoolDomainCommand({ Domain: record.name, UserPoolId: have.UserPoolId }))
+  },
+  attributes: (have) => ({ userPoolId: have.userPoolId }),
+  describe: (spec) => `https://${hostedUiHost(spec.name, spec.region)}`,
 }

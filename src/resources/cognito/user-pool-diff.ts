@@ -100,12 +100,11 @@ export function toSetMfaConfigInput(spec: UserPoolSpec, poolId: string): SetUser
 }
 
 /**
- * UpdateUserPool resets every setting it is not given to Cognito's default: so it gets the full desired settings,
- * the MFA mode (else MFA turns off), and, unchanged, the settings this tool does not manage (Lambda triggers, email
- * and SMS configuration, messages, device tracking, add-ons, tier) so that an update never drops what someone set.
- * Tags are not sent: they go through TagResource.
+ * The settings this tool does not manage (Lambda triggers, email and SMS configuration, messages, device tracking,
+ * add-ons, tier), as the pool has them: every UpdateUserPool carries them, so that an update never drops what
+ * someone set.
  */
-export function toUpdateUserPoolInput(spec: UserPoolSpec, have: UserPoolType): UpdateUserPoolCommandInput {
+function carriedSettings(have: UserPoolType) {
   const carried = {
     LambdaConfig: have.LambdaConfig,
     EmailConfiguration: have.EmailConfiguration,
@@ -116,22 +115,53 @@ export function toUpdateUserPoolInput(spec: UserPoolSpec, have: UserPoolType): U
     UserPoolAddOns: have.UserPoolAddOns,
     UserPoolTier: have.UserPoolTier,
   }
-  const kept = Object.fromEntries(Object.entries(carried).filter(([, v]) => v !== undefined))
+  return Object.fromEntries(Object.entries(carried).filter(([, v]) => v !== undefined))
+}
+
+/**
+ * The invitation text is kept; UnusedAccountValidityDays is not sent: Cognito refuses it in favour of
+ * TemporaryPasswordValidityDays (terraform-provider-aws retries without it for that reason).
+ */
+function adminCreateUserConfig(have: UserPoolType, adminOnly: boolean) {
+  const invite = have.AdminCreateUserConfig?.InviteMessageTemplate
+  return { ...(invite ? { InviteMessageTemplate: invite } : {}), AllowAdminCreateUserOnly: adminOnly }
+}
+
+/**
+ * UpdateUserPool resets every setting it is not given to Cognito's default: so it gets the full desired settings,
+ * the MFA mode (else MFA turns off), and, unchanged, the settings this tool does not manage. Tags are not sent: they
+ * go through TagResource.
+ */
+export function toUpdateUserPoolInput(spec: UserPoolSpec, have: UserPoolType): UpdateUserPoolCommandInput {
   const settings = managedSettings(spec)
   return {
     UserPoolId: have.Id,
     PoolName: spec.name,
-    ...kept,
+    ...carriedSettings(have),
     ...settings,
-    // The invitation text is kept; UnusedAccountValidityDays is not sent: Cognito refuses it in favour of
-    // TemporaryPasswordValidityDays (terraform-provider-aws retries without it for that reason).
-    AdminCreateUserConfig: {
-      ...(have.AdminCreateUserConfig?.InviteMessageTemplate
-        ? { InviteMessageTemplate: have.AdminCreateUserConfig.InviteMessageTemplate }
-        : {}),
-      ...settings.AdminCreateUserConfig,
-    },
+    AdminCreateUserConfig: adminCreateUserConfig(have, settings.AdminCreateUserConfig.AllowAdminCreateUserOnly),
     MfaConfiguration: spec.mfa,
+  }
+}
+
+/**
+ * Deletion protection off before a delete, every other setting as the pool has it (an update resets what it is not
+ * given; the auto-verified attributes go with the ones that need verification, which Cognito checks).
+ */
+export function toUnprotectUserPoolInput(have: UserPoolType): UpdateUserPoolCommandInput {
+  const own = {
+    Policies: have.Policies,
+    AutoVerifiedAttributes: have.AutoVerifiedAttributes,
+    UserAttributeUpdateSettings: have.UserAttributeUpdateSettings,
+    AccountRecoverySetting: have.AccountRecoverySetting,
+    MfaConfiguration: have.MfaConfiguration,
+  }
+  return {
+    UserPoolId: have.Id,
+    ...carriedSettings(have),
+    ...Object.fromEntries(Object.entries(own).filter(([, v]) => v !== undefined)),
+    AdminCreateUserConfig: adminCreateUserConfig(have, have.AdminCreateUserConfig?.AllowAdminCreateUserOnly ?? false),
+    DeletionProtection: 'INACTIVE',
   }
 }
 

@@ -1,8 +1,11 @@
-// Cognito user pool: found by the manifest's ID, else by name and tags (names are not unique and CreateUserPool has no
-// client token), then diffed and converged. Journal before the create, the ID recorded right after it.
+// Cognito user pool: names are not unique and CreateUserPool has no client token, so it is found by the manifest's ID,
+// else by name and this service's tags (the engine journals the create and sends it once). It holds the users: never
+// replaced, deleted only on purpose, and its deletion protection is switched off only when the user asks.
 import {
   CognitoIdentityProviderClient,
   CreateUserPoolCommand,
+  DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
   DescribeUserPoolCommand,
   GetUserPoolMfaConfigCommand,
   ListUserPoolsCommand,
@@ -13,15 +16,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { isNotFound } from '../../aws/errors.js'
 import { StepError } from '../../errors/index.js'
-import {
-  changedTags,
-  isOurs,
-  offlineOutcome,
-  recordIfChanged,
-  unmanagedOutcome,
-  failureFor,
-  journalCreate,
-} from '../common.js'
+import { changedTags } from '../common.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
+import type { Change, ResourceContext } from '../types.js'
 import {
   MFA_FIELDS,
   describeUserPoolSpec,
@@ -29,25 +26,15 @@ import {
   refusedUserPoolChanges,
   toCreateUserPoolInput,
   toSetMfaConfigInput,
+  toUnprotectUserPoolInput,
   toUpdateUserPoolInput,
   type ObservedUserPool,
   type UserPoolSpec,
 } from './user-pool-diff.js'
-import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
 
 export const USER_POOL_KIND = 'cognito-user-pool'
 // ListUserPools's largest page.
 const LIST_PAGE = 60
-
-export const userPoolKey = (logicalId: string) => `${USER_POOL_KIND}:${logicalId}`
-
-/** What ensureUserPool did, and the pool as it is now (undefined in a dry run that would create it). */
-export interface EnsuredUserPool {
-  result: Ensured
-  pool?: UserPoolType
-  /** The pool is ours to converge (not a same-named pool left alone, not an offline plan). */
-  managed: boolean
-}
 
 async function describePool(idp: CognitoIdentityProviderClient, id: string): Promise<UserPoolType | undefined> {
   try {
@@ -58,19 +45,18 @@ async function describePool(idp: CognitoIdentityProviderClient, id: string): Pro
   }
 }
 
-export async function observeUserPool(
-  idp: CognitoIdentityProviderClient,
-  pool: UserPoolType,
-): Promise<ObservedUserPool> {
+async function observe(idp: CognitoIdentityProviderClient, pool: UserPoolType): Promise<Observation<ObservedUserPool>> {
   const mfa = await idp.send(new GetUserPoolMfaConfigCommand({ UserPoolId: pool.Id }))
-  return {
+  const tags = pool.UserPoolTags ?? {}
+  const observed: ObservedUserPool = {
     pool,
     mfa: {
       configuration: mfa.MfaConfiguration ?? 'OFF',
       softwareToken: mfa.SoftwareTokenMfaConfiguration?.Enabled ?? false,
     },
-    tags: pool.UserPoolTags ?? {},
+    tags,
   }
+  return { observed, id: pool.Id, arn: pool.Arn, tags }
 }
 
 /** Every pool named `name` (ListUserPools does not filter), described to read its tags. */
@@ -86,112 +72,7 @@ async function poolsNamed(idp: CognitoIdentityProviderClient, name: string): Pro
   return pools.filter((p): p is UserPoolType => p !== undefined)
 }
 
-type Found = { pool: UserPoolType; ours: boolean } | undefined
-
-/** By the manifest's ID; if it is gone (or never recorded), by name and tags. Two candidates are an error, not a guess. */
-async function findUserPool(
-  ctx: ResourceContext,
-  idp: CognitoIdentityProviderClient,
-  spec: UserPoolSpec,
-): Promise<Found> {
-  const key = userPoolKey(spec.logicalId)
-  const recorded = ctx.record.manifest.resources[key]?.id
-  if (recorded) {
-    const pool = await describePool(idp, recorded)
-    if (pool) return { pool, ours: true }
-    ctx.log(`user pool ${recorded} (recorded in the manifest) is gone; looking for ${spec.name} by its tags`)
-  }
-  const named = await poolsNamed(idp, spec.name)
-  const ours = named.filter((p) => isOurs(p.UserPoolTags, ctx.identity))
-  const candidates = ours.length > 0 ? ours : ctx.adopt ? named : []
-  if (candidates.length > 1) {
-    throw new StepError(
-      'UserPoolAmbiguous',
-      `finding Cognito user pool (${spec.name}): ${candidates.length} pools match (${candidates.map((p) => p.Id).join(', ')}); infra will not guess which one holds your users`,
-      {
-        hint: `Delete the pool that should not exist (after checking its users), or remove its infra tags, then rerun \`infra step cognito --env ${ctx.identity.env}\`.`,
-      },
-    )
-  }
-  if (candidates[0]) return { pool: candidates[0], ours: true }
-  return named[0] ? { pool: named[0], ours: false } : undefined
-}
-
-export async function ensureUserPool(ctx: ResourceContext, spec: UserPoolSpec): Promise<EnsuredUserPool> {
-  const key = userPoolKey(spec.logicalId)
-  const base = { kind: USER_POOL_KIND, key, name: spec.name }
-  if (ctx.offline)
-    return { result: offlineOutcome(ctx, USER_POOL_KIND, key, spec.name, describeUserPoolSpec(spec)), managed: false }
-  const idp = ctx.aws.get(CognitoIdentityProviderClient)
-  const fail = failureFor(ctx, 'Cognito user pool', spec.name)
-  const found = await findUserPool(ctx, idp, spec).catch(fail('reading', 'UserPoolReadFailed'))
-  const pending = (ctx.record.manifest as { pending?: Record<string, unknown> }).pending?.[key]
-
-  if (!found) {
-    if (ctx.dryRun)
-      return {
-        result: {
-          ...base,
-          action: 'would-create',
-          changes: [],
-          arn: KNOWN_AFTER_APPLY,
-          detail: describeUserPoolSpec(spec),
-        },
-        managed: true,
-      }
-    // No client token exists for CreateUserPool: the journal says a create was sent, and the pool carries our tags
-    // from its first moment, so a run that dies before recording finds it by tag instead of making a second one.
-    await journalCreate(ctx, key, USER_POOL_KIND, spec.name)
-    const created = await idp
-      .send(new CreateUserPoolCommand(toCreateUserPoolInput(spec)))
-      .then((out) => out.UserPool as UserPoolType)
-      .catch(fail('creating', 'UserPoolCreateFailed'))
-    await ctx.record.recordResource(key, {
-      kind: USER_POOL_KIND,
-      step: ctx.stepId,
-      name: spec.name,
-      id: created.Id,
-      arn: created.Arn,
-    })
-    ctx.log(`created user pool ${created.Id}`)
-    if (spec.mfa !== 'OFF')
-      await idp
-        .send(new SetUserPoolMfaConfigCommand(toSetMfaConfigInput(spec, created.Id!)))
-        .catch(fail('configuring MFA of', 'UserPoolUpdateFailed'))
-    return {
-      result: { ...base, action: 'created', changes: [], id: created.Id, arn: created.Arn },
-      pool: created,
-      managed: true,
-    }
-  }
-
-  const { pool } = found
-  const ids = { id: pool.Id, arn: pool.Arn }
-  if (!found.ours)
-    return {
-      result: { ...unmanagedOutcome('Cognito user pool', key, spec.name, pool.Arn), id: pool.Id },
-      pool,
-      managed: false,
-    }
-  if (pending) ctx.log(`resuming an interrupted create: found user pool ${pool.Id} by its tags`)
-  refuseImpossible(spec, pool)
-  const observed = await observeUserPool(idp, pool).catch(fail('reading', 'UserPoolReadFailed'))
-  const changes = diffUserPool(observed, spec)
-  const record = () =>
-    pending
-      ? ctx.record.recordResource(key, { kind: USER_POOL_KIND, step: ctx.stepId, name: spec.name, ...ids })
-      : recordIfChanged(ctx, key, { kind: USER_POOL_KIND, name: spec.name, ...ids })
-  if (changes.length === 0) {
-    await record()
-    return { result: { ...base, action: 'unchanged', changes, ...ids }, pool, managed: true }
-  }
-  if (ctx.dryRun) return { result: { ...base, action: 'would-update', changes, ...ids }, pool, managed: true }
-  await applyUserPoolChanges(idp, spec, pool, changes).catch(fail('updating', 'UserPoolUpdateFailed'))
-  await record()
-  return { result: { ...base, action: 'updated', changes, ...ids }, pool, managed: true }
-}
-
-function refuseImpossible(spec: UserPoolSpec, pool: UserPoolType): void {
+function refuseReplacement(pool: UserPoolType, spec: UserPoolSpec): void {
   const refused = refusedUserPoolChanges(pool, spec)
   if (refused.length === 0) return
   const what = refused.map((r) => `${r.field} is ${JSON.stringify(r.from)}, config says ${JSON.stringify(r.to)}`)
@@ -205,7 +86,7 @@ function refuseImpossible(spec: UserPoolSpec, pool: UserPoolType): void {
 }
 
 /** MFA first (UpdateUserPool then names the same mode), then the full settings in one update, then tags. */
-async function applyUserPoolChanges(
+async function applyChanges(
   idp: CognitoIdentityProviderClient,
   spec: UserPoolSpec,
   pool: UserPoolType,
@@ -218,4 +99,65 @@ async function applyUserPoolChanges(
     await idp.send(new UpdateUserPoolCommand(toUpdateUserPoolInput(spec, pool)))
   const tags = changedTags(changes)
   if (Object.keys(tags).length > 0) await idp.send(new TagResourceCommand({ ResourceArn: pool.Arn, Tags: tags }))
+}
+
+function protectedPool(ctx: ResourceContext, pool: UserPoolType): StepError {
+  return new StepError(
+    'DeletionProtectionOn',
+    `deleting Cognito user pool (${pool.Name}, ${pool.Id}): its deletion protection is on; infra never switches it off unasked, and the pool was left as it is`,
+    {
+      hint: `To delete it and its users, rerun \`infra destroy --env ${ctx.identity.env} --delete-data --disable-deletion-protection\`.`,
+    },
+  )
+}
+
+export const userPoolKind: ResourceKind<UserPoolSpec, ObservedUserPool> = {
+  kind: USER_POOL_KIND,
+  label: 'Cognito user pool',
+  codePrefix: 'UserPool',
+  identity: 'recorded-id',
+  dataBearing: true,
+  deletionProtected: (record) => record.attributes?.deletionProtection === true,
+  async find(ctx, spec, recorded) {
+    const idp = ctx.aws.get(CognitoIdentityProviderClient)
+    const byId = recorded?.id ? await describePool(idp, recorded.id) : undefined
+    const pools = byId ? [byId] : await poolsNamed(idp, spec.name)
+    return Promise.all(pools.map((p) => observe(idp, p)))
+  },
+  diff: diffUserPool,
+  refuse: (observed, spec) => refuseReplacement(observed.pool, spec),
+  async create(ctx, spec) {
+    const out = await ctx.aws
+      .get(CognitoIdentityProviderClient)
+      .send(new CreateUserPoolCommand(toCreateUserPoolInput(spec)))
+    const pool = out.UserPool!
+    // MFA cannot be set by the create (see toCreateUserPoolInput): the engine's diff right after it sets it.
+    const observed: ObservedUserPool = {
+      pool,
+      mfa: { configuration: pool.MfaConfiguration ?? 'OFF', softwareToken: false },
+      tags: pool.UserPoolTags ?? spec.tags,
+    }
+    return { observed, id: pool.Id, arn: pool.Arn, tags: observed.tags }
+  },
+  async apply(ctx, observed, spec, changes) {
+    await applyChanges(ctx.aws.get(CognitoIdentityProviderClient), spec, observed.pool, changes)
+  },
+  /**
+   * The prefix domain goes first (Cognito refuses to delete a pool that has one). Deletion protection is switched off
+   * only when the user asked for it (--disable-deletion-protection); otherwise the delete stops, naming the flag.
+   */
+  async delete(ctx, record) {
+    const idp = ctx.aws.get(CognitoIdentityProviderClient)
+    const pool = (await idp.send(new DescribeUserPoolCommand({ UserPoolId: record.id }))).UserPool!
+    const isProtected = pool.DeletionProtection === 'ACTIVE'
+    if (isProtected && !ctx.removal?.disableDeletionProtection) throw protectedPool(ctx, pool)
+    if (pool.Domain) await idp.send(new DeleteUserPoolDomainCommand({ Domain: pool.Domain, UserPoolId: pool.Id }))
+    if (isProtected) {
+      ctx.log(`${pool.Name}: switching deletion protection off, as --disable-deletion-protection asks`)
+      await idp.send(new UpdateUserPoolCommand(toUnprotectUserPoolInput(pool)))
+    }
+    await idp.send(new DeleteUserPoolCommand({ UserPoolId: pool.Id }))
+  },
+  attributes: (_observed, spec) => ({ deletionProtection: spec.deletionProtection }),
+  describe: describeUserPoolSpec,
 }
