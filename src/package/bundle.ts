@@ -2,8 +2,9 @@
 // never on where the repo is checked out (paths are relative to a stable root) nor on the clock.
 import { access } from 'node:fs/promises'
 import path from 'node:path'
-import { build, type BuildFailure, type Message } from 'esbuild'
-import { ConfigError, InfraError } from '../errors/index.js'
+import { build, type BuildFailure } from 'esbuild'
+import { ConfigError } from '../errors/index.js'
+import { buildFailed, invalidHandler, unsupportedRuntime, type PackageProblem } from './problems.js'
 
 /** What every handler bundled in one esbuild build has in common. */
 export interface BundleOptions {
@@ -15,6 +16,8 @@ export interface BundleOptions {
 }
 
 export interface HandlerEntry {
+  /** The spec's index, which a problem is reported under. */
+  index: number
   entry: string
   /** The handler's module path without extension, e.g. 'index' or 'src/app'. */
   module: string
@@ -26,9 +29,12 @@ export interface BundledFile {
   contents: Uint8Array
 }
 
-/** One handler's bundle: its output files and every source file that went into them (relative to the root). */
+/** One handler's bundle: its output files, what its module exports, and every source file that went into it. */
 export interface Bundle {
   files: BundledFile[]
+  /** The export names of the handler's module, e.g. ['handler']. */
+  exports: string[]
+  /** Relative to the root. */
   inputs: string[]
 }
 
@@ -42,40 +48,40 @@ export const ESM_REQUIRE_BANNER =
 
 // esbuild needs an output location to name its files; nothing is written there (write: false).
 const VIRTUAL_OUT_DIR = '.infra-package-out'
-const MAX_REPORTED_MESSAGES = 3
 
-/** 'nodejs22.x' → 'node22'. Any other runtime family cannot run an esbuild bundle. */
-export function esbuildTarget(runtime: string): string {
+const thrown = (problem: PackageProblem): ConfigError =>
+  new ConfigError(problem.code, problem.message, { hint: problem.hint })
+
+/** 'nodejs22.x' → 'node22'; undefined for any other runtime family, which cannot run an esbuild bundle. */
+export function nodeTarget(runtime: string): string | undefined {
   const match = /^nodejs(\d+)\.x$/.exec(runtime)
-  if (!match) {
-    throw new ConfigError(
-      'UnsupportedRuntime',
-      `packaging Lambda function: runtime ${runtime} is not a Node.js runtime; only nodejs<version>.x handlers can be bundled`,
-      {
-        hint: 'Set `runtime` to a Node.js runtime such as nodejs22.x in config.json (lambda_defaults or the function)',
-      },
-    )
-  }
-  return `node${match[1]}`
+  return match ? `node${match[1]}` : undefined
 }
 
-/** 'index.handler' → 'index'; 'src/app.main' → 'src/app'. */
-export function handlerModule(handler: string): string {
+export function esbuildTarget(runtime: string): string {
+  const target = nodeTarget(runtime)
+  if (!target) throw thrown(unsupportedRuntime(0, runtime))
+  return target
+}
+
+/** 'index.handler' → 'index'; 'src/app.main' → 'src/app'; undefined when it is not <module>.<export>. */
+export function moduleOf(handler: string): string | undefined {
   const dot = handler.lastIndexOf('.')
   const module = dot > 0 ? handler.slice(0, dot) : ''
   const exported = handler.slice(dot + 1)
   const segments = module.split('/')
-  if (!module || !exported || segments.some((s) => s === '' || s === '.' || s === '..') || module.includes('\\')) {
-    throw new ConfigError(
-      'InvalidHandler',
-      `packaging Lambda function: handler ${JSON.stringify(handler)} is not <module>.<export>, e.g. index.handler`,
-      { hint: 'Fix `handler` of the function in config.json' },
-    )
-  }
+  if (!module || !exported || segments.some((s) => s === '' || s === '.' || s === '..') || module.includes('\\'))
+    return undefined
   return module
 }
 
-async function exists(file: string): Promise<boolean> {
+export function handlerModule(handler: string): string {
+  const module = moduleOf(handler)
+  if (module === undefined) throw thrown(invalidHandler(0, handler))
+  return module
+}
+
+export async function exists(file: string): Promise<boolean> {
   return access(file).then(
     () => true,
     () => false,
@@ -91,34 +97,8 @@ export async function findPackageRoot(entry: string): Promise<string> {
   }
 }
 
-function formatMessage(m: Message): string {
-  const where = m.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}: ` : ''
-  return `${where}${m.text}`
-}
-
 function isBuildFailure(e: unknown): e is BuildFailure {
   return e instanceof Error && Array.isArray((e as Partial<BuildFailure>).errors)
-}
-
-function buildFailed(entry: string, messages: Message[], cause: unknown): InfraError {
-  const shown = messages.slice(0, MAX_REPORTED_MESSAGES).map(formatMessage)
-  const more = messages.length > shown.length ? ` (and ${messages.length - shown.length} more)` : ''
-  const reason = shown.length > 0 ? shown.join('; ') + more : String(cause)
-  return new InfraError('PackageBuildFailed', `bundling Lambda handler (${entry}): ${reason}`, {
-    hint: 'Fix the handler source, then rerun the lambda step (`infra step lambda --env <env>`)',
-    cause,
-  })
-}
-
-async function checkEntry(entry: string): Promise<void> {
-  if (!path.isAbsolute(entry)) {
-    throw new ConfigError('PackageEntryNotAbsolute', `packaging Lambda handler (${entry}): entry is not absolute`)
-  }
-  if (!(await exists(entry))) {
-    throw new ConfigError('PackageEntryMissing', `packaging Lambda handler (${entry}): file not found`, {
-      hint: 'Check `source` of the function in config.json (it is relative to config.json)',
-    })
-  }
 }
 
 async function runEsbuild(options: BundleOptions, handlers: HandlerEntry[]): Promise<Bundle[]> {
@@ -144,43 +124,44 @@ async function runEsbuild(options: BundleOptions, handlers: HandlerEntry[]): Pro
     metafile: true,
     logLevel: 'silent',
   })
-  const bundles = handlers.map((): Bundle => ({ files: [], inputs: [] }))
+  const bundles = handlers.map((): Bundle => ({ files: [], exports: [], inputs: [] }))
   for (const f of result.outputFiles) {
     const [index, ...rest] = path.relative(outdir, f.path).split(path.sep)
     bundles[Number(index)]!.files.push({ name: rest.join('/'), contents: f.contents })
   }
   for (const [output, meta] of Object.entries(result.metafile.outputs)) {
     const [index] = path.relative(outdir, path.resolve(options.root, output)).split(path.sep)
-    bundles[Number(index)]!.inputs.push(...Object.keys(meta.inputs))
+    const bundle = bundles[Number(index)]!
+    bundle.inputs.push(...Object.keys(meta.inputs))
+    if (meta.entryPoint !== undefined) bundle.exports = [...meta.exports].sort()
   }
   return bundles
 }
 
-async function bundleOne(options: BundleOptions, handler: HandlerEntry): Promise<Bundle> {
+async function bundleOne(options: BundleOptions, handler: HandlerEntry): Promise<Bundle | PackageProblem> {
   try {
     const [bundle] = await runEsbuild(options, [handler])
     return bundle!
   } catch (e) {
-    throw buildFailed(handler.entry, isBuildFailure(e) ? e.errors : [], e)
+    return buildFailed(handler.index, handler.entry, isBuildFailure(e) ? e.errors : [], e)
   }
 }
 
 /**
  * Bundles several handlers in one esbuild build: the files they share (the AWS SDK, handlers/lib) are parsed once,
  * and each handler's output is byte-for-byte what a build of its own gives. A failed build is retried one handler at
- * a time, so that the error names the entry file that caused it.
+ * a time, so that each problem names the entry file that caused it and every broken handler is reported.
  */
-export async function bundleHandlers(options: BundleOptions, handlers: HandlerEntry[]): Promise<Bundle[]> {
-  for (const h of handlers) await checkEntry(h.entry)
+export async function bundleHandlers(
+  options: BundleOptions,
+  handlers: HandlerEntry[],
+): Promise<Array<Bundle | PackageProblem>> {
   if (handlers.length <= 1) return Promise.all(handlers.map((h) => bundleOne(options, h)))
   try {
     return await runEsbuild(options, handlers)
-  } catch (batchError) {
-    for (const h of handlers) await bundleOne(options, h)
-    throw buildFailed(
-      handlers.map((h) => h.entry).join(', '),
-      isBuildFailure(batchError) ? batchError.errors : [],
-      batchError,
-    )
+  } catch {
+    const results: Array<Bundle | PackageProblem> = []
+    for (const h of handlers) results.push(await bundleOne(options, h))
+    return results
   }
 }

@@ -8,8 +8,8 @@ import { version as esbuildVersion } from 'esbuild'
 import writeFileAtomic from 'write-file-atomic'
 import type { FunctionPackage } from './index.js'
 
-// Bump when the zip layout or bundle settings change in a way the key does not capture.
-const CACHE_FORMAT = 1
+// Bump when the zip layout, the bundle settings or the entry's fields change in a way the key does not capture.
+const CACHE_FORMAT = 2
 
 interface CacheEntry {
   format: number
@@ -17,6 +17,13 @@ interface CacheEntry {
   inputs: Record<string, string>
   codeSha256: string
   files: string[]
+  /** What the handler's module exports, checked against the handler name without a rebuild. */
+  exports: string[]
+}
+
+export interface CachedPackage {
+  pkg: FunctionPackage
+  exports: string[]
 }
 
 const sha256 = (data: Uint8Array | string, encoding: 'hex' | 'base64' = 'hex') =>
@@ -43,7 +50,7 @@ export class PackageCache {
     private readonly root: string,
   ) {}
 
-  async lookup(key: string): Promise<FunctionPackage | undefined> {
+  async lookup(key: string): Promise<CachedPackage | undefined> {
     let entry: CacheEntry
     let zip: Buffer
     try {
@@ -55,14 +62,23 @@ export class PackageCache {
     if (entry.format !== CACHE_FORMAT || sha256(zip, 'base64') !== entry.codeSha256) return undefined
     const now = await hashInputs(this.root, Object.keys(entry.inputs))
     if (!now || Object.entries(entry.inputs).some(([input, hash]) => now[input] !== hash)) return undefined
-    return { zip, codeSha256: entry.codeSha256, size: zip.length, files: entry.files }
+    return {
+      pkg: { zip, codeSha256: entry.codeSha256, size: zip.length, files: entry.files },
+      exports: entry.exports,
+    }
   }
 
   /** Best effort: a cache that cannot be written only makes the next run slower. */
-  async store(key: string, inputs: string[], pkg: FunctionPackage): Promise<void> {
+  async store(key: string, inputs: string[], { pkg, exports }: CachedPackage): Promise<void> {
     const hashes = await hashInputs(this.root, inputs)
     if (!hashes) return
-    const entry: CacheEntry = { format: CACHE_FORMAT, inputs: hashes, codeSha256: pkg.codeSha256, files: pkg.files }
+    const entry: CacheEntry = {
+      format: CACHE_FORMAT,
+      inputs: hashes,
+      codeSha256: pkg.codeSha256,
+      files: pkg.files,
+      exports,
+    }
     try {
       await mkdir(this.dir, { recursive: true })
       await writeFileAtomic(path.join(this.dir, `${key}.zip`), pkg.zip)

@@ -3,17 +3,33 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import {
   bundleHandlers,
-  esbuildTarget,
+  exists,
   findPackageRoot,
-  handlerModule,
-  type BundledFile,
+  moduleOf,
+  nodeTarget,
+  type Bundle,
   type BundleOptions,
   type HandlerEntry,
 } from './bundle.js'
-import { cacheKey, PackageCache } from './cache.js'
+import { cacheKey, PackageCache, type CachedPackage } from './cache.js'
+import {
+  entryProblem,
+  invalidHandler,
+  notExported,
+  PackageError,
+  unsupportedRuntime,
+  type PackageProblem,
+} from './problems.js'
 import { zipDeterministic } from './zip.js'
 
 export { ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_PACKAGES, esbuildTarget, handlerModule } from './bundle.js'
+export {
+  PackageError,
+  formatBuildMessage,
+  type BuildMessage,
+  type PackageField,
+  type PackageProblem,
+} from './problems.js'
 export { ZIP_COMPRESSION_LEVEL, ZIP_DATE, ZIP_FILE_MODE, zipDeterministic } from './zip.js'
 
 export interface PackageSpec {
@@ -52,16 +68,29 @@ interface Prepared {
   index: number
   options: BundleOptions
   handler: HandlerEntry
+  /** The export Lambda calls: the part of `handler` after the last dot. */
+  exportName: string
 }
 
-// Validates a spec before anything is built: a bad runtime or handler fails the whole batch at once.
-async function prepare(spec: PackageSpec, index: number): Promise<Prepared> {
+const isProblem = (x: object): x is PackageProblem => 'code' in x
+
+// Checks a spec before anything is built: a bad runtime, handler or entry is reported without bundling.
+async function prepare(spec: PackageSpec, index: number): Promise<Prepared | PackageProblem> {
   // Pure JS output: `architecture` does not change the bytes. It is in the spec so that callers key packages by
   // everything Lambda runs them with.
-  const target = esbuildTarget(spec.runtime)
-  const module = handlerModule(spec.handler)
+  const target = nodeTarget(spec.runtime)
+  if (!target) return unsupportedRuntime(index, spec.runtime)
+  const module = moduleOf(spec.handler)
+  if (module === undefined) return invalidHandler(index, spec.handler)
+  if (!path.isAbsolute(spec.entry)) return entryProblem(index, spec.entry, false)
+  if (!(await exists(spec.entry))) return entryProblem(index, spec.entry, true)
   const root = spec.root ?? (await findPackageRoot(spec.entry))
-  return { index, options: { target, root, bundleAwsSdk: spec.bundleAwsSdk }, handler: { entry: spec.entry, module } }
+  return {
+    index,
+    options: { target, root, bundleAwsSdk: spec.bundleAwsSdk },
+    handler: { index, entry: spec.entry, module },
+    exportName: spec.handler.slice(module.length + 1),
+  }
 }
 
 // Handlers that share a root, a target and the SDK choice can share one esbuild build.
@@ -74,9 +103,10 @@ function groupByOptions(prepared: Prepared[]): Prepared[][] {
   return [...groups.values()]
 }
 
-async function toPackage(files: BundledFile[]): Promise<FunctionPackage> {
+async function toCachedPackage({ files, exports }: Bundle): Promise<CachedPackage> {
   const zip = await zipDeterministic(files)
-  return { zip, codeSha256: codeSha256(zip), size: zip.length, files: files.map((f) => f.name).sort() }
+  const names = files.map((f) => f.name).sort()
+  return { pkg: { zip, codeSha256: codeSha256(zip), size: zip.length, files: names }, exports }
 }
 
 /** Runs `work` on each item, at most `limit` at a time; stops taking new items after the first failure. */
@@ -110,22 +140,30 @@ export async function packageFunction(spec: PackageSpec, opts: PackageOptions = 
 /**
  * Packages every spec; results in the order of `specs`. Specs sharing a root, a runtime and `bundleAwsSdk` are
  * bundled in one esbuild build (same bytes as one by one, about twice as fast); `concurrency` caps how many builds
- * run at once. The first failure rejects the whole batch.
+ * run at once. Every problem found (runtime, handler, entry, build error, handler not exported) is reported in one
+ * PackageError (exit code 2), which names the spec each one comes from.
  */
 export async function packageFunctions(specs: PackageSpec[], opts: PackageOptions = {}): Promise<FunctionPackage[]> {
   const concurrency = opts.concurrency ?? DEFAULT_PACKAGE_CONCURRENCY
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`packaging Lambda functions: concurrency must be a positive integer, got ${concurrency}`)
   }
-  const prepared = await Promise.all(specs.map(prepare))
+  const checked = await Promise.all(specs.map(prepare))
+  const problems = checked.filter(isProblem)
+  const prepared = checked.filter((c): c is Prepared => !isProblem(c))
   const results = new Array<FunctionPackage>(specs.length)
   const cacheFor = (p: Prepared) => (opts.cacheDir ? new PackageCache(opts.cacheDir, p.options.root) : undefined)
   const keyOf = (p: Prepared) => cacheKey([p.options, path.relative(p.options.root, p.handler.entry), p.handler.module])
+  // The module must export what Lambda will call, whether it was just built or comes from the cache.
+  const accept = (p: Prepared, { pkg, exports }: CachedPackage): void => {
+    if (exports.includes(p.exportName)) results[p.index] = pkg
+    else problems.push(notExported(p.index, p.handler.entry, specs[p.index]!.handler, exports))
+  }
   const misses: Prepared[] = []
   await Promise.all(
     prepared.map(async (p) => {
       const cached = await cacheFor(p)?.lookup(keyOf(p))
-      if (cached) results[p.index] = cached
+      if (cached) accept(p, cached)
       else misses.push(p)
     }),
   )
@@ -136,11 +174,14 @@ export async function packageFunctions(specs: PackageSpec[], opts: PackageOption
     )
     await Promise.all(
       group.map(async (p, i) => {
-        const pkg = await toPackage(bundles[i]!.files)
-        await cacheFor(p)?.store(keyOf(p), bundles[i]!.inputs, pkg)
-        results[p.index] = pkg
+        const bundle = bundles[i]!
+        if (isProblem(bundle)) return void problems.push(bundle)
+        const built = await toCachedPackage(bundle)
+        await cacheFor(p)?.store(keyOf(p), bundle.inputs, built)
+        accept(p, built)
       }),
     )
   })
+  if (problems.length > 0) throw new PackageError(problems.sort((a, b) => a.index - b.index))
   return results
 }

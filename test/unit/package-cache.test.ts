@@ -33,6 +33,25 @@ describe('package cache', () => {
     expect(rebuilt.codeSha256).toBe((await packageFunction(spec)).codeSha256)
   })
 
+  test('a cached package is checked against the handler name too: the export is in the cache entry', async () => {
+    const { spec, cacheDir } = copy()
+    const first = await packageFunction(spec, { cacheDir })
+    // Same module, same bundle, so the same cache entry: only the export name differs.
+    const other = { ...spec, handler: 'index.main' }
+    await expect(packageFunction(other, { cacheDir })).rejects.toMatchObject({ code: 'HandlerNotExported' })
+
+    // The check reads the entry's exports (no rebuild): an entry that says `main` is exported is believed.
+    const { readdirSync } = await import('node:fs')
+    const entryFile = path.join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => f.endsWith('.json'))!,
+    )
+    const entry = JSON.parse(readFileSync(entryFile, 'utf8'))
+    expect(entry.exports).toEqual(['handler'])
+    writeFileSync(entryFile, JSON.stringify({ ...entry, exports: ['main'] }))
+    expect((await packageFunction(other, { cacheDir })).codeSha256).toBe(first.codeSha256)
+  })
+
   test('a corrupted cached zip is never used', async () => {
     const { spec, cacheDir } = copy()
     const first = await packageFunction(spec, { cacheDir })

@@ -6,7 +6,13 @@ import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, test } from 'vitest'
-import { esbuildTarget, packageFunction, packageFunctions, type PackageSpec } from '../../src/package/index.js'
+import {
+  esbuildTarget,
+  packageFunction,
+  packageFunctions,
+  PackageError,
+  type PackageSpec,
+} from '../../src/package/index.js'
 import { formatDosDateTime, readZip } from '../fixtures/package/read-zip.js'
 
 const run = promisify(execFile)
@@ -195,10 +201,30 @@ describe('packageFunction', () => {
   })
 
   test('the handler’s module part names the bundled file', async () => {
-    const pkg = await packageFunction(spec(HELLO, { handler: 'src/app.main' }))
+    const pkg = await packageFunction(spec(HELLO, { handler: 'src/app.handler' }))
 
     expect(pkg.files).toEqual(['src/app.mjs'])
     expect(readZip(pkg.zip).map((e) => e.name)).toEqual(['src/app.mjs'])
+  })
+
+  test('a handler name the module does not export is refused, naming what it does export', async () => {
+    const failure = packageFunction(spec(HELLO, { handler: 'index.main' }))
+
+    await expect(failure).rejects.toMatchObject({
+      code: 'HandlerNotExported',
+      message: `checking Lambda handler (${HELLO}): "index.main" names the export main, but the module does not export it (it exports handler)`,
+      hint: 'Set `handler` to index.handler in config.json, or export main from the handler, then rerun',
+    })
+  })
+
+  test('a CommonJS handler has only a default export in the ESM bundle: refused, with the fix', async () => {
+    const dir = await tempDir('infra-package-cjs-')
+    const entry = path.join(dir, 'index.js')
+    await writeFile(entry, 'exports.handler = async () => ({ statusCode: 200 })\n')
+
+    await expect(packageFunction(spec(entry))).rejects.toThrow(
+      /only a default export, which is what CommonJS `module.exports` becomes: export handler by name/,
+    )
   })
 
   test.each(['handler', '.handler', 'index.', '../index.handler', '/index.handler', 'a//b.handler'])(
@@ -251,10 +277,35 @@ describe('packageFunctions', () => {
     await expect(packageFunctions([])).resolves.toEqual([])
   })
 
-  test('the first failure rejects the whole batch', async () => {
-    const specs = [spec(HELLO), spec(HELLO, { runtime: 'java21' })]
+  test('every problem of the batch is reported at once, each under its spec and field, exit code 2', async () => {
+    const dir = await tempDir('infra-package-problems-')
+    const broken = path.join(dir, 'index.ts')
+    await cp(path.join(FIXTURES, 'syntax-error.ts.txt'), broken)
+    const specs = [
+      spec(HELLO),
+      spec(HELLO, { runtime: 'java21' }),
+      spec(broken, { root: dir }),
+      spec(HELLO, { handler: 'index.main' }),
+      spec(path.join(dir, 'absent.ts')),
+    ]
 
-    await expect(packageFunctions(specs)).rejects.toMatchObject({ code: 'UnsupportedRuntime' })
+    const failure: PackageError = await packageFunctions(specs).then(
+      () => expect.fail('packageFunctions resolved'),
+      (e: PackageError) => e,
+    )
+
+    expect(failure).toBeInstanceOf(PackageError)
+    expect(failure).toMatchObject({ code: 'UnsupportedRuntime', exitCode: 2 })
+    expect(failure.problems.map((p) => [p.index, p.field, p.code])).toEqual([
+      [1, 'runtime', 'UnsupportedRuntime'],
+      [2, 'source', 'PackageBuildFailed'],
+      [3, 'handler', 'HandlerNotExported'],
+      [4, 'source', 'PackageEntryMissing'],
+    ])
+    expect(failure.problems[1]!.buildErrors).toEqual([
+      { text: 'Unexpected end of file', location: { file: 'index.ts', line: 5, column: 1 } },
+    ])
+    expect(failure.message.split('\n')).toHaveLength(4)
   })
 
   test.each([0, -1, 1.5, Number.NaN])('concurrency %s is rejected', async (concurrency) => {
