@@ -58,6 +58,7 @@ contractSuite({
   changed: (spec) => ({ ...spec, passwordPolicy: { ...spec.passwordPolicy, minimumLength: 16 } }),
   updateCalls: ['UpdateUserPool'],
   createCommand: 'CreateUserPool',
+  alreadyExists: false,
   count: (aws, spec) => aws.cognito.poolsNamed(spec.name).length,
   deleteOutOfBand: (aws, spec) =>
     aws.cognito.poolsNamed(spec.name).forEach((p) => aws.cognito.deletePoolOutOfBand(p.id)),
@@ -70,6 +71,7 @@ contractSuite({
   changed: (spec) => ({ ...spec, callbackUrls: ['https://app.example.com/signed-in'] }),
   updateCalls: ['UpdateUserPoolClient'],
   createCommand: 'CreateUserPoolClient',
+  alreadyExists: false,
   count: (aws, spec) =>
     Object.values(poolOf(aws, spec.userPoolId!).clients).filter((c) => c.ClientName === spec.name).length,
   deleteOutOfBand: (aws, spec) => {
@@ -90,6 +92,7 @@ contractSuite({
   changed: (spec) => ({ ...spec, name: 'contract-login' }),
   updateCalls: ['DeleteUserPoolDomain', 'CreateUserPoolDomain'],
   createCommand: 'CreateUserPoolDomain',
+  alreadyExists: false,
   count: (aws, spec) => (aws.cognito.domain(spec.name) ? 1 : 0),
   deleteOutOfBand: (aws, spec) => {
     delete aws.cognito.domains[spec.name]

@@ -45,6 +45,7 @@ contractSuite({
   changed: (spec) => ({ ...spec, document: allow('AnswerOnWebSocketConnections', 'execute-api:*') }),
   updateCalls: ['PutRolePolicy'],
   createCommand: 'PutRolePolicy',
+  alreadyExists: false,
   count: (aws, spec) => (aws.iam.role(spec.roleName)?.inline[spec.policyName] === undefined ? 0 : 1),
   deleteOutOfBand: (aws, spec) => {
     delete aws.iam.role(spec.roleName)!.inline[spec.policyName]
