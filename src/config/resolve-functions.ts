@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { didYouMean, type FieldPath } from './issues.js'
 import type { ResolveContext } from './resolve.js'
-import { referenceProblems } from './step-references.js'
+import { environmentProblems } from './step-references.js'
 import type { FunctionConfig } from './types.js'
 
 // Lambda rejects CreateFunction with any of these in Environment ("Reserved keys used in this request").
@@ -61,7 +61,7 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
     }
     for (const [variable, value] of Object.entries(f.environment)) {
       // `${cognito.userPoolId}`: the lambda step fills it in from that step's outputs.
-      for (const message of referenceProblems(value, raw)) ctx.problem([...at, 'environment', variable], message)
+      for (const message of environmentProblems(value, raw)) ctx.problem([...at, 'environment', variable], message)
       if (RESERVED_ENV.has(variable)) {
         ctx.problem(
           [...at, 'environment', variable],

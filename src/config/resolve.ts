@@ -4,6 +4,7 @@ import path from 'node:path'
 import {
   CONFIG_HINT,
   didYouMean,
+  formatIssue,
   formatPath,
   issuesError,
   type ConfigIssue,
@@ -19,6 +20,7 @@ import {
   type TemplateVars,
 } from './names.js'
 import { corsOriginsFor } from './cors.js'
+import { placeholderProblems } from './placeholders.js'
 import { resolveCognito } from './resolve-cognito.js'
 import { resolveFunctions } from './resolve-functions.js'
 import { resolveTables } from './resolve-tables.js'
@@ -183,12 +185,15 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   if (raw.cognito) resolveCognito(ctx, raw.cognito)
   const cors = raw.rest_api?.cors && corsOriginsFor(raw.rest_api.cors.allowed_origins, environment, production)
   if (cors && 'problem' in cors) problem(cors.problem.field, cors.problem.message)
+  for (const p of placeholderProblems(raw, vars)) problem(p.path, p.message)
 
   if (issues.length > 0) {
     issues.sort(
       (a, b) => (a.position?.line ?? 0) - (b.position?.line ?? 0) || (a.position?.col ?? 0) - (b.position?.col ?? 0),
     )
-    throw issuesError('InvalidConfig', issues, CONFIG_HINT)
+    // A name is checked by its resolver and by the placeholder pass: one message per problem.
+    const unique = [...new Map(issues.map((issue) => [formatIssue(issue), issue])).values()]
+    throw issuesError('InvalidConfig', unique, CONFIG_HINT)
   }
   return {
     env,

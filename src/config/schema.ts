@@ -2,10 +2,11 @@ import { z } from 'zod'
 
 // The shape of config.json. Snake case, as in the manual's config.json. Names are templates:
 // `${SERVICE_NAME}`, `${ENVIRONMENT}`, `${AWS_REGION}`, `${DOMAIN}`, `${ACCOUNT_ID}` and `${name}` (the entry's key)
-// are expanded per environment by resolve.ts. Sections for steps that are not implemented yet stay loose (looseObject) until
-// their issue makes them work.
+// are expanded per environment by resolve.ts. Every section is strict, those of steps not implemented yet too, so that a
+// typo is an error with "did you mean" today rather than a silently ignored key once their step exists.
 
-const nameTemplate = z
+/** The one schema of every field whose `${…}` placeholders are expanded (placeholders.ts finds fields by it). */
+export const nameTemplate = z
   .string()
   .min(1)
   .describe(
@@ -269,7 +270,13 @@ export const websocketApiSchema = z.strictObject({
     .prefault({})
     .describe("The stage's JSON access log: the log group (created with this retention) it is written to"),
 })
-export const frontendSchema = z.looseObject({ bucket: nameTemplate.default('${SERVICE_NAME}-frontend') })
+// Steps 06 and 07 (the manual's S3 bucket and CloudFront distribution).
+export const frontendSchema = z.strictObject({
+  bucket: nameTemplate.default('${SERVICE_NAME}-frontend'),
+  index_document: z.string().min(1).default('index.html').describe("The distribution's default root object"),
+  error_document: z.string().min(1).optional().describe('Served for missing paths (index.html for a single-page app)'),
+  price_class: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+})
 // Step 08. Redirect URLs: HTTPS, or HTTP for localhost only (Cognito's rule), without a fragment.
 const redirectUrl = z
   .string()
@@ -355,15 +362,76 @@ export const cognitoSchema = z.strictObject({
     ),
   tags: tagsSchema.default({}),
 })
-export const dnsSchema = z.looseObject({})
-export const bedrockSchema = z.looseObject({
+// Step 09: the hosted zone, the records that point at the frontend and the APIs, and the ACM certificate.
+export const dnsSchema = z.strictObject({
+  hosted_zone: nameTemplate.default('${DOMAIN}'),
+  records: z
+    .strictObject({
+      app: nameTemplate.optional().describe('Host name of the frontend (the CloudFront distribution)'),
+      api: nameTemplate.optional().describe('Host name of the REST API'),
+      websocket: nameTemplate.optional().describe('Host name of the WebSocket API'),
+    })
+    .prefault({}),
+  certificate: z
+    .strictObject({
+      domain: nameTemplate.default('${DOMAIN}'),
+      subject_alternative_names: z.array(nameTemplate).max(100).default([]),
+    })
+    .optional()
+    .describe('Requested in us-east-1 (CloudFront uses only certificates there), validated by DNS'),
+})
+// Step 10. Guardrail content filters: the categories and strengths CreateGuardrail accepts.
+const filterStrength = z.enum(['NONE', 'LOW', 'MEDIUM', 'HIGH'])
+export const bedrockSchema = z.strictObject({
   models: z.array(z.string().min(1)).default([]).describe('Model IDs (or inference profile IDs) functions may invoke'),
+  guardrail: z
+    .strictObject({
+      name: nameTemplate.default('${SERVICE_NAME}-guardrail'),
+      description: nameTemplate.optional(),
+      content_filters: z
+        .strictObject({
+          HATE: filterStrength.optional(),
+          INSULTS: filterStrength.optional(),
+          SEXUAL: filterStrength.optional(),
+          VIOLENCE: filterStrength.optional(),
+          MISCONDUCT: filterStrength.optional(),
+          PROMPT_ATTACK: filterStrength.optional(),
+        })
+        .prefault({}),
+      blocked_input_message: z.string().min(1).max(500).describe('What the user sees when the input is blocked'),
+      blocked_output_message: z.string().min(1).max(500).describe('What the user sees when the answer is blocked'),
+    })
+    .optional()
+    .describe('Applied by every function with bedrock: true'),
   invocation_logging: z
-    .looseObject({ log_group: nameTemplate.default('/aws/bedrock/${SERVICE_NAME}') })
+    .strictObject({ log_group: nameTemplate.default('/aws/bedrock/${SERVICE_NAME}') })
     .optional()
     .describe('Present: model invocation logs go to this log group through the bedrock logging role'),
 })
-export const monitoringSchema = z.looseObject({})
+// Step 11: one dashboard and CloudWatch metric alarms (PutMetricAlarm's fields).
+const alarmSchema = z.strictObject({
+  name: nameTemplate,
+  description: z.string().max(1024).optional(),
+  metric: z.string().min(1).max(255).describe('Metric name, e.g. 5XXError'),
+  namespace: z.string().min(1).max(255).describe('e.g. AWS/ApiGateway'),
+  statistic: z.enum(['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']),
+  period_s: z
+    .int()
+    .min(10)
+    .refine((s) => [10, 20, 30].includes(s) || s % 60 === 0, '10, 20, 30, or a multiple of 60 seconds'),
+  threshold: z.number(),
+  comparison: z.enum([
+    'GreaterThanOrEqualToThreshold',
+    'GreaterThanThreshold',
+    'LessThanThreshold',
+    'LessThanOrEqualToThreshold',
+  ]),
+  evaluation_periods: z.int().min(1),
+})
+export const monitoringSchema = z.strictObject({
+  dashboard: nameTemplate.default('${SERVICE_NAME}-overview'),
+  alarms: z.array(alarmSchema).default([]),
+})
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),

@@ -31,6 +31,36 @@ const isReferencedStep = (step: string): step is ReferencedStep => Object.hasOwn
 const known = () =>
   Object.entries(FUNCTION_ENV_OUTPUTS).flatMap(([step, outputs]) => outputs.map((o) => `\${${step}.${o}}`))
 
+// Any placeholder, to find those that are not step references.
+const PLACEHOLDER = /\$\{[^}]*\}/g
+const isReference = (text: string): boolean => new RegExp(`^${REFERENCE.source}$`).test(text)
+
+/**
+ * What is wrong with each placeholder in a function's environment value, as config issue messages (none: all fine).
+ * Only `${step.output}` references are filled in there; name-template variables are not.
+ */
+export function environmentProblems(
+  value: string,
+  raw: Pick<RawConfig, (typeof SECTION_OF)[ReferencedStep]>,
+): string[] {
+  const others = (value.match(PLACEHOLDER) ?? []).filter((text) => !isReference(text))
+  const unclosed = /\$\{[^}]*$/.test(value)
+    ? [`unclosed "\${" in ${JSON.stringify(value)} (expected \${step.output})`]
+    : []
+  return [
+    ...others.map((text) => {
+      const near = closest(
+        text.slice(2, -1),
+        known().map((k) => k.slice(2, -1)),
+      )
+      const guess = near ? `did you mean \${${near}}? ` : ''
+      return `${text} is not filled in in a function's environment (${guess}it can read ${known().join(', ')}; SERVICE_NAME and STAGE are set for every function)`
+    }),
+    ...unclosed,
+    ...referenceProblems(value, raw),
+  ]
+}
+
 /** What is wrong with each reference in `value`, as config issue messages (none: all fine). */
 export function referenceProblems(value: string, raw: Pick<RawConfig, (typeof SECTION_OF)[ReferencedStep]>): string[] {
   return findStepReferences(value).flatMap(({ text, step, output }) => {

@@ -10,7 +10,7 @@ type Def = z.core.$ZodTypes['_zod']['def']
 const def = (s: Schema): Def => (s as z.core.$ZodTypes)._zod.def
 
 /** The schema under its optional/default/prefault wrappers. */
-function unwrap(s: Schema): Schema {
+export function unwrap(s: Schema): Schema {
   const d = def(s)
   switch (d.type) {
     case 'optional':

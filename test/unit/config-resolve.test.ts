@@ -117,6 +117,7 @@ describe('resolveConfig', () => {
     const { message } = failure(
       input((c) => {
         delete c.domain
+        delete c.dns // its names are all ${DOMAIN}: one message each, see below
         c.iam.lambda_role.name = '${DOMAIN}-role'
         c.name_pattern = '${SERVICE}-${name}'
       }),

@@ -155,9 +155,9 @@ describe('websocket specs', () => {
     )
     await expect(config((c) => (c.websocket_api.routes = {}))).rejects.toThrow(/needs at least one route/)
     await expect(config((c) => (c.websocket_api.throttling = { rate_limit: 50 }))).rejects.toThrow(/burst_limit/)
-    const c = await config((c) => (c.websocket_api.name = '${SERVICE}-ws'))
-    expect(() => websocketPlan(c, section(c), websocketUpstream(c, section(c), upstream, false))).toThrow(
-      /config\.json websocket_api\.name: unknown variable \$\{SERVICE\}/,
+    // Found when config.json loads, before any step runs.
+    await expect(config((c) => (c.websocket_api.name = '${SERVICE}-ws'))).rejects.toThrow(
+      /config\.json:\d+:\d+ websocket_api\.name: unknown variable \$\{SERVICE\}/,
     )
   })
 })
