@@ -64,7 +64,7 @@ export function isNotFound(e: unknown): boolean {
 }
 
 export function isAlreadyExists(e: unknown): boolean {
-  return ALREADY_EXISTS.has(errorName(e))
+  return ALREADY_EXISTS.has(errorName(e)) || isLambdaAlreadyExists(e)
 }
 
 // Node and the SDK's names for a request that left but whose answer never came back.
@@ -211,4 +211,14 @@ export function isTtlChangeDeferred(e: unknown): boolean {
 /** IAM: the role still has a policy (or IAM does not see yet that the last one was removed). */
 export function isDeleteConflict(e: unknown): boolean {
   return errorName(e) === 'DeleteConflictException' || errorName(e) === 'DeleteConflict'
+}
+
+// Lambda's ResourceConflictException also means "busy" (an update in progress, a function still Pending); only these
+// words mean that the function, alias or statement id exists ("Function already exist: x", "Alias already exists").
+const LAMBDA_ALREADY_EXISTS = 'already exist'
+
+/** Lambda: what a create asked for exists already (a lost response, retried). */
+export function isLambdaAlreadyExists(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ResourceConflictException' && (err.message?.includes(LAMBDA_ALREADY_EXISTS) ?? false)
 }

@@ -1,18 +1,10 @@
 // What `infra rollback` and `infra promote` share: which functions they act on, the alias read, the write and its
 // record, and how the outcome reads.
-import type { AliasConfiguration } from '@aws-sdk/client-lambda'
-import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
 import { resourceContext, type Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
-import {
-  findAlias,
-  formatAlias,
-  putAlias,
-  recordAlias,
-  type AliasState,
-  type RollbackHold,
-} from '../resources/lambda/alias.js'
+import { findAlias, putAlias, recordAlias, type LiveAlias, type RollbackHold } from '../resources/lambda/alias.js'
+import { formatAlias, type AliasState } from '../resources/lambda/alias-diff.js'
 import { functionKey } from '../resources/lambda/function.js'
 import type { ResourceContext } from '../resources/types.js'
 import { awsFailure } from '../aws/errors.js'
@@ -44,7 +36,7 @@ export interface ReleaseOutcome {
 export type AliasMove =
   | {
       fn: FunctionConfig
-      found: AliasConfiguration
+      found: LiveAlias
       from: AliasState
       to: AliasState
       note?: string
@@ -67,12 +59,8 @@ export function selectFunctions(config: ResolvedConfig, refs: string[] | undefin
 /** The resource modules' view of a command's context; what they record lands under step lambda. */
 export const releaseContext = (ctx: Context): ResourceContext => resourceContext(ctx, 'lambda', () => undefined)
 
-export async function readAlias(
-  ctx: ResourceContext,
-  fn: FunctionConfig,
-  aliasName: string,
-): Promise<AliasConfiguration> {
-  const found = await findAlias(ctx.aws.get(LambdaClient), fn.name, aliasName).catch((e: unknown) => {
+export async function readAlias(ctx: ResourceContext, fn: FunctionConfig, aliasName: string): Promise<LiveAlias> {
+  const found = await findAlias(ctx, fn.name, aliasName).catch((e: unknown) => {
     throw awsFailure(e, {
       code: 'AliasReadFailed',
       doing: 'reading',
@@ -91,12 +79,9 @@ export async function readAlias(
 }
 
 /** Every move is checked before any is made: one function that cannot move stops them all, with every reason. */
-export function refuseIfAny(
-  moves: AliasMove[],
-  doing: string,
-): Array<Extract<AliasMove, { found: AliasConfiguration }>> {
+export function refuseIfAny(moves: AliasMove[], doing: string): Array<Extract<AliasMove, { found: LiveAlias }>> {
   const errors = moves.flatMap((m) => ('error' in m ? [m.error] : []))
-  if (errors.length === 0) return moves as Array<Extract<AliasMove, { found: AliasConfiguration }>>
+  if (errors.length === 0) return moves as Array<Extract<AliasMove, { found: LiveAlias }>>
   const [first] = errors as [StepError, ...StepError[]]
   if (errors.length === 1) throw first
   const code = errors.every((e) => e.code === first.code)
@@ -112,17 +97,24 @@ const sameAlias = (a: AliasState, b: AliasState) => formatAlias(a) === formatAli
 /** Makes the moves (a dry run only describes them) and records each alias's new target in the manifest. */
 export async function applyMoves(
   ctx: ResourceContext,
-  moves: Array<Extract<AliasMove, { found: AliasConfiguration }>>,
+  moves: Array<Extract<AliasMove, { found: LiveAlias }>>,
 ): Promise<ReleaseLine[]> {
   return Promise.all(
     moves.map(async ({ fn, found, from, to, note, hold }): Promise<ReleaseLine> => {
       const line = { function: fn.logicalId, name: fn.name, from, to, ...(note ? { note } : {}) }
       if (sameAlias(from, to)) return { ...line, action: 'unchanged' }
       if (ctx.dryRun) return { ...line, action: 'would-change' }
-      await putAlias(ctx, fn.name, found, to)
+      await putAlias(ctx, fn.name, found, to).catch((e: unknown) => {
+        throw awsFailure(e, {
+          code: 'AliasUpdateFailed',
+          doing: 'updating',
+          kind: 'Lambda alias',
+          name: `${fn.name}:${to.name}`,
+        })
+      })
       const arn =
         ctx.record.manifest.resources[functionKey(fn.logicalId)]?.arn ?? found.AliasArn?.replace(/:[^:]+$/, '')
-      await recordAlias(ctx, functionKey(fn.logicalId), { name: fn.name, arn }, to, hold)
+      await recordAlias(ctx, { logicalId: fn.logicalId, name: fn.name, arn }, to, hold)
       return { ...line, action: 'changed' }
     }),
   )

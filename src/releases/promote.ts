@@ -2,7 +2,7 @@
 import type { FunctionConfig } from '../config/types.js'
 import type { Context } from '../context/context.js'
 import { StepError } from '../errors/index.js'
-import { aliasState, type AliasState } from '../resources/lambda/alias.js'
+import { aliasState, type AliasState } from '../resources/lambda/alias-diff.js'
 import type { ResourceContext } from '../resources/types.js'
 import {
   applyMoves,

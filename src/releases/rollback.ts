@@ -1,12 +1,12 @@
 // `infra rollback`: point each function's alias back at the version before the one it serves (or `--to`), after
 // checking that version still exists; during a canary, remove the canary instead (the alias never left the old
 // version). The previous version comes from the manifest, or from Lambda when the manifest knows none.
-import { LambdaClient } from '@aws-sdk/client-lambda'
 import type { FunctionConfig } from '../config/types.js'
 import type { Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
 import { awsFailure } from '../aws/errors.js'
-import { aliasState, type AliasState, type RollbackHold } from '../resources/lambda/alias.js'
+import type { RollbackHold } from '../resources/lambda/alias.js'
+import { aliasState, type AliasState } from '../resources/lambda/alias-diff.js'
 import { findVersion, isPublishedVersion, listVersionNumbers, recordedVersions } from '../resources/lambda/version.js'
 import type { ResourceContext } from '../resources/types.js'
 import {
@@ -60,19 +60,18 @@ export function rollbackTarget(
 
 /** The hold a move from `leaving` back to `going` leaves: none when rolling forward or when both run the same code. */
 async function holdFor(
-  lambda: LambdaClient,
+  ctx: ResourceContext,
   name: string,
   leaving: string,
   going: string,
 ): Promise<RollbackHold | undefined> {
   if (Number(going) > Number(leaving)) return undefined // rolling forward: nothing is being rolled back
-  const [left, kept] = await Promise.all([findVersion(lambda, name, leaving), findVersion(lambda, name, going)])
+  const [left, kept] = await Promise.all([findVersion(ctx, name, leaving), findVersion(ctx, name, going)])
   if (!left?.CodeSha256 || left.CodeSha256 === kept?.CodeSha256) return undefined
   return { version: leaving, codeSha256: left.CodeSha256 }
 }
 
 async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRequest): Promise<AliasMove> {
-  const lambda = ctx.aws.get(LambdaClient)
   const fail = (doing: string) => (e: unknown) => {
     throw awsFailure(e, { code: 'RollbackReadFailed', doing, kind: 'Lambda function', name: fn.name })
   }
@@ -82,7 +81,7 @@ async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRe
     const recorded = recordedVersions(ctx, fn.logicalId).map((v) => v.version)
     let target = rollbackTarget(from, { to: req.to, recorded })
     if (target === 'list-versions') {
-      const available = await listVersionNumbers(lambda, fn.name).catch(fail('listing the versions of'))
+      const available = await listVersionNumbers(ctx, fn.name).catch(fail('listing the versions of'))
       target = rollbackTarget(from, { recorded, available }) as Exclude<RollbackTarget, 'list-versions'>
     }
     if (target.kind === 'remove-canary') {
@@ -91,7 +90,7 @@ async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRe
         found,
         from,
         to: { name: from.name, version: from.version },
-        hold: await holdFor(lambda, fn.name, from.canary!.version, from.version).catch(fail('reading a version of')),
+        hold: await holdFor(ctx, fn.name, from.canary!.version, from.version).catch(fail('reading a version of')),
         note: `canary on version ${from.canary?.version} removed`,
       }
     }
@@ -107,7 +106,7 @@ async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRe
     // The manifest and --to may name a version deleted since; Lambda's list is current.
     if (
       target.source !== 'aws' &&
-      !(await findVersion(lambda, fn.name, target.version).catch(fail('reading a version of')))
+      !(await findVersion(ctx, fn.name, target.version).catch(fail('reading a version of')))
     ) {
       throw new StepError(
         'RollbackVersionGone',
@@ -122,7 +121,7 @@ async function planOne(ctx: ResourceContext, fn: FunctionConfig, req: RollbackRe
       found,
       from,
       to: { name: from.name, version: target.version },
-      hold: await holdFor(lambda, fn.name, from.version, target.version).catch(fail('reading a version of')),
+      hold: await holdFor(ctx, fn.name, from.version, target.version).catch(fail('reading a version of')),
       note: target.source === 'aws' ? 'previous version read from Lambda (the manifest records none)' : undefined,
     }
   } catch (e) {

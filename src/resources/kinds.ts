@@ -2,6 +2,10 @@
 // recorded resource. A kind joins here when its module is written.
 import type { AnyKind } from './engine/kind.js'
 import { logGroupKind } from './logs/log-group.js'
+import { aliasKind } from './lambda/alias.js'
+import { provisionedConcurrencyKind, reservedConcurrencyKind } from './lambda/concurrency.js'
+import { functionKind } from './lambda/function.js'
+import { permissionKind } from './lambda/permission.js'
 import { tableKind } from './dynamodb/table.js'
 import { roleKind } from './iam/role.js'
 import { rolePolicyKind } from './iam/role-policy.js'
@@ -19,6 +23,11 @@ const ALL = [
   // dynamodb
   tableKind,
   // lambda
+  functionKind,
+  aliasKind,
+  permissionKind,
+  reservedConcurrencyKind,
+  provisionedConcurrencyKind,
   // apigateway
   // cognito
   userPoolKind,

@@ -6,10 +6,9 @@ import { StepError } from '../errors/index.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
 import { ensureRelease } from '../resources/lambda/release.js'
-import { ensureProvisionedConcurrency, ensureReservedConcurrency } from '../resources/lambda/concurrency.js'
+import { ensureConcurrency } from '../resources/lambda/concurrency.js'
 import { findMissingParameters } from '../resources/ssm/parameters.js'
-import type { FunctionCode } from '../resources/lambda/function-diff.js'
-import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import type { PackagedFunctionSpec } from '../resources/lambda/function-diff.js'
 import { functionSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
 import type { PrepareContext, Step, StepContext } from './types.js'
 
@@ -78,22 +77,19 @@ export const lambdaStep: Step = {
     // step does, so that none is left changing in the background once the step has reported.
     const settled = await Promise.allSettled(
       ctx.config.functions.map(async (fn, i): Promise<FunctionOutput> => {
-        const spec = functionSpec(fn, ctx.config, up)
         const pkg = packages[i]
-        const code: FunctionCode | undefined = pkg && { zip: pkg.zip, codeSha256: pkg.codeSha256 }
+        const spec: PackagedFunctionSpec = {
+          ...functionSpec(fn, ctx.config, up),
+          ...(pkg ? { code: { zip: pkg.zip, codeSha256: pkg.codeSha256 } } : {}),
+        }
         // The log group first: otherwise Lambda creates it on the first invocation, untagged and never expiring.
         ctx.report(await ensureLogGroup(ctx, logGroupSpec(fn)))
-        const ensured = await ensureFunction(ctx, spec, code)
+        const ensured = await ensureFunction(ctx, spec)
         ctx.report(ensured.result)
-        const release = await ensureRelease(ctx, spec, ensured, code, ctx.canaryPercent)
+        // Nothing is wired to a stranger's function: no version, alias or concurrency setting.
+        const release = await ensureRelease(ctx, spec, ensured, ctx.canaryPercent)
         if (release) ctx.report(release.result)
-        if (ensured.result.action !== 'unmanaged') {
-          const reserved = await ensureReservedConcurrency(ctx, spec, ensured.reservedConcurrency)
-          if (reserved) ctx.report(reserved)
-          const aliasExists = !!release?.aliasArn && release.aliasArn !== KNOWN_AFTER_APPLY
-          const provisioned = await ensureProvisionedConcurrency(ctx, spec, aliasExists)
-          if (provisioned) ctx.report(provisioned)
-        }
+        if (ensured.result.action !== 'unmanaged') for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
         return { name: fn.name, arn: ensured.result.arn, version: release?.alias?.version, aliasArn: release?.aliasArn }
       }),
     )

@@ -43,16 +43,22 @@ describe('lambda step: log groups, concurrency, ownership', () => {
       delete c.functions['prompt-crud'].provisioned_concurrency
     })
     fake.resetCalls()
-    await deployWith(root)
+    const dropped = await deployWith(root)
+    // No longer in config: removed like any recorded resource, the one on the alias first (it was made last).
     expect(writeLines(fake.calls)).toEqual([
-      `DeleteFunctionConcurrency ${name}`,
       `DeleteProvisionedConcurrencyConfig ${name}`,
+      `DeleteFunctionConcurrency ${name}`,
     ])
+    expect(
+      resultsOf(dropped)
+        .filter((r) => r.action === 'deleted')
+        .map((r) => r.kind),
+    ).toEqual(['lambda-provisioned-concurrency', 'lambda-reserved-concurrency'])
     expect(fake.lambda.fn(name)?.reservedConcurrency).toBeUndefined()
     expect(fake.lambda.fn(name)?.provisioned).toEqual({})
   })
 
-  test('a same-named function without our tags is left alone (and its log group), unless --adopt', async () => {
+  test('a same-named function without our tags is left alone (and its log group): the step fails; --adopt takes it', async () => {
     const root = fastWorkspace()
     // The manual's bash script made these: no tags, and Lambda's own log group.
     const name = fnName('usage-handler')
@@ -71,7 +77,12 @@ describe('lambda step: log groups, concurrency, ownership', () => {
       .handlers()
       .find(([cmd]) => cmd.name === 'CreateLogGroupCommand')![1]({ logGroupName: `/aws/lambda/${name}` })
     const outcome = await deployWith(root)
-    expect(stepOf(outcome, 'lambda')?.status).toBe('done')
+    // Nothing is wired to it, and the run says so with exit 1 (the other functions are deployed).
+    expect(stepOf(outcome, 'lambda')).toMatchObject({
+      status: 'failed',
+      error: { code: 'ResourceNotManaged', exitCode: 1, hint: expect.stringContaining('--adopt') },
+    })
+    expect(fake.lambda.fn(fnName('prompt-crud'))?.aliases[ALIAS]).toBeDefined()
     const mine = resultsOf(outcome).filter((r) => r.name.includes('usage-handler'))
     expect(mine.map((r) => `${r.action} ${r.kind}`)).toEqual(['unmanaged log-group', 'unmanaged lambda-function'])
     expect(mine[1]?.note).toContain('--adopt')

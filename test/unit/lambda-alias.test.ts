@@ -6,7 +6,7 @@ import {
   diffAlias,
   formatAlias,
   weightPercent,
-} from '../../src/resources/lambda/alias.js'
+} from '../../src/resources/lambda/alias-diff.js'
 import { promotedAlias } from '../../src/releases/promote.js'
 
 describe('canary weights', () => {

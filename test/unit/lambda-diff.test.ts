@@ -1,6 +1,8 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda'
 import { describe, expect, test } from 'vitest'
+import { latestChanged } from '../../src/resources/lambda/function.js'
 import {
+  diffFunction,
   diffFunctionCode,
   diffFunctionConfiguration,
   toCreateFunctionInput,
@@ -145,6 +147,35 @@ describe('diffFunctionCode', () => {
     expect(diffFunctionCode({ ...matching, Architectures: undefined }, spec, 'sha-a')).toEqual([
       { field: 'Architectures', from: 'x86_64', to: 'arm64' },
     ])
+  })
+})
+
+describe('diffFunction', () => {
+  const code = { zip: new Uint8Array(), codeSha256: 'sha-b' }
+
+  test('configuration, then code, then tags; without a package the code is not compared', () => {
+    const have = { configuration: { ...matching, MemorySize: 128 }, tags: {} }
+    expect(diffFunction(have, { ...spec, code }).map((c) => c.field)).toEqual([
+      'MemorySize',
+      'CodeSha256',
+      'Tags[managed-by]',
+    ])
+    expect(diffFunction(have, spec).map((c) => c.field)).toEqual(['MemorySize', 'Tags[managed-by]'])
+  })
+
+  test('$LATEST changed: created, or its code or configuration changed; tags alone do not count', () => {
+    const result = (action: 'created' | 'updated' | 'unchanged', fields: string[]) => ({
+      kind: 'lambda-function',
+      key: 'lambda-function:prompt-crud',
+      name: spec.name,
+      action,
+      changes: fields.map((field) => ({ field })),
+    })
+    expect(latestChanged(result('created', []))).toBe(true)
+    expect(latestChanged(result('updated', ['CodeSha256']))).toBe(true)
+    expect(latestChanged(result('updated', ['Timeout', 'Tags[team]']))).toBe(true)
+    expect(latestChanged(result('updated', ['Tags[team]']))).toBe(false)
+    expect(latestChanged(result('unchanged', []))).toBe(false)
   })
 })
 

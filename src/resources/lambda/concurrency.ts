@@ -1,136 +1,187 @@
-// Optional concurrency settings of a function: reserved concurrency (on the function) and provisioned concurrency
-// (on the alias, so that it follows the alias from version to version).
+// Optional concurrency settings of a function, as two engine kinds with no tags of their own (ours because the
+// function is): reserved concurrency (on the function) and provisioned concurrency (on the alias, so that it follows
+// the alias from version to version). Converged only when config asks for them; one that config drops is removed
+// like any other recorded resource that config no longer describes.
 import {
   DeleteFunctionConcurrencyCommand,
   DeleteProvisionedConcurrencyConfigCommand,
+  GetFunctionConcurrencyCommand,
   GetProvisionedConcurrencyConfigCommand,
   LambdaClient,
   PutFunctionConcurrencyCommand,
   PutProvisionedConcurrencyConfigCommand,
   type GetProvisionedConcurrencyConfigCommandOutput,
 } from '@aws-sdk/client-lambda'
-import { awsFailure, isNotFound } from '../../aws/errors.js'
+import { isNotFound } from '../../aws/errors.js'
 import { pollUntil } from '../../aws/poll.js'
-import { recordedAttribute, recordIfChanged } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind, SpecBase } from '../engine/kind.js'
 import type { FunctionSpec } from './function-diff.js'
-import { FUNCTION_KIND, functionKey } from './function.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 
-export const CONCURRENCY_KIND = 'lambda-concurrency'
+export const RESERVED_CONCURRENCY_KIND = 'lambda-reserved-concurrency'
+export const PROVISIONED_CONCURRENCY_KIND = 'lambda-provisioned-concurrency'
 // Allocating provisioned concurrency takes minutes (environments are initialised); terraform-provider-aws waits 15 min.
 const PROVISIONED_READY_MS = 15 * 60_000
 
-const failure = (name: string, doing: string, code: string) => (e: unknown) => {
-  throw awsFailure(e, { code, doing, kind: 'Lambda concurrency of', name })
+export interface ReservedConcurrencySpec extends SpecBase {
+  functionName: string
+  executions: number
 }
 
-/** Reserved concurrency: nothing to report when neither the config nor the function has any. */
-export async function ensureReservedConcurrency(
-  ctx: ResourceContext,
-  spec: FunctionSpec,
-  observed: number | undefined,
-): Promise<Ensured | undefined> {
-  const want = spec.reservedConcurrency
-  if (ctx.offline || (want === undefined && observed === undefined)) return undefined
-  const base = {
-    kind: CONCURRENCY_KIND,
-    key: `${CONCURRENCY_KIND}:${spec.logicalId}:reserved`,
-    name: `${spec.name} (reserved)`,
-  }
-  const changes: Change[] =
-    observed === want ? [] : [{ field: 'ReservedConcurrentExecutions', from: observed, to: want }]
-  if (changes.length === 0) return { ...base, action: 'unchanged', changes }
-  if (ctx.dryRun) return { ...base, action: observed === undefined ? 'would-create' : 'would-update', changes }
-  const lambda = ctx.aws.get(LambdaClient)
-  await (
-    want === undefined
-      ? lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: spec.name }))
-      : lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: spec.name, ReservedConcurrentExecutions: want }))
-  ).catch(failure(spec.name, 'setting', 'ReservedConcurrencyFailed'))
-  return { ...base, action: observed === undefined ? 'created' : 'updated', changes }
+export interface ProvisionedConcurrencySpec extends SpecBase {
+  functionName: string
+  /** The alias it is on. */
+  qualifier: string
+  executions: number
 }
 
-async function findProvisioned(
-  lambda: LambdaClient,
-  name: string,
-  alias: string,
-): Promise<GetProvisionedConcurrencyConfigCommandOutput | undefined> {
+type Provisioned = GetProvisionedConcurrencyConfigCommandOutput
+
+const executionsChange = (field: string, from: number | undefined, to: number): Change[] =>
+  from === to ? [] : [{ field, from, to }]
+
+/** The function's own reservation; a missing function has none. */
+async function findReserved(ctx: ResourceContext, functionName: string): Promise<number | undefined> {
   try {
-    return await lambda.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: name, Qualifier: alias }))
+    const out = await ctx.aws.get(LambdaClient).send(new GetFunctionConcurrencyCommand({ FunctionName: functionName }))
+    return out.ReservedConcurrentExecutions
   } catch (e) {
     if (isNotFound(e)) return undefined
     throw e
   }
 }
 
-/**
- * Provisioned concurrency on the alias. Read only when the config asks for it or the manifest says we set it,
- * so that functions without it cost no extra call.
- */
-export async function ensureProvisionedConcurrency(
+async function putReserved(ctx: ResourceContext, spec: ReservedConcurrencySpec): Promise<number> {
+  await ctx.aws
+    .get(LambdaClient)
+    .send(
+      new PutFunctionConcurrencyCommand({
+        FunctionName: spec.functionName,
+        ReservedConcurrentExecutions: spec.executions,
+      }),
+    )
+  return spec.executions
+}
+
+export const reservedConcurrencyKind: ResourceKind<ReservedConcurrencySpec, number> = {
+  kind: RESERVED_CONCURRENCY_KIND,
+  label: 'reserved concurrency of Lambda function',
+  codePrefix: 'ReservedConcurrency',
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx, spec) {
+    const found = await findReserved(ctx, spec.functionName)
+    return found === undefined ? [] : [{ observed: found }]
+  },
+  diff: (observed, spec) => executionsChange('ReservedConcurrentExecutions', observed, spec.executions),
+  create: async (ctx, spec) => ({ observed: await putReserved(ctx, spec) }),
+  apply: async (ctx, _observed, spec) => ({ observed: await putReserved(ctx, spec) }),
+  async delete(ctx, record) {
+    const { functionName } = record.attributes as { functionName: string }
+    await ctx.aws.get(LambdaClient).send(new DeleteFunctionConcurrencyCommand({ FunctionName: functionName }))
+  },
+  attributes: (_, spec) => ({ functionName: spec.functionName }),
+  describe: (spec) => `${spec.executions} reserved executions`,
+}
+
+/** The alias's provisioned concurrency; a missing alias or function has none. */
+async function findProvisioned(
   ctx: ResourceContext,
-  spec: FunctionSpec,
-  aliasExists: boolean,
-): Promise<Ensured | undefined> {
-  const key = functionKey(spec.logicalId)
-  const want = spec.provisionedConcurrency
-  const recorded = recordedAttribute(ctx, key, 'provisionedConcurrency')
-  if (ctx.offline || (want === undefined && recorded === undefined)) return undefined
-  const base = {
-    kind: CONCURRENCY_KIND,
-    key: `${CONCURRENCY_KIND}:${spec.logicalId}:provisioned`,
-    name: `${spec.name}:${spec.aliasName} (provisioned)`,
+  ref: { functionName: string; qualifier: string },
+): Promise<Provisioned | undefined> {
+  try {
+    return await ctx.aws
+      .get(LambdaClient)
+      .send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: ref.functionName, Qualifier: ref.qualifier }))
+  } catch (e) {
+    if (isNotFound(e)) return undefined
+    throw e
   }
-  const lambda = ctx.aws.get(LambdaClient)
-  const label = `${spec.name}:${spec.aliasName}`
-  const have = aliasExists
-    ? await findProvisioned(lambda, spec.name, spec.aliasName).catch(
-        failure(label, 'reading', 'ProvisionedConcurrencyReadFailed'),
-      )
-    : undefined
-  const observed = have?.RequestedProvisionedConcurrentExecutions
-  const changes: Change[] =
-    observed === want ? [] : [{ field: 'ProvisionedConcurrentExecutions', from: observed, to: want }]
-  const record = () =>
-    recordIfChanged(ctx, key, {
-      kind: FUNCTION_KIND,
+}
+
+async function putProvisioned(ctx: ResourceContext, spec: ProvisionedConcurrencySpec): Promise<Provisioned> {
+  return ctx.aws.get(LambdaClient).send(
+    new PutProvisionedConcurrencyConfigCommand({
+      FunctionName: spec.functionName,
+      Qualifier: spec.qualifier,
+      ProvisionedConcurrentExecutions: spec.executions,
+    }),
+  )
+}
+
+/** Allocation takes minutes: polled until READY (or FAILED, with Lambda's reason). */
+async function waitForProvisioned(ctx: ResourceContext, spec: ProvisionedConcurrencySpec): Promise<Provisioned> {
+  ctx.log(`${spec.name}: waiting for ${spec.executions} provisioned environments`)
+  return pollUntil<Provisioned>({
+    read: async () => (await findProvisioned(ctx, spec)) ?? { $metadata: {} },
+    judge: (p) =>
+      p.Status === 'READY' ? 'done' : p.Status === 'FAILED' ? { failed: p.StatusReason ?? 'FAILED' } : 'waiting',
+    describe: (p) =>
+      p.Status
+        ? `${p.Status}${p.StatusReason ? ` (${p.StatusReason})` : ''}, ${p.AllocatedProvisionedConcurrentExecutions ?? 0} allocated`
+        : 'not visible yet',
+    label: `waiting for provisioned concurrency of Lambda alias (${spec.name})`,
+    timeoutMs: PROVISIONED_READY_MS * ctx.timing.deadlineScale,
+    backoff: ctx.timing.poll,
+  })
+}
+
+export const provisionedConcurrencyKind: ResourceKind<ProvisionedConcurrencySpec, Provisioned> = {
+  kind: PROVISIONED_CONCURRENCY_KIND,
+  label: 'provisioned concurrency of Lambda alias',
+  codePrefix: 'ProvisionedConcurrency',
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx, spec) {
+    const found = await findProvisioned(ctx, spec)
+    return found ? [{ observed: found }] : []
+  },
+  diff: (observed, spec) =>
+    executionsChange(
+      'ProvisionedConcurrentExecutions',
+      observed.RequestedProvisionedConcurrentExecutions,
+      spec.executions,
+    ),
+  create: async (ctx, spec) => ({ observed: await putProvisioned(ctx, spec) }),
+  async apply(ctx, _observed, spec) {
+    await putProvisioned(ctx, spec)
+    return { observed: await waitForProvisioned(ctx, spec) }
+  },
+  busy: (observed) => observed.Status === 'IN_PROGRESS',
+  waitFor: (ctx, observed, spec) =>
+    observed.Status === 'READY' ? Promise.resolve(observed) : waitForProvisioned(ctx, spec),
+  async delete(ctx, record) {
+    const { functionName, qualifier } = record.attributes as { functionName: string; qualifier: string }
+    await ctx.aws
+      .get(LambdaClient)
+      .send(new DeleteProvisionedConcurrencyConfigCommand({ FunctionName: functionName, Qualifier: qualifier }))
+  },
+  attributes: (_, spec) => ({ functionName: spec.functionName, qualifier: spec.qualifier }),
+  describe: (spec) => `${spec.executions} provisioned executions on ${spec.qualifier}`,
+}
+
+/** The concurrency settings config asks of the function: reserved first, since provisioned must fit within it. */
+export async function ensureConcurrency(ctx: ResourceContext, spec: FunctionSpec): Promise<Ensured[]> {
+  const results: Ensured[] = []
+  if (spec.reservedConcurrency !== undefined) {
+    const reserved = {
+      logicalId: spec.logicalId,
       name: spec.name,
-      arn: ctx.record.manifest.resources[key]?.arn,
-      attributes: { provisionedConcurrency: want },
-    })
-  if (changes.length === 0) {
-    await record()
-    return { ...base, action: 'unchanged', changes }
+      functionName: spec.name,
+      executions: spec.reservedConcurrency,
+    }
+    results.push((await converge(ctx, reservedConcurrencyKind, reserved)).result)
   }
-  if (ctx.dryRun) return { ...base, action: observed === undefined ? 'would-create' : 'would-update', changes }
-  if (want === undefined) {
-    await lambda
-      .send(new DeleteProvisionedConcurrencyConfigCommand({ FunctionName: spec.name, Qualifier: spec.aliasName }))
-      .catch(failure(label, 'removing', 'ProvisionedConcurrencyFailed'))
-  } else {
-    await lambda
-      .send(
-        new PutProvisionedConcurrencyConfigCommand({
-          FunctionName: spec.name,
-          Qualifier: spec.aliasName,
-          ProvisionedConcurrentExecutions: want,
-        }),
-      )
-      .catch(failure(label, 'setting', 'ProvisionedConcurrencyFailed'))
-    ctx.log(`${label}: waiting for ${want} provisioned environments`)
-    await pollUntil({
-      read: () => findProvisioned(lambda, spec.name, spec.aliasName),
-      judge: (p) =>
-        p?.Status === 'READY' ? 'done' : p?.Status === 'FAILED' ? { failed: p.StatusReason ?? 'FAILED' } : 'waiting',
-      describe: (p) =>
-        p
-          ? `${p.Status}${p.StatusReason ? ` (${p.StatusReason})` : ''}, ${p.AllocatedProvisionedConcurrentExecutions ?? 0} allocated`
-          : 'not visible yet',
-      label: `waiting for provisioned concurrency of Lambda alias (${label})`,
-      timeoutMs: PROVISIONED_READY_MS * ctx.timing.deadlineScale,
-      backoff: ctx.timing.poll,
-    })
+  if (spec.provisionedConcurrency !== undefined) {
+    const provisioned = {
+      logicalId: spec.logicalId,
+      name: `${spec.name}:${spec.aliasName}`,
+      functionName: spec.name,
+      qualifier: spec.aliasName,
+      executions: spec.provisionedConcurrency,
+    }
+    results.push((await converge(ctx, provisionedConcurrencyKind, provisioned)).result)
   }
-  await record()
-  return { ...base, action: observed === undefined ? 'created' : 'updated', changes }
+  return results
 }

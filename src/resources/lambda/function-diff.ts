@@ -7,6 +7,7 @@ import type {
   UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda'
 import type { Tags } from '../../config/types.js'
+import { diffTags } from '../common.js'
 import type { Change } from '../types.js'
 
 export interface FunctionSpec {
@@ -36,6 +37,11 @@ export interface FunctionSpec {
 export interface FunctionCode {
   zip: Uint8Array
   codeSha256: string
+}
+
+/** What step 03 converges: the function and its package (none in an offline plan, which never reads AWS). */
+export interface PackagedFunctionSpec extends FunctionSpec {
+  code?: FunctionCode
 }
 
 const DEFAULT_ARCHITECTURE = 'x86_64'
@@ -86,6 +92,18 @@ export function diffFunctionCode(have: FunctionConfiguration, want: FunctionSpec
   if (architecture !== want.architecture)
     changes.push({ field: 'Architectures', from: architecture, to: want.architecture })
   return changes
+}
+
+/** Pure: every difference, in the order they are applied after the tags: configuration, then code. */
+export function diffFunction(
+  have: { configuration: FunctionConfiguration; tags: Tags },
+  want: PackagedFunctionSpec,
+): Change[] {
+  return [
+    ...diffFunctionConfiguration(have.configuration, want),
+    ...(want.code ? diffFunctionCode(have.configuration, want, want.code.codeSha256) : []),
+    ...diffTags(have.tags, want.tags),
+  ]
 }
 
 /** A published version serves the spec when its code, architecture and configuration match it. */
@@ -145,7 +163,10 @@ export function toUpdateCodeInput(spec: FunctionSpec, code: FunctionCode): Updat
   return { FunctionName: spec.name, ZipFile: code.zip, Architectures: [spec.architecture], Publish: false }
 }
 
-/** Only the fields named by changes count as configuration changes (tags and code have their own calls). */
-export function isConfigurationChange(change: Change): boolean {
-  return !change.field.startsWith('Tags[') && change.field !== 'CodeSha256' && change.field !== 'Architectures'
-}
+/** The code and the architecture go out in UpdateFunctionCode. */
+export const isCodeChange = (change: Change) => change.field === 'CodeSha256' || change.field === 'Architectures'
+
+export const isTagChange = (change: Change) => change.field.startsWith('Tags[')
+
+/** What is neither tags nor code goes out in one UpdateFunctionConfiguration. */
+export const isConfigurationChange = (change: Change) => !isTagChange(change) && !isCodeChange(change)

@@ -1,16 +1,20 @@
-// Lambda resource-policy statements that let a service (API Gateway) invoke a function's alias, one per
-// function and API, scoped to that API's ARN. Changes to one function's policy are serialised: AWS has
-// acknowledged that parallel AddPermission calls can silently drop statements (reliability rules, rule 12).
+// Lambda resource-policy statements that let a service (API Gateway) invoke a function's alias, one per function and
+// API, scoped to that API's ARN: an engine kind with no tags of its own (ours because the function is). Changes to
+// one function's policy, adds and removals alike, are serialised: AWS has acknowledged that parallel AddPermission
+// calls can silently drop statements (reliability rules, rule 12).
 import { AddPermissionCommand, GetPolicyCommand, LambdaClient, RemovePermissionCommand } from '@aws-sdk/client-lambda'
-import { isNotFound, isPermissionPropagating } from '../../aws/errors.js'
+import { isLambdaAlreadyExists, isNotFound, isPermissionPropagating } from '../../aws/errors.js'
 import { pollUntil } from '../../aws/poll.js'
 import { retryWhile } from '../../aws/retry.js'
-import { recordIfChanged, failureFor } from '../common.js'
-import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind } from '../engine/kind.js'
+import type { ResourceRecord } from '../../manifest/types.js'
+import type { Change, Ensured, ResourceContext } from '../types.js'
 
 export const PERMISSION_KIND = 'lambda-permission'
 // terraform-provider-aws lambda/permission.go: AddPermission is retried for 15 minutes.
 const PERMISSION_PROPAGATION_MS = 15 * 60_000
+const REMOVAL_VISIBLE_MS = 2 * 60_000
 
 export interface PermissionSpec {
   /** Manifest key `lambda-permission:<logicalId>`. */
@@ -22,6 +26,11 @@ export interface PermissionSpec {
   principal: string
   sourceArn: string
 }
+
+type NamedPermissionSpec = PermissionSpec & { name: string }
+
+/** Which statement a record names: what RemovePermission takes. */
+type StatementRef = Pick<PermissionSpec, 'functionName' | 'qualifier' | 'statementId'>
 
 interface Statement {
   Sid?: string
@@ -41,11 +50,14 @@ function serialised<T>(functionName: string, work: () => Promise<T>): Promise<T>
   return next
 }
 
-export async function findStatement(lambda: LambdaClient, spec: PermissionSpec): Promise<Statement | undefined> {
+/** The statement, or undefined when it, the policy, the alias or the function does not exist. */
+async function findStatement(ctx: ResourceContext, ref: StatementRef): Promise<Statement | undefined> {
   try {
-    const out = await lambda.send(new GetPolicyCommand({ FunctionName: spec.functionName, Qualifier: spec.qualifier }))
+    const out = await ctx.aws
+      .get(LambdaClient)
+      .send(new GetPolicyCommand({ FunctionName: ref.functionName, Qualifier: ref.qualifier }))
     const policy = JSON.parse(out.Policy ?? '{"Statement":[]}') as { Statement?: Statement[] }
-    return policy.Statement?.find((s) => s.Sid === spec.statementId)
+    return policy.Statement?.find((s) => s.Sid === ref.statementId)
   } catch (e) {
     if (isNotFound(e)) return undefined
     throw e
@@ -62,52 +74,28 @@ export function diffStatement(have: Statement, want: PermissionSpec): Change[] {
   return changes
 }
 
-export function ensurePermission(ctx: ResourceContext, spec: PermissionSpec): Promise<Ensured> {
-  return serialised(spec.functionName, () => converge(ctx, spec))
+/** The statement AddPermission makes for the spec, as GetPolicy shows it. */
+const statementOf = (spec: PermissionSpec): Statement => ({
+  Sid: spec.statementId,
+  Principal: { Service: spec.principal },
+  Condition: { ArnLike: { 'AWS:SourceArn': spec.sourceArn } },
+})
+
+/** What a record names; records written before the attributes were kept name it as `<function>:<qualifier>/<sid>`. */
+function statementRef(record: ResourceRecord): StatementRef {
+  const recorded = record.attributes as Partial<StatementRef> | undefined
+  if (recorded?.functionName && recorded.qualifier && recorded.statementId) return recorded as StatementRef
+  const [, functionName = '', qualifier = '', statementId = ''] = /^([^:]+):([^/]+)\/(.+)$/.exec(record.name) ?? []
+  return { functionName, qualifier, statementId }
 }
 
-async function converge(ctx: ResourceContext, spec: PermissionSpec): Promise<Ensured> {
-  const name = `${spec.functionName}:${spec.qualifier}/${spec.statementId}`
-  const base = { kind: PERMISSION_KIND, key: `${PERMISSION_KIND}:${spec.logicalId}`, name }
-  if (ctx.offline)
-    return { ...base, action: ctx.record.manifest.resources[base.key] ? 'unverified' : 'would-create', changes: [] }
-  const lambda = ctx.aws.get(LambdaClient)
-  const fail = failureFor(
-    ctx,
-    'Lambda permission',
-    name,
-    'Check that the function and its alias exist (`infra step lambda`), then rerun.',
-  )
-  const have = await findStatement(lambda, spec).catch(fail('reading', 'PermissionReadFailed'))
-  const changes = have ? diffStatement(have, spec) : []
-  if (have && changes.length === 0) {
-    await recordIfChanged(ctx, base.key, { kind: PERMISSION_KIND, name, attributes: { sourceArn: spec.sourceArn } })
-    return { ...base, action: 'unchanged', changes }
-  }
-  if (ctx.dryRun) return { ...base, action: have ? 'would-update' : 'would-create', changes, arn: KNOWN_AFTER_APPLY }
-  if (have) {
-    await lambda
-      .send(
-        new RemovePermissionCommand({
-          FunctionName: spec.functionName,
-          Qualifier: spec.qualifier,
-          StatementId: spec.statementId,
-        }),
-      )
-      .catch(fail('replacing', 'PermissionUpdateFailed'))
-    // The removal is eventually consistent: adding the same statement id too early fails as a duplicate.
-    await pollUntil({
-      read: () => findStatement(lambda, spec),
-      judge: (s) => (s ? 'waiting' : 'done'),
-      describe: () => 'statement still present',
-      label: `removing Lambda permission (${name})`,
-      timeoutMs: 2 * 60_000 * ctx.timing.deadlineScale,
-      backoff: ctx.timing.poll,
-    })
-  }
+async function addStatement(ctx: ResourceContext, spec: NamedPermissionSpec): Promise<void> {
+  // Right after the function or its alias changed, Lambda may refuse for a while; a statement that already exists
+  // (a lost response, retried) is the engine's to resolve.
+  const propagating = (e: unknown) => isPermissionPropagating(e) && !isLambdaAlreadyExists(e)
   await retryWhile(
     () =>
-      lambda.send(
+      ctx.aws.get(LambdaClient).send(
         new AddPermissionCommand({
           FunctionName: spec.functionName,
           Qualifier: spec.qualifier,
@@ -117,13 +105,69 @@ async function converge(ctx: ResourceContext, spec: PermissionSpec): Promise<Ens
           SourceArn: spec.sourceArn,
         }),
       ),
-    isPermissionPropagating,
+    propagating,
     {
       timeoutMs: PERMISSION_PROPAGATION_MS * ctx.timing.deadlineScale,
-      label: `adding Lambda permission (${name})`,
+      label: `adding Lambda permission (${spec.name})`,
       backoff: ctx.timing.retry,
     },
-  ).catch(fail('adding', 'PermissionCreateFailed'))
-  await recordIfChanged(ctx, base.key, { kind: PERMISSION_KIND, name, attributes: { sourceArn: spec.sourceArn } })
-  return { ...base, action: have ? 'updated' : 'created', changes }
+  )
+}
+
+async function removeStatement(ctx: ResourceContext, ref: StatementRef, name: string): Promise<void> {
+  await ctx.aws.get(LambdaClient).send(
+    new RemovePermissionCommand({
+      FunctionName: ref.functionName,
+      Qualifier: ref.qualifier,
+      StatementId: ref.statementId,
+    }),
+  )
+  // The removal is eventually consistent: adding the same statement id too early fails as a duplicate.
+  await pollUntil({
+    read: () => findStatement(ctx, ref),
+    judge: (s) => (s ? 'waiting' : 'done'),
+    describe: () => 'statement still present',
+    label: `removing Lambda permission (${name})`,
+    timeoutMs: REMOVAL_VISIBLE_MS * ctx.timing.deadlineScale,
+    backoff: ctx.timing.poll,
+  })
+}
+
+export const permissionKind: ResourceKind<NamedPermissionSpec, Statement> = {
+  kind: PERMISSION_KIND,
+  label: 'Lambda permission',
+  codePrefix: 'Permission',
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx, spec) {
+    const found = await findStatement(ctx, spec)
+    return found ? [{ observed: found }] : []
+  },
+  diff: diffStatement,
+  async create(ctx, spec) {
+    await addStatement(ctx, spec)
+    return { observed: statementOf(spec) }
+  },
+  // A statement cannot be edited: it is replaced.
+  async apply(ctx, _observed, spec) {
+    await removeStatement(ctx, spec, spec.name)
+    await addStatement(ctx, spec)
+    return { observed: statementOf(spec) }
+  },
+  delete(ctx, record) {
+    const ref = statementRef(record)
+    return serialised(ref.functionName, () => removeStatement(ctx, ref, record.name))
+  },
+  attributes: (_, spec) => ({
+    functionName: spec.functionName,
+    qualifier: spec.qualifier,
+    statementId: spec.statementId,
+    sourceArn: spec.sourceArn,
+  }),
+  describe: (spec) => `allows ${spec.principal}`,
+}
+
+export function ensurePermission(ctx: ResourceContext, spec: PermissionSpec): Promise<Ensured> {
+  const named = { ...spec, name: `${spec.functionName}:${spec.qualifier}/${spec.statementId}` }
+  return serialised(spec.functionName, async () => (await converge(ctx, permissionKind, named)).result)
 }

@@ -1,22 +1,13 @@
 // After $LATEST converged: make the environment's alias serve a published version that matches the config.
-// A version is published only when no existing one matches (so a no-op rerun publishes nothing), and with a canary
-// the alias keeps its version and routes a share of the traffic to the new one.
-import { LambdaClient } from '@aws-sdk/client-lambda'
-import { awsFailure } from '../../aws/errors.js'
-import {
-  ALIAS_KIND,
-  aliasState,
-  desiredAlias,
-  diffAlias,
-  findAlias,
-  rollbackHold,
-  putAlias,
-  recordAlias,
-  weightPercent,
-  type AliasState,
-} from './alias.js'
-import type { FunctionCode, FunctionSpec } from './function-diff.js'
-import { functionKey, type EnsuredFunction } from './function.js'
+// A version is published only when no existing one matches (so a no-op rerun publishes nothing), with a canary the
+// alias keeps its version and routes a share of the traffic to the new one, and after `infra rollback` the alias
+// stays where the rollback put it until new code comes. The alias itself then converges through the engine.
+import { failureFor } from '../common.js'
+import { converge } from '../engine/converge.js'
+import { aliasSpec, aliasKind, findAlias, recordAlias, recordedAlias, rollbackHold } from './alias.js'
+import { aliasState, desiredAlias, weightPercent, type AliasState } from './alias-diff.js'
+import type { PackagedFunctionSpec } from './function-diff.js'
+import type { EnsuredFunction } from './function.js'
 import { findMatchingVersion, publishVersion, recordedVersions } from './version.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from '../types.js'
 
@@ -27,108 +18,62 @@ export interface EnsuredRelease {
   aliasArn?: string
 }
 
+const withNotes = (result: Ensured, notes: string[]): Ensured => {
+  const all = [result.note, ...notes].filter(Boolean)
+  return all.length > 0 ? { ...result, note: all.join('; ') } : result
+}
+
 export async function ensureRelease(
   ctx: ResourceContext,
-  spec: FunctionSpec,
+  spec: PackagedFunctionSpec,
   fn: EnsuredFunction,
-  code: FunctionCode | undefined,
   canaryPercent?: number,
 ): Promise<EnsuredRelease | undefined> {
   if (fn.result.action === 'unmanaged') return undefined
-  const key = functionKey(spec.logicalId)
-  const base = { kind: ALIAS_KIND, key: `${ALIAS_KIND}:${spec.logicalId}`, name: `${spec.name}:${spec.aliasName}` }
+  const { code } = spec
+  const unknown = { name: spec.aliasName, version: KNOWN_AFTER_APPLY }
   if (ctx.offline || !code) {
-    const known = ctx.record.manifest.resources[key]?.attributes?.alias as AliasState | undefined
-    return known
-      ? {
-          result: { ...base, action: 'unverified', changes: [], note: 'offline: not checked against AWS' },
-          alias: known,
-        }
-      : { result: { ...base, action: 'would-create', changes: [] } }
+    const known = recordedAlias(ctx, spec.logicalId)
+    const { result } = await converge(ctx, aliasKind, aliasSpec(spec, known ?? unknown))
+    return { result, ...(known ? { alias: known } : {}) }
   }
   if (!fn.latest) {
-    const alias = { name: spec.aliasName, version: KNOWN_AFTER_APPLY }
-    return {
-      result: { ...base, action: 'would-create', changes: diffAlias(undefined, alias), arn: KNOWN_AFTER_APPLY },
-      alias,
-    }
+    // A dry run that would create the function: its alias would point at its first version.
+    const { result } = await converge(ctx, aliasKind, aliasSpec(spec, unknown))
+    return { result, alias: unknown, aliasArn: result.arn }
   }
-  const lambda = ctx.aws.get(LambdaClient)
-  const fail = (e: unknown) => {
-    throw awsFailure(e, { code: 'AliasReadFailed', doing: 'reading', kind: 'Lambda alias', name: base.name })
-  }
-  const found = await findAlias(lambda, spec.name, spec.aliasName).catch(fail)
+  const fail = failureFor(ctx, 'Lambda alias', `${spec.name}:${spec.aliasName}`)('reading', 'AliasReadFailed')
+  const found = await findAlias(ctx, spec.name, spec.aliasName).catch(fail)
   const current = found && aliasState(found)
 
   // After `infra rollback`, the code it rolled back from does not come back by itself: new code releases the hold.
-  const hold = rollbackHold(ctx, key)
+  const hold = rollbackHold(ctx, spec.logicalId)
   if (hold && current && hold.codeSha256 === code.codeSha256) {
-    return {
-      result: {
-        ...base,
-        action: 'unchanged',
-        changes: [],
-        arn: found?.AliasArn,
-        note: `held on version ${current.version} by \`infra rollback\`: the code of version ${hold.version} is unchanged; deploy new code, or \`infra rollback --alias ${spec.aliasName} --env ${ctx.identity.env} --function ${spec.logicalId} --to ${hold.version}\` to return to it`,
-      },
-      alias: current,
-      aliasArn: found?.AliasArn,
-    }
+    const { result } = await converge(ctx, aliasKind, aliasSpec(spec, current))
+    const note = `held on version ${current.version} by \`infra rollback\`: the code of version ${hold.version} is unchanged; deploy new code, or \`infra rollback --alias ${spec.aliasName} --env ${ctx.identity.env} --function ${spec.logicalId} --to ${hold.version}\` to return to it`
+    return { result: withNotes(result, [note]), alias: current, aliasArn: result.arn }
   }
 
   // Unchanged $LATEST: the version the alias (or its canary) serves, or the last one we published, may already match.
   const lastRecorded = recordedVersions(ctx, spec.logicalId).at(-1)?.version
-  let target = fn.changed
-    ? undefined
-    : await findMatchingVersion(lambda, spec, code.codeSha256, [
-        current?.canary?.version,
-        current?.version,
-        lastRecorded,
-      ]).catch(fail)
-  let note: string | undefined
+  const candidates = [current?.canary?.version, current?.version, lastRecorded]
+  let target = fn.changed ? undefined : await findMatchingVersion(ctx, spec, code.codeSha256, candidates).catch(fail)
+  const notes: string[] = []
   if (!target && ctx.dryRun) {
     target = KNOWN_AFTER_APPLY
-    note = 'a new version would be published'
+    notes.push('a new version would be published')
   } else if (!target) {
     target = await publishVersion(ctx, spec, fn.latest, code.codeSha256)
-    note = `published version ${target}`
+    notes.push(`published version ${target}`)
   }
 
   const want = desiredAlias(current, spec.aliasName, target, canaryPercent)
   if (canaryPercent !== undefined && !want.canary)
-    note = [note, 'no earlier version to compare with: the alias takes all traffic'].filter(Boolean).join('; ')
-  const changes = diffAlias(current, want)
-  const record = { name: spec.name, arn: fn.result.arn }
-  if (changes.length === 0) {
-    await recordAlias(ctx, key, record, want)
-    return {
-      result: {
-        ...base,
-        action: 'unchanged',
-        changes,
-        arn: found?.AliasArn,
-        ...(want.canary ? { note: canaryNote(want, ctx.identity.env) } : {}),
-      },
-      alias: want,
-      aliasArn: found?.AliasArn,
-    }
-  }
-  if (ctx.dryRun) {
-    const arn = found?.AliasArn ?? KNOWN_AFTER_APPLY
-    return {
-      result: { ...base, action: found ? 'would-update' : 'would-create', changes, arn, note },
-      alias: want,
-      aliasArn: arn,
-    }
-  }
-  const out = await putAlias(ctx, spec.name, found, want)
-  await recordAlias(ctx, key, record, want)
-  if (want.canary) note = [note, canaryNote(want, ctx.identity.env)].filter(Boolean).join('; ')
-  return {
-    result: { ...base, action: found ? 'updated' : 'created', changes, arn: out.AliasArn, note },
-    alias: want,
-    aliasArn: out.AliasArn,
-  }
+    notes.push('no earlier version to compare with: the alias takes all traffic')
+  const { result } = await converge(ctx, aliasKind, aliasSpec(spec, want))
+  await recordAlias(ctx, { logicalId: spec.logicalId, name: spec.name, arn: fn.result.arn }, want)
+  if (want.canary) notes.push(canaryNote(want, ctx.identity.env))
+  return { result: withNotes(result, notes), alias: want, aliasArn: result.arn }
 }
 
 const canaryNote = (a: AliasState, env: string) =>

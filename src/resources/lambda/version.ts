@@ -12,7 +12,8 @@ import { awsFailure, isFunctionBusy, isNotFound, isPreconditionFailed } from '..
 import { retryWhile } from '../../aws/retry.js'
 import { recordedAttribute, recordIfChanged } from '../common.js'
 import { versionMatches, type FunctionSpec } from './function-diff.js'
-import { FUNCTION_KIND, functionKey, waitForFunction } from './function.js'
+import { FUNCTION_KIND, functionKey } from './function.js'
+import { waitForFunction } from './function-wait.js'
 import type { ResourceContext } from '../types.js'
 
 /** How many published versions the manifest remembers per function (what rollback can choose from offline). */
@@ -43,12 +44,14 @@ export function recordedVersions(ctx: Pick<ResourceContext, 'record'>, logicalId
 
 /** One published version, or undefined when it does not exist (any more). */
 export async function findVersion(
-  lambda: LambdaClient,
+  ctx: ResourceContext,
   name: string,
   version: string,
 ): Promise<FunctionConfiguration | undefined> {
   try {
-    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: version }))
+    return await ctx.aws
+      .get(LambdaClient)
+      .send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: version }))
   } catch (e) {
     if (isNotFound(e)) return undefined
     throw e
@@ -56,7 +59,8 @@ export async function findVersion(
 }
 
 /** Every published version number of the function, ascending ($LATEST left out). */
-export async function listVersionNumbers(lambda: LambdaClient, name: string): Promise<string[]> {
+export async function listVersionNumbers(ctx: ResourceContext, name: string): Promise<string[]> {
+  const lambda = ctx.aws.get(LambdaClient)
   const versions: string[] = []
   let Marker: string | undefined
   do {
@@ -69,13 +73,13 @@ export async function listVersionNumbers(lambda: LambdaClient, name: string): Pr
 
 /** The first candidate version that exists and serves the spec (code, architecture, configuration), if any. */
 export async function findMatchingVersion(
-  lambda: LambdaClient,
+  ctx: ResourceContext,
   spec: FunctionSpec,
   codeSha256: string,
   candidates: Array<string | undefined>,
 ): Promise<string | undefined> {
   for (const version of [...new Set(candidates.filter(isPublishedVersion))]) {
-    const found = await findVersion(lambda, spec.name, version)
+    const found = await findVersion(ctx, spec.name, version)
     if (found && versionMatches(found, spec, codeSha256)) return version
   }
   return undefined
