@@ -137,7 +137,7 @@ function isFile(file: string): boolean {
 }
 
 /** A path as messages show it: relative to the working directory when inside it (clickable), else absolute. */
-function shown(file: string): string {
+export function shown(file: string): string {
   const rel = path.relative(process.cwd(), file)
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file
 }

@@ -1,0 +1,31 @@
+// The checks that need no AWS, run before any AWS write: loadConfig's (config.json, the env file, every section
+// strictly, every placeholder) and then these: each function's runtime is current and one infra can package, every
+// handler bundles and exports the name its `handler` gives. The lead's runner and `infra validate` call it.
+import type { ResolvedConfig } from '../config/types.js'
+import { packageConfiguredFunctions, type PackageCheckOptions } from './package-functions.js'
+
+export { packageCacheDir, packageConfiguredFunctions, packageSpecOf } from './package-functions.js'
+export type { PackageCheckOptions } from './package-functions.js'
+
+export interface LocalValidation {
+  env: string
+  functions: number
+  /** The runtimes the functions use, e.g. ['nodejs22.x']. */
+  runtimes: string[]
+}
+
+/**
+ * Checks one resolved environment without AWS. The packages it builds go to the package cache, so the lambda step
+ * reuses them. Throws one ConfigError (exit code 2) listing every problem, each with its file and line.
+ */
+export async function validateLocally(
+  config: ResolvedConfig,
+  opts: PackageCheckOptions = {},
+): Promise<LocalValidation> {
+  await packageConfiguredFunctions(config, opts)
+  return {
+    env: config.env,
+    functions: config.functions.length,
+    runtimes: [...new Set(config.functions.map((fn) => fn.runtime))].sort(),
+  }
+}
