@@ -64,7 +64,7 @@ export function isNotFound(e: unknown): boolean {
 }
 
 export function isAlreadyExists(e: unknown): boolean {
-  return ALREADY_EXISTS.has(errorName(e)) || isLambdaAlreadyExists(e)
+  return ALREADY_EXISTS.has(errorName(e)) || isLambdaAlreadyExists(e) || isApiGatewayAlreadyExists(e)
 }
 
 // Node and the SDK's names for a request that left but whose answer never came back.
@@ -221,4 +221,24 @@ const LAMBDA_ALREADY_EXISTS = 'already exist'
 export function isLambdaAlreadyExists(e: unknown): boolean {
   const err = asAws(e)
   return err.name === 'ResourceConflictException' && (err.message?.includes(LAMBDA_ALREADY_EXISTS) ?? false)
+}
+
+// API Gateway's answer to access log settings while the account has no CloudWatch role.
+const LOG_ROLE_MISSING = 'CloudWatch Logs role ARN must be set'
+
+/** API Gateway: access logs need the account-wide CloudWatch role (apigateway UpdateAccount) first. */
+export function isApiGatewayLogRoleMissing(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'BadRequestException' && (err.message?.includes(LOG_ROLE_MISSING) ?? false)
+}
+
+// API Gateway's ConflictException also means "concurrent modification" (retried where the call is made); only these
+// words mean that what a create asked for exists ("Stage already exists", "Method already exists for this resource",
+// "Another resource with the same parent already has this name", "Route already exists for this API").
+const APIGATEWAY_ALREADY_EXISTS = 'already'
+
+/** API Gateway (v1 and v2): what a create asked for exists already (a lost response, retried). */
+export function isApiGatewayAlreadyExists(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ConflictException' && (err.message?.includes(APIGATEWAY_ALREADY_EXISTS) ?? false)
 }

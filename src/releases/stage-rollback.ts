@@ -5,9 +5,12 @@ import type { Deployment } from '@aws-sdk/client-api-gateway'
 import { expandTemplate, templateVars } from '../config/names.js'
 import type { Context } from '../context/context.js'
 import { ConfigError, StepError } from '../errors/index.js'
-import { findRestApi } from '../resources/apigateway/rest-api.js'
+import { failureFor, isOurs } from '../resources/common.js'
+import { keyOf } from '../resources/engine/converge.js'
+import { restApiKind } from '../resources/apigateway/rest-api.js'
+import { listDeployments } from '../resources/apigateway/rest-api-deployments.js'
 import { hashOfDeployment } from '../resources/apigateway/rest-api-diff.js'
-import { findStage, listDeployments, pointStageAt } from '../resources/apigateway/rest-api-stage.js'
+import { findStage, pointStageAt } from '../resources/apigateway/rest-api-stage.js'
 import type { ResourceContext } from '../resources/types.js'
 import { REST_API_LOGICAL_ID } from '../steps/rest-api-specs.js'
 import { releaseContext } from './common.js'
@@ -60,14 +63,20 @@ async function findApi(ctx: Context, rctx: ResourceContext): Promise<{ id: strin
       },
     )
   const name = expandTemplate(rest.name, templateVars(ctx.config)).value
-  const found = await findRestApi(rctx, {
-    logicalId: REST_API_LOGICAL_ID,
-    name,
-    description: '',
-    endpointType: rest.endpoint_type,
-    tags: ctx.config.tags,
-  })
-  if (found.api?.id) return { id: found.api.id, name }
+  const spec = { logicalId: REST_API_LOGICAL_ID, name, description: '', endpointType: rest.endpoint_type, tags: {} }
+  const recorded = rctx.record.manifest.resources[keyOf(restApiKind, REST_API_LOGICAL_ID)]
+  const found = await restApiKind
+    .find(rctx, spec, recorded)
+    .catch(failureFor(rctx, restApiKind.label, name)('reading', 'RestApiReadFailed'))
+  const ours = found.filter((a) => isOurs(a.tags, rctx.identity))
+  if (ours.length > 1)
+    throw new StepError(
+      'RestApiAmbiguous',
+      `rolling back REST API stage: ${ours.length} REST APIs named ${name} carry this service's tags (${ours.map((a) => a.id).join(', ')})`,
+      { hint: 'Delete the extra ones (after checking which one serves traffic), then rerun.' },
+    )
+  const id = ours[0]?.id
+  if (id) return { id, name }
   throw new StepError('RestApiNotFound', `rolling back REST API stage: the REST API ${name} does not exist`, {
     hint: `Deploy it first: \`infra step api --env ${ctx.config.env}\`.`,
   })

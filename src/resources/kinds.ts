@@ -12,6 +12,15 @@ import { rolePolicyKind } from './iam/role-policy.js'
 import { userPoolClientKind } from './cognito/client.js'
 import { userPoolDomainKind } from './cognito/domain.js'
 import { userPoolKind } from './cognito/user-pool.js'
+import { apiGatewayAccountKind } from './apigateway/account.js'
+import { restApiKind } from './apigateway/rest-api.js'
+import { restApiDefinitionKind } from './apigateway/rest-api-definition.js'
+import { restApiStageKind } from './apigateway/rest-api-stage.js'
+import { apiKeyKind, usagePlanKind } from './apigateway/rest-api-usage-plan.js'
+import { websocketApiKind } from './apigateway/websocket-api.js'
+import { websocketDeploymentKind } from './apigateway/websocket-deployment.js'
+import { websocketRoutesKind } from './apigateway/websocket-routes.js'
+import { websocketStageKind } from './apigateway/websocket-stage.js'
 
 // Each service's kinds on their own line(s).
 const ALL = [
@@ -29,6 +38,16 @@ const ALL = [
   reservedConcurrencyKind,
   provisionedConcurrencyKind,
   // apigateway
+  apiGatewayAccountKind,
+  restApiKind,
+  restApiDefinitionKind,
+  restApiStageKind,
+  usagePlanKind,
+  apiKeyKind,
+  websocketApiKind,
+  websocketRoutesKind,
+  websocketDeploymentKind,
+  websocketStageKind,
   // cognito
   userPoolKind,
   userPoolClientKind,

@@ -6,10 +6,11 @@ import { executeApiSourceArn, restApiUrl } from '../resources/apigateway/call.js
 import { ensureApiGatewayCloudWatchRoleOnce } from '../resources/apigateway/account.js'
 import { ensurePermission } from '../resources/lambda/permission.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
-import { ensureRestApi } from '../resources/apigateway/rest-api.js'
+import { converge } from '../resources/engine/converge.js'
+import { restApiKind } from '../resources/apigateway/rest-api.js'
 import { definitionHash } from '../resources/apigateway/rest-api-diff.js'
-import { ensureDefinition } from '../resources/apigateway/rest-api-resources.js'
-import { ensureStage } from '../resources/apigateway/rest-api-stage.js'
+import { restApiDefinitionKind } from '../resources/apigateway/rest-api-definition.js'
+import { ensureRestApiStage } from '../resources/apigateway/rest-api-stage.js'
 import { ensureUsagePlan } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 import { INVOKE_STATEMENT_ID, restApiPlan, restApiUpstream } from './rest-api-specs.js'
@@ -40,21 +41,27 @@ export const apiStep: Step = {
     if (roles.first) roles.results.forEach((r) => ctx.report(r))
     ctx.report(await ensureLogGroup(ctx, plan.logGroup))
 
-    const { result, api } = await ensureRestApi(ctx, plan.api)
-    ctx.report(result)
-    if (result.action === 'unmanaged') return {}
-    const known = api?.id ?? (result.id !== KNOWN_AFTER_APPLY ? result.id : undefined)
-    const ref = { id: api?.id, name: plan.api.name, logicalId: plan.api.logicalId }
+    const api = await converge(ctx, restApiKind, plan.api)
+    ctx.report(api.result)
+    if (api.result.action === 'unmanaged') return {}
+    // Offline, the manifest's id (unverified); in a plan of a new API, none yet.
+    const restApiId = api.observed?.id ?? (api.result.id !== KNOWN_AFTER_APPLY ? api.result.id : undefined)
+    const { logicalId, name } = plan.api
 
-    const definition = await ensureDefinition(ctx, ref, plan.definition, result.action === 'created')
+    const definition = await converge(ctx, restApiDefinitionKind, {
+      logicalId,
+      name,
+      restApiId,
+      definition: plan.definition,
+    })
     ctx.report(definition.result)
 
     // One statement per function for this API, on the alias the integrations invoke; serialised per function.
-    const sourceArn = executeApiSourceArn(ctx.identity, known ?? KNOWN_AFTER_APPLY)
+    const sourceArn = executeApiSourceArn(ctx.identity, restApiId ?? KNOWN_AFTER_APPLY)
     const permissions = await Promise.all(
       plan.targets.map((t) =>
         ensurePermission(ctx, {
-          logicalId: `${plan.api.logicalId}-${t.logicalId}`,
+          logicalId: `${logicalId}-${t.logicalId}`,
           functionName: t.functionName,
           qualifier: t.alias,
           statementId: INVOKE_STATEMENT_ID,
@@ -66,22 +73,26 @@ export const apiStep: Step = {
     permissions.forEach((p) => ctx.report(p))
 
     const hash = definitionHash(plan.definition)
+    // API Gateway deploys no API without a method.
     const deployable = plan.definition.resources.some((r) => r.methods.length > 0)
     const stage = deployable
-      ? await ensureStage(ctx, ref, plan.stage, {
+      ? await ensureRestApiStage(ctx, {
+          logicalId: `${logicalId}/${plan.stage.name}`,
+          name: `${name}/${plan.stage.name}`,
+          restApiId,
+          stage: plan.stage,
           definitionHash: hash,
-          definitionChanged: definition.changed || result.action === 'created',
         })
       : undefined
     if (stage) ctx.report(stage.result)
-    if (stage && plan.usagePlan)
-      (await ensureUsagePlan(ctx, plan.usagePlan, { id: api?.id, stage: plan.stage.name })).forEach((r) =>
-        ctx.report(r),
-      )
+    if (stage && plan.usagePlan) {
+      const apiStage = restApiId ? `${restApiId}:${plan.stage.name}` : undefined
+      for (const r of await ensureUsagePlan(ctx, plan.usagePlan, apiStage)) ctx.report(r)
+    }
 
-    const url = known && stage ? restApiUrl(known, ctx.identity.region, plan.stage.name) : undefined
+    const url = restApiId && stage ? restApiUrl(restApiId, ctx.identity.region, plan.stage.name) : undefined
     return {
-      restApiId: known,
+      restApiId,
       stage: plan.stage.name,
       ...(url ? { url, endpoints: { 'REST API': url } } : {}),
       definitionHash: hash,

@@ -6,9 +6,12 @@ import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensurePermission } from '../resources/lambda/permission.js'
 import { ensureRoleInlinePolicy } from '../resources/iam/role-policy.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
-import { ensureWebSocketApi } from '../resources/apigateway/websocket-api.js'
+import { converge } from '../resources/engine/converge.js'
+import { websocketUrl } from '../resources/apigateway/call.js'
+import { websocketApiKind } from '../resources/apigateway/websocket-api.js'
+import { websocketDeploymentKind } from '../resources/apigateway/websocket-deployment.js'
 import { ensureWebSocketRoutes } from '../resources/apigateway/websocket-routes.js'
-import { ensureDeploymentAndStage } from '../resources/apigateway/websocket-stage.js'
+import { websocketStageKind } from '../resources/apigateway/websocket-stage.js'
 import type { Outputs, Step } from './types.js'
 import {
   MANAGE_CONNECTIONS_POLICY,
@@ -17,7 +20,6 @@ import {
   websocketPlan,
   websocketSourceArn,
   websocketUpstream,
-  websocketUrl,
 } from './websocket-specs.js'
 
 export interface WebSocketOutputs extends Outputs {
@@ -45,14 +47,20 @@ export const websocketStep: Step = {
       tags: ctx.config.tags,
     })
     if (roles.first) roles.results.forEach((r) => ctx.report(r))
-    const [logGroup, api] = await Promise.all([ensureLogGroup(ctx, plan.logGroup), ensureWebSocketApi(ctx, plan.api)])
+    const [logGroup, api] = await Promise.all([
+      ensureLogGroup(ctx, plan.logGroup),
+      converge(ctx, websocketApiKind, plan.api),
+    ])
     ctx.report(logGroup)
     ctx.report(api.result)
     if (api.result.action === 'unmanaged') return {}
-    const apiId = api.apiId
+    // Offline, the manifest's id (unverified); in a plan of a new API, none yet.
+    const apiId = api.observed?.ApiId ?? (api.result.id !== KNOWN_AFTER_APPLY ? api.result.id : undefined)
     const idOrLater = apiId ?? KNOWN_AFTER_APPLY
+    const { logicalId, name } = plan.api
 
-    for (const route of await ensureWebSocketRoutes(ctx, apiId, plan.api.name, plan.routes)) ctx.report(route)
+    for (const route of await ensureWebSocketRoutes(ctx, { logicalId, name, apiId, routes: plan.routes }))
+      ctx.report(route)
 
     // Before the stage serves the routes, the functions must accept calls from this API, and may answer on it.
     const permissions = await Promise.all(
@@ -77,17 +85,24 @@ export const websocketStep: Step = {
       }),
     )
 
-    const staged = await ensureDeploymentAndStage(ctx, {
+    const deployment = await converge(ctx, websocketDeploymentKind, {
+      logicalId,
+      name,
       apiId,
-      apiName: plan.api.name,
-      logicalId: plan.api.logicalId,
       definitionHash: plan.definitionHash,
-      stage: plan.stage,
     })
-    staged.forEach((r) => ctx.report(r))
+    ctx.report(deployment.result)
+    const stage = await converge(ctx, websocketStageKind, {
+      logicalId,
+      name: `${name}/${plan.stage.name}`,
+      apiId,
+      stage: plan.stage,
+      deploymentId: deployment.observed?.deployment.DeploymentId ?? KNOWN_AFTER_APPLY,
+    })
+    ctx.report(stage.result)
 
     if (!apiId) return { stage: plan.stage.name }
-    const url = websocketUrl(ctx.config, apiId, plan.stage.name)
+    const url = websocketUrl(apiId, ctx.identity.region, plan.stage.name)
     return { websocketApiId: apiId, stage: plan.stage.name, url, endpoints: { 'WebSocket API': url } }
   },
 }

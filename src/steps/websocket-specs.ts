@@ -14,6 +14,7 @@ import {
   type WebSocketApiSpec,
 } from '../resources/apigateway/websocket-diff.js'
 import type { RouteTarget } from '../resources/apigateway/websocket-routes.js'
+import { executeApiArn, lambdaIntegrationUri } from '../resources/apigateway/call.js'
 import type { Outputs, StepId } from './types.js'
 
 export const WEBSOCKET_LOGICAL_ID = 'websocket'
@@ -103,18 +104,6 @@ function expanded(config: ResolvedConfig, field: string, template: string, kind?
   return value
 }
 
-const partition = (config: ResolvedConfig) => partitionOf(config.region)
-
-/** API Gateway's URI for invoking a Lambda function (here its alias) through Lambda's Invoke API. */
-export function lambdaIntegrationUri(region: string, functionArn: string): string {
-  return `arn:${partitionOf(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`
-}
-
-/** `arn:aws:execute-api:<region>:<account>:<api-id>/<rest>`: what API Gateway is when it calls or is called. */
-export function executeApiArn(config: ResolvedConfig, apiId: string, rest: string): string {
-  return `arn:${partition(config)}:execute-api:${config.region}:${config.accountId}:${apiId}/${rest}`
-}
-
 /**
  * The SourceArn of the Lambda permissions. A WebSocket invocation's ARN is `<api-id>/<stage>/<route key>` (e.g.
  * `…/production/$connect`, no HTTP method), so `/*` after the API id admits every stage and route of this API and
@@ -139,11 +128,6 @@ export function manageConnectionsPolicy(config: ResolvedConfig, apiId: string, s
       },
     ],
   }
-}
-
-export function websocketUrl(config: ResolvedConfig, apiId: string, stage: string): string {
-  const suffix = partition(config) === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com'
-  return `wss://${apiId}.execute-api.${config.region}.${suffix}/${stage}`
 }
 
 export function websocketPlan(config: ResolvedConfig, section: WebSocketSection, up: WebSocketUpstream): WebSocketPlan {
@@ -188,7 +172,7 @@ export function websocketPlan(config: ResolvedConfig, section: WebSocketSection,
         throttling: { rateLimit: section.throttling.rate_limit, burstLimit: section.throttling.burst_limit },
       }),
       accessLog: {
-        destinationArn: `arn:${partition(config)}:logs:${config.region}:${config.accountId}:log-group:${logGroupName}`,
+        destinationArn: `arn:${partitionOf(config.region)}:logs:${config.region}:${config.accountId}:log-group:${logGroupName}`,
         format: ACCESS_LOG_FORMAT,
       },
       tags: config.tags,

@@ -44,7 +44,9 @@ describe('rollback --stage', () => {
     expect(text).toContain(`~ deployment ${second.id}`)
     expect(fake.apigateway.stage(api.id, ENV)?.deploymentId).toBe(first.id)
     expect(fake.apigateway.servedMethodKeys(api.id, ENV)).not.toContain('POST /usage')
-    expect(manifestOf(root).resources[`rest-api-stage:rest-api/${ENV}`]).toMatchObject({ id: first.id })
+    expect(manifestOf(root).resources[`rest-api-stage:rest-api/${ENV}`]).toMatchObject({
+      attributes: { deploymentId: first.id, rollbackHold: { deploymentId: second.id } },
+    })
     expect(manifestOf(root).history.at(-1)).toMatchObject({ command: 'rollback', status: 'succeeded' })
   }, 60_000)
 

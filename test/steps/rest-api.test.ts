@@ -200,16 +200,18 @@ describe('api step: reruns and changes', () => {
 })
 
 describe('api step: drift', () => {
-  test('a method deleted out of band is put back, and deployed', async () => {
+  // A deployment is a snapshot: what is changed out of band in the working definition is not served until deployed.
+  test('a method deleted out of band is put back; the stage still serves it, so no new deployment', async () => {
     const root = fastWorkspace()
     await deployApi(root)
     const api = theApi(fake)
     fake.apigateway.deleteMethodOutOfBand(api.id, '/prompts/{id}', 'DELETE')
     fake.resetCalls()
     const outcome = await deployApi(root)
-    expect(apiWrites(fake.calls)).toEqual(['PutMethod', 'PutIntegration', 'CreateDeployment', 'UpdateStage'])
+    expect(apiWrites(fake.calls)).toEqual(['PutMethod', 'PutIntegration'])
     expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)
-    expect(fake.apigateway.deployments(api.id)).toHaveLength(2)
+    expect(fake.apigateway.deployments(api.id)).toHaveLength(1)
+    expect(fake.apigateway.servedMethodKeys(api.id, ENV)).toEqual(METHODS)
     const definition = resultsOf(outcome).find((r) => r.kind === 'rest-api-definition')!
     expect(definition).toMatchObject({ action: 'updated' })
     expect(definition.changes.map((c) => c.field)).toEqual([
@@ -218,7 +220,7 @@ describe('api step: drift', () => {
     ])
   }, 60_000)
 
-  test('the authorizer pointed at another user pool out of band: patched back (added, then removed), and deployed', async () => {
+  test('the authorizer pointed at another user pool out of band: patched back (added, then removed), not redeployed', async () => {
     const root = fastWorkspace()
     await deployApi(root)
     const api = theApi(fake)
@@ -227,7 +229,7 @@ describe('api step: drift', () => {
     authorizer.providerARNs = [`arn:aws:cognito-idp:us-east-1:${ACCOUNT}:userpool/us-east-1_Other`]
     fake.resetCalls()
     await deployApi(root)
-    expect(apiWrites(fake.calls)).toEqual(['UpdateAuthorizer', 'CreateDeployment', 'UpdateStage'])
+    expect(apiWrites(fake.calls)).toEqual(['UpdateAuthorizer'])
     expect(fake.calls.find((c) => c.command === 'UpdateAuthorizerCommand')?.input.patchOperations).toEqual([
       { op: 'add', path: '/providerARNs', value: pool },
       {
@@ -240,7 +242,7 @@ describe('api step: drift', () => {
     expect(theApi(fake).authorizers[authorizer.id!]?.providerARNs).toEqual([pool])
   }, 60_000)
 
-  test('the API deleted out of band: a new one is created, recorded, and the permissions follow it', async () => {
+  test('the API deleted out of band: a new one is created, recorded, built, deployed, and the permissions follow it', async () => {
     const root = fastWorkspace()
     await deployApi(root)
     const gone = theApi(fake).id
@@ -249,7 +251,12 @@ describe('api step: drift', () => {
     const api = theApi(fake)
     expect(api.id).not.toBe(gone)
     expect(manifestOf(root).resources['rest-api:rest-api'].id).toBe(api.id)
-    expect(resultsOf(outcome).find((r) => r.kind === 'rest-api')?.note).toContain(`(${gone}) no longer exists`)
+    expect(
+      resultsOf(outcome)
+        .filter((r) => r.kind.startsWith('rest-api'))
+        .map((r) => `${r.action} ${r.kind}`),
+    ).toEqual(['created rest-api', 'created rest-api-definition', 'created rest-api-stage'])
+    expect(fake.apigateway.servedMethodKeys(api.id, ENV)).toEqual(METHODS)
     const statement = fake.lambda.fn(fnName('usage-handler'))!.policies[ALIAS]![0]!
     expect(statement.Condition?.ArnLike?.['AWS:SourceArn']).toBe(
       `arn:aws:execute-api:us-east-1:${ACCOUNT}:${api.id}/*/*/*`,
@@ -404,12 +411,33 @@ describe('api step: adoption', () => {
     expect(resultsOf(left).find((r) => r.kind === 'rest-api')).toMatchObject({ action: 'unmanaged' })
     expect(fake.apigateway.apisNamed(API_NAME)).toHaveLength(1)
     expect(fake.apigateway.methodKeys(foreign.id!)).toEqual([])
-    expect(stepOf(left, 'api')?.outputs).toEqual({})
+    // Nothing is wired to a stranger's API, and the step fails naming it and --adopt.
+    expect(stepOf(left, 'api')).toMatchObject({ status: 'failed', outputs: {}, error: { code: 'ResourceNotManaged' } })
 
     const adopted = await deployApi(root, { adopt: true })
     expect(resultsOf(adopted).find((r) => r.kind === 'rest-api')).toMatchObject({ action: 'updated', id: foreign.id })
     expect(theApi(fake).tags).toMatchObject({ 'infra:service': SERVICE })
     expect(fake.apigateway.methodKeys(foreign.id!)).toEqual(METHODS)
+  }, 60_000)
+})
+
+describe('api step: duplicates', () => {
+  test('two APIs with its name and this service’s tags: refused, listing both; nothing is changed or made', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    // The API the manifest records is gone, and two others claim to be it (made by hand, or by an older tool).
+    delete fake.apigateway.state.apis[theApi(fake).id]
+    const tags = { 'managed-by': 'infra', 'infra:service': SERVICE, 'infra:env': ENV }
+    const client = new APIGatewayClient({ region: 'us-east-1' })
+    const one = await client.send(new CreateRestApiCommand({ name: API_NAME, tags }))
+    const two = await client.send(new CreateRestApiCommand({ name: API_NAME, tags }))
+    fake.resetCalls()
+    const outcome = await deployApi(root)
+    expect(stepOf(outcome, 'api')).toMatchObject({
+      status: 'failed',
+      error: { code: 'RestApiAmbiguous', message: expect.stringContaining(`2 match (${one.id}, ${two.id})`) },
+    })
+    expect(fake.writes().filter((c) => c.service === 'apigateway')).toEqual([])
   }, 60_000)
 })
 

@@ -7,7 +7,7 @@ import { ApiGatewayV2Client, CreateApiCommand } from '@aws-sdk/client-apigateway
 import { plan, resultsOf } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 import { describeResult } from '../../src/output/plan.js'
-import { fastWorkspace, manifestOf } from './lambda-helpers.js'
+import { fastWorkspace, manifestOf, SERVICE } from './lambda-helpers.js'
 import {
   API_NAME,
   ROUTE_FUNCTION,
@@ -63,27 +63,26 @@ describe('websocket step: throttling', () => {
 })
 
 describe('websocket step: crash and resume', () => {
-  test('CreateApi carried out but its answer lost: the run fails with the API journaled; the next adopts it by tags', async () => {
-    fake.apigatewayv2.loseNextResponse('CreateApi')
-    const failed = await runAll(root)
-    expect(stepOutcome(failed)).toMatchObject({ status: 'failed', error: { code: 'WebSocketApiCreateFailed' } })
+  test('CreateApi carried out but its answer lost: found by its tags in the same run and adopted, never made twice', async () => {
+    fake.loseNextResponse('CreateApi')
+    const outcome = await runAll(root)
+    expect(stepOutcome(outcome)).toMatchObject({ status: 'done' })
     const api = theApi(fake)
-    const manifest = manifestOf(root)
-    expect(manifest.resources['websocket-api:websocket']).toBeUndefined()
-    expect(manifest.pending['websocket-api:websocket']).toMatchObject({ operation: 'create', name: API_NAME })
-
-    const resumed = await runAll(root)
-    expect(stepOutcome(resumed)).toMatchObject({ status: 'done' })
-    expect(theApi(fake).ApiId).toBe(api.ApiId)
+    expect(resultsOf(outcome).find((r) => r.kind === 'websocket-api')).toMatchObject({
+      action: 'created',
+      id: api.ApiId,
+      note: expect.stringContaining('response was lost'),
+    })
     expect(fake.calls.filter((c) => c.command === 'CreateApiCommand')).toHaveLength(1)
     converged()
-    const after = manifestOf(root)
-    expect(after.resources['websocket-api:websocket']).toMatchObject({ id: api.ApiId })
-    expect(after.pending).toEqual({})
+    const manifest = manifestOf(root)
+    expect(manifest.resources['websocket-api:websocket']).toMatchObject({ id: api.ApiId })
+    expect(manifest.pending).toEqual({})
   })
 
   test('a run that dies after CreateDeployment, before the stage: the next run points the stage at that deployment', async () => {
-    fake.failNext('CreateStage', () => fake.errorFor('CreateStage', 'ServiceUnavailable'))
+    // Not a 5xx: the engine would look, find no stage and send CreateStage again in the same run.
+    fake.failNext('CreateStage', () => new Error('simulated crash'))
     expect(stepOutcome(await runAll(root)).status).toBe('failed')
     const api = theApi(fake)
     expect(Object.keys(api.deployments)).toHaveLength(1)
@@ -106,15 +105,17 @@ describe('websocket step: crash and resume', () => {
 })
 
 describe('websocket step: ownership', () => {
-  // Someone else's API with the same name: made with the SDK, without our tags.
-  const foreign = () =>
+  // A same-named API made with the SDK: someone else's without tags, or a copy with this service's tags.
+  const sameNamed = (Tags?: Record<string, string>) =>
     new ApiGatewayV2Client({ region: 'us-east-1' }).send(
       new CreateApiCommand({
         Name: API_NAME,
         ProtocolType: 'WEBSOCKET',
         RouteSelectionExpression: '$request.body.action',
+        Tags,
       }),
     )
+  const foreign = () => sameNamed()
 
   test('a same-named API without our tags is reported and left alone; --adopt takes it over and tags it', async () => {
     const theirs = (await foreign()).ApiId!
@@ -122,6 +123,7 @@ describe('websocket step: ownership', () => {
     const outcome = await runAll(root)
     const api = resultsOf(outcome).find((r) => r.kind === 'websocket-api')!
     expect(api.action).toBe('unmanaged')
+    expect(stepOutcome(outcome)).toMatchObject({ status: 'failed', error: { code: 'ResourceNotManaged' } })
     expect(fake.writes().filter((c) => c.service === 'apigatewayv2')).toEqual([])
     expect(fake.apigatewayv2.apisNamed(API_NAME)).toHaveLength(1)
 
@@ -130,6 +132,18 @@ describe('websocket step: ownership', () => {
     expect(theApi(fake).ApiId).toBe(theirs)
     expect(theApi(fake).tags).toMatchObject({ 'managed-by': 'infra', 'infra:env': 'staging' })
     converged()
+  })
+
+  test('two same-named APIs with this service’s tags and none recorded: refused, listing both; nothing is written', async () => {
+    const tags = { 'managed-by': 'infra', 'infra:service': SERVICE, 'infra:env': 'staging' }
+    const [one, two] = [(await sameNamed(tags)).ApiId, (await sameNamed(tags)).ApiId]
+    fake.resetCalls()
+    const outcome = await runAll(root)
+    expect(stepOutcome(outcome)).toMatchObject({
+      status: 'failed',
+      error: { code: 'WebSocketApiAmbiguous', message: expect.stringContaining(`2 match (${one}, ${two})`) },
+    })
+    expect(fake.writes().filter((c) => c.service === 'apigatewayv2')).toEqual([])
   })
 })
 
@@ -145,9 +159,9 @@ describe('websocket step: plan and account settings', () => {
       `+ create websocket-route ${API_NAME} $disconnect: → new-service-staging-websocket-disconnect:staging`,
       `+ create websocket-route ${API_NAME} $default: → new-service-staging-websocket-message:staging`,
       `+ create websocket-route ${API_NAME} sendMessage: → new-service-staging-websocket-message:staging`,
-      '+ create lambda-permission new-service-staging-websocket-connect:staging/infra-websocket-api',
-      '+ create lambda-permission new-service-staging-websocket-disconnect:staging/infra-websocket-api',
-      '+ create lambda-permission new-service-staging-websocket-message:staging/infra-websocket-api',
+      '+ create lambda-permission new-service-staging-websocket-connect:staging/infra-websocket-api: allows apigateway.amazonaws.com',
+      '+ create lambda-permission new-service-staging-websocket-disconnect:staging/infra-websocket-api: allows apigateway.amazonaws.com',
+      '+ create lambda-permission new-service-staging-websocket-message:staging/infra-websocket-api: allows apigateway.amazonaws.com',
       '+ create iam-role-policy new-service-staging-lambda-role/websocket-manage-connections: AnswerOnWebSocketConnections: execute-api:ManageConnections',
       `+ create websocket-deployment ${API_NAME}`,
       `+ create websocket-stage ${API_NAME}/staging: throttling 50/s burst 100, JSON access log, no auto-deploy`,

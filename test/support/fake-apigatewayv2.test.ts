@@ -271,9 +271,9 @@ describe('FakeApiGatewayV2: knobs and state', () => {
     expect(Object.keys(fake.state.apis)).toHaveLength(1)
   })
 
-  test('loseNextResponse: the call is carried out, the caller gets a 503', async () => {
-    fake.loseNextResponse('CreateApi')
-    await expect(websocketApi('lost')).rejects.toMatchObject({ name: 'ServiceUnavailableException', $fault: 'server' })
+  test('a lost response (FakeAws.loseNextResponse): the call is carried out, the caller gets a 5xx', async () => {
+    aws.loseNextResponse('CreateApi')
+    await expect(websocketApi('lost')).rejects.toMatchObject({ $fault: 'server', $metadata: { httpStatusCode: 500 } })
     expect(fake.apisNamed('lost')).toHaveLength(1)
   })
 

@@ -3,14 +3,13 @@
 import { afterAll, describe, expect, test } from 'vitest'
 import { loadConfig } from '../../src/config/index.js'
 import type { ResolvedConfig } from '../../src/config/types.js'
+import { lambdaIntegrationUri, websocketUrl } from '../../src/resources/apigateway/call.js'
 import {
   ACCESS_LOG_FORMAT,
-  lambdaIntegrationUri,
   manageConnectionsPolicy,
   websocketPlan,
   websocketSourceArn,
   websocketUpstream,
-  websocketUrl,
 } from '../../src/steps/websocket-specs.js'
 import { makeProject, removeProjects } from '../fixtures/config/project.js'
 
@@ -117,7 +116,7 @@ describe('websocket specs', () => {
         },
       ],
     })
-    expect(websocketUrl(c, 'abc123defg', 'staging')).toBe(
+    expect(websocketUrl('abc123defg', c.region, 'staging')).toBe(
       'wss://abc123defg.execute-api.us-east-1.amazonaws.com/staging',
     )
     expect(lambdaIntegrationUri('cn-north-1', 'arn:aws-cn:lambda:cn-north-1:1:function:f:a')).toBe(

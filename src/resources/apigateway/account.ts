@@ -1,16 +1,18 @@
 // API Gateway's account-wide CloudWatch role (one per account and region): without it, UpdateStage with access log
 // settings fails ("CloudWatch Logs role ARN must be set in account settings to enable logging"). infra sets it only
 // where the region has none: a role someone else set (another service, another tool) is left as it is.
-import { GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway'
+import { APIGatewayClient, GetAccountCommand, UpdateAccountCommand } from '@aws-sdk/client-api-gateway'
 import type { Tags } from '../../config/types.js'
 import { StepError } from '../../errors/index.js'
 import { isApiGatewayRoleNotReady } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
-import { apiFailure, callApi } from './call.js'
-import { arn, offlineOutcome, recordIfChanged } from '../common.js'
+import { arn, failureFor } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind, SpecBase } from '../engine/kind.js'
 import { ensureRole } from '../iam/role.js'
 import { serviceTrustPolicy } from '../policy-document.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from '../types.js'
+import { callApi } from './call.js'
 
 export const ACCOUNT_KIND = 'apigateway-account'
 // AWS's managed policy for exactly this: create log groups and streams, put events.
@@ -21,6 +23,68 @@ const IAM_PROPAGATION_MS = 2 * 60_000
 export interface CloudWatchRoleSpec {
   roleName: string
   tags: Tags
+}
+
+/** The account's setting: the region is its logical id. */
+export interface AccountSpec extends SpecBase {
+  roleArn: string
+}
+
+export interface ObservedAccount {
+  cloudwatchRoleArn?: string
+}
+
+async function readAccount(ctx: ResourceContext): Promise<ObservedAccount> {
+  const account = await callApi(ctx, 'reading API Gateway account settings', () =>
+    ctx.aws.get(APIGatewayClient).send(new GetAccountCommand({})),
+  )
+  return account.cloudwatchRoleArn ? { cloudwatchRoleArn: account.cloudwatchRoleArn } : {}
+}
+
+/** A new role is not usable by API Gateway at once; it says so with a BadRequestException until it is. */
+async function setRole(ctx: ResourceContext, roleArn: string): Promise<ObservedAccount> {
+  await retryWhile(
+    () =>
+      callApi(ctx, 'setting the API Gateway CloudWatch role', () =>
+        ctx.aws.get(APIGatewayClient).send(
+          new UpdateAccountCommand({
+            patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
+          }),
+        ),
+      ),
+    isApiGatewayRoleNotReady,
+    {
+      timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
+      label: `setting the API Gateway CloudWatch role (${roleArn})`,
+      backoff: ctx.timing.retry,
+    },
+  )
+  return { cloudwatchRoleArn: roleArn }
+}
+
+export const apiGatewayAccountKind: ResourceKind<AccountSpec, ObservedAccount> = {
+  kind: ACCOUNT_KIND,
+  label: 'API Gateway account',
+  codePrefix: 'ApiGatewayAccount',
+  // One per account and region; it always exists, so it is only ever updated.
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx) {
+    const observed = await readAccount(ctx)
+    return [{ observed, ...(observed.cloudwatchRoleArn ? { arn: observed.cloudwatchRoleArn } : {}) }]
+  },
+  // Any role set is left as it is: it may be another service's, and every API in the region logs with it.
+  diff: (observed, spec) => (observed.cloudwatchRoleArn ? [] : [{ field: 'CloudWatchRoleArn', to: spec.roleArn }]),
+  async create(ctx, spec) {
+    return { observed: await setRole(ctx, spec.roleArn), arn: spec.roleArn }
+  },
+  async apply(ctx, _observed, spec) {
+    return { observed: await setRole(ctx, spec.roleArn) }
+  },
+  // Deliberately a no-op: the setting is account-wide, and other APIs in the region (other services', other tools')
+  // may log through it. Unsetting it would break their access logs; the role itself is deleted with the IAM step.
+  async delete() {},
+  describe: (spec) => `CloudWatch role ${spec.roleArn}`,
 }
 
 const converging = new WeakMap<object, Promise<Ensured[]>>()
@@ -45,37 +109,28 @@ export async function ensureApiGatewayCloudWatchRole(
   ctx: ResourceContext,
   spec: CloudWatchRoleSpec,
 ): Promise<Ensured[]> {
-  const key = `${ACCOUNT_KIND}:${ctx.identity.region}`
-  const name = `API Gateway account settings (${ctx.identity.region})`
-  if (ctx.offline) return [offlineOutcome(ctx, ACCOUNT_KIND, key, name, `CloudWatch role ${spec.roleName}`)]
-  const fail = apiFailure(ctx, 'API Gateway account settings', ctx.identity.region)
-  const account = await callApi(
-    ctx,
-    (c) => c.send(new GetAccountCommand({})),
-    'reading API Gateway account settings',
-  ).catch(fail('reading', 'ApiGatewayAccountReadFailed'))
-  const base = { kind: ACCOUNT_KIND, key, name }
-  const roleSpec = {
+  const region = ctx.identity.region
+  const name = `API Gateway account settings (${region})`
+  const ours = arn(ctx, 'iam', `role/${spec.roleName}`, '')
+  const account = async (roleArn: string) =>
+    (await converge(ctx, apiGatewayAccountKind, { logicalId: region, name, roleArn })).result
+  if (ctx.offline) return [await account(ours)]
+  // Our own role stays converged (deleted or changed behind our back, the account's logging would break); a role
+  // someone else set is theirs, and ours is not even made.
+  const { cloudwatchRoleArn: current } = await readAccount(ctx).catch(
+    failureFor(ctx, apiGatewayAccountKind.label, name)('reading', 'ApiGatewayAccountReadFailed'),
+  )
+  if (current && current !== ours) return [await account(current)]
+  const role = await ensureRole(ctx, {
     logicalId: 'apigateway-cloudwatch',
     name: spec.roleName,
-    description: `Lets API Gateway write access logs to CloudWatch Logs in ${ctx.identity.region} (managed by infra)`,
+    description: `Lets API Gateway write access logs to CloudWatch Logs in ${region} (managed by infra)`,
     trustPolicy: serviceTrustPolicy('apigateway.amazonaws.com'),
     inlinePolicies: {},
     managedPolicyArns: [PUSH_TO_CLOUDWATCH],
     tags: spec.tags,
-  }
-  if (account.cloudwatchRoleArn) {
-    await recordIfChanged(ctx, key, { kind: ACCOUNT_KIND, name, arn: account.cloudwatchRoleArn })
-    const unchanged: Ensured = { ...base, action: 'unchanged', changes: [], arn: account.cloudwatchRoleArn }
-    // Our own role stays converged (deleted or changed behind our back, the account's logging would break);
-    // a role someone else set is theirs.
-    const ours = account.cloudwatchRoleArn === arn(ctx, 'iam', `role/${spec.roleName}`, '')
-    return ours ? [await ensureRole(ctx, roleSpec), unchanged] : [unchanged]
-  }
-  const role = await ensureRole(ctx, roleSpec)
-  const roleArn = role.arn && role.action !== 'unmanaged' ? role.arn : undefined
-  const change = { field: 'CloudWatchRoleArn', to: roleArn ?? KNOWN_AFTER_APPLY }
-  if (!roleArn && !ctx.dryRun)
+  })
+  if (role.action === 'unmanaged' && !ctx.dryRun)
     throw new StepError(
       'CloudWatchRoleUnmanaged',
       `setting the API Gateway CloudWatch role: IAM role ${spec.roleName} exists but was not created by infra; access logs need a role set on the account`,
@@ -83,27 +138,6 @@ export async function ensureApiGatewayCloudWatchRole(
         hint: `Rerun with --adopt to manage it, or name another role in iam.apigateway_cloudwatch_role.name, or set one yourself: \`aws apigateway update-account --patch-operations op=replace,path=/cloudwatchRoleArn,value=<role arn>\`.`,
       },
     )
-  if (ctx.dryRun || !roleArn) return [role, { ...base, action: 'would-update', changes: [change] }]
-  // A new role is not usable by API Gateway at once; it says so with a BadRequestException until it is.
-  await retryWhile(
-    () =>
-      callApi(
-        ctx,
-        (c) =>
-          c.send(
-            new UpdateAccountCommand({
-              patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: roleArn }],
-            }),
-          ),
-        'setting the API Gateway CloudWatch role',
-      ),
-    isApiGatewayRoleNotReady,
-    {
-      timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
-      label: `setting the API Gateway CloudWatch role (${spec.roleName})`,
-      backoff: ctx.timing.retry,
-    },
-  ).catch(fail('updating', 'ApiGatewayAccountUpdateFailed'))
-  await recordIfChanged(ctx, key, { kind: ACCOUNT_KIND, name, arn: roleArn })
-  return [role, { ...base, action: 'updated', changes: [change], arn: roleArn }]
+  const roleArn = role.action !== 'unmanaged' && role.arn ? role.arn : KNOWN_AFTER_APPLY
+  return [role, await account(roleArn)]
 }

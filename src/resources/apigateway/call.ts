@@ -1,25 +1,21 @@
-// What the API Gateway (v1) resource modules share: one way to call the API (retried through throttling and
-// "concurrent modification", never through a hard quota), the ARN and URL forms, and the error wrapping.
-import { APIGatewayClient } from '@aws-sdk/client-api-gateway'
+// What the API Gateway resource modules share, v1 (REST) and v2 (WebSocket) alike: one way to call the API (retried
+// through throttling and "concurrent modification", never through a hard quota), pagination, and the ARN and URL
+// forms.
 import { isApiGatewayTransient } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
-import { failureFor, partitionOf } from '../common.js'
+import { partitionOf } from '../common.js'
 import type { ResourceContext } from '../types.js'
 
-// The client is paced (src/aws/pacing.ts) and its SDK retries a few times; what still fails with
-// TooManyRequestsException (another tool in the account) or a ConflictException "concurrent modification" is
-// retried here for up to ten minutes, so a full create survives a bad day (reliability rules A1, A6, A7).
-// LimitExceededException "Maximum number of …" is a hard quota and is not retried (rule A4).
+// Both clients are paced together (src/aws/pacing.ts: the quotas are per account and region, whichever API calls)
+// and their SDK retries a few times; what still fails with TooManyRequestsException (another tool in the account) or
+// a ConflictException "concurrent modification" is retried here for up to ten minutes, so a full create survives a
+// bad day (reliability rules A1, A6, A7). Both errors mean the request was refused, not carried out, so sending it
+// again cannot make a copy. LimitExceededException "Maximum number of …" is a hard quota and is not retried (A4).
 export const APIGATEWAY_RETRY_MS = 10 * 60_000
 
-/** Sends one API Gateway call, retried while API Gateway says "try again later". */
-export function callApi<T>(
-  ctx: ResourceContext,
-  send: (client: APIGatewayClient) => Promise<T>,
-  label: string,
-): Promise<T> {
-  const client = ctx.aws.get(APIGatewayClient)
-  return retryWhile(() => send(client), isApiGatewayTransient, {
+/** Sends one API Gateway call (v1 or v2), retried while API Gateway says "try again later". */
+export function callApi<T>(ctx: ResourceContext, label: string, send: () => Promise<T>): Promise<T> {
+  return retryWhile(send, isApiGatewayTransient, {
     timeoutMs: APIGATEWAY_RETRY_MS * ctx.timing.deadlineScale,
     label,
     backoff: ctx.timing.retry,
@@ -29,7 +25,30 @@ export function callApi<T>(
   })
 }
 
-/** The ARN the tagging APIs take: `arn:aws:apigateway:<region>::/restapis/<id>` (and `/stages/<name>` under it). */
+/** One page of a list: v1 pages by `position` (`items`), v2 by `NextToken` (`Items`). */
+interface Page<T> {
+  items?: T[]
+  position?: string
+  Items?: T[]
+  NextToken?: string
+}
+
+/** Every item of a paginated list; `fetch` gets the token of the page it should return (undefined: the first). */
+export async function allPages<T>(fetch: (token?: string) => Promise<Page<T>>): Promise<T[]> {
+  const all: T[] = []
+  let token: string | undefined
+  do {
+    const page = await fetch(token)
+    all.push(...(page.items ?? page.Items ?? []))
+    token = page.position ?? page.NextToken
+  } while (token)
+  return all
+}
+
+/**
+ * What the tagging APIs take: `arn:aws:apigateway:<region>::<path>`, with `/restapis/<id>` (v1), `/apis/<id>` (v2),
+ * `/usageplans/<id>`, `/apikeys/<id>`, and `/stages/<name>` under an API.
+ */
 export function apiGatewayArn(region: string, path: string): string {
   return `arn:${partitionOf(region)}:apigateway:${region}::${path}`
 }
@@ -39,17 +58,22 @@ export function lambdaIntegrationUri(region: string, functionArn: string): strin
   return `arn:${partitionOf(region)}:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`
 }
 
-/** The Lambda permission's SourceArn: any stage, method and path of this one API in this account (never `*:*`). */
-export function executeApiSourceArn(identity: ResourceContext['identity'], apiId: string): string {
-  const { region, accountId } = identity
-  return `arn:${partitionOf(region)}:execute-api:${region}:${accountId}:${apiId}/*/*/*`
+/** `arn:aws:execute-api:<region>:<account>:<api id>/<path>`: what API Gateway is when it calls or is called. */
+export function executeApiArn(where: { region: string; accountId: string }, apiId: string, path: string): string {
+  return `arn:${partitionOf(where.region)}:execute-api:${where.region}:${where.accountId}:${apiId}/${path}`
 }
 
-export function restApiUrl(apiId: string, region: string, stage: string): string {
+/** The Lambda permission's SourceArn: any stage, method and path of this one REST API in this account (never `*:*`). */
+export const executeApiSourceArn = (identity: ResourceContext['identity'], apiId: string) =>
+  executeApiArn(identity, apiId, '*/*/*')
+
+function executeApiHost(apiId: string, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'
-  return `https://${apiId}.execute-api.${region}.${suffix}/${stage}`
+  return `${apiId}.execute-api.${region}.${suffix}`
 }
 
-/** API Gateway errors read like every other resource's (see failureFor); the step is the REST API's. */
-export const apiFailure = (ctx: ResourceContext, kind: string, name: string) =>
-  failureFor({ ...ctx, stepId: 'api' }, kind, name)
+export const restApiUrl = (apiId: string, region: string, stage: string) =>
+  `https://${executeApiHost(apiId, region)}/${stage}`
+
+export const websocketUrl = (apiId: string, region: string, stage: string) =>
+  `wss://${executeApiHost(apiId, region)}/${stage}`

@@ -1,7 +1,9 @@
-// A REST API's definition: its resources (paths), methods, integrations, method and integration responses,
-// authorizers and gateway responses. Observed in a few reads (GetResources?embed=methods, GetAuthorizers,
-// GetGatewayResponses), diffed purely (rest-api-diff.ts), changed one call at a time in an order API Gateway accepts.
+// The calls behind a REST API's definition (rest-api-definition.ts): its resources (paths), methods, integrations,
+// method and integration responses, authorizers and gateway responses. Observed in a few reads
+// (GetResources?embed=methods, GetAuthorizers, GetGatewayResponses), changed one call at a time in the order the pure
+// diff (rest-api-diff.ts) gives, which API Gateway accepts.
 import {
+  APIGatewayClient,
   CreateAuthorizerCommand,
   CreateResourceCommand,
   DeleteAuthorizerCommand,
@@ -26,57 +28,37 @@ import {
   type PatchOperation,
   type Resource,
 } from '@aws-sdk/client-api-gateway'
-import { isNotFound } from '../../aws/errors.js'
-import { apiFailure, callApi } from './call.js'
+import { isAlreadyExists, isCreateOutcomeUnknown, isNotFound } from '../../aws/errors.js'
+import { failureFor } from '../common.js'
+import type { ResourceContext } from '../types.js'
+import { allPages, callApi } from './call.js'
 import {
-  asChanges,
-  describeDefinition,
-  diffRestApi,
   parentPath,
-  type ApiDefinition,
   type DefinitionChange,
   type MethodSpec,
   type ObservedDefinition,
   type ObservedResource,
 } from './rest-api-diff.js'
-import type { Ensured, ResourceContext } from '../types.js'
 
-export const DEFINITION_KIND = 'rest-api-definition'
 const PAGE = 500
-
-async function pages<T>(fetch: (position?: string) => Promise<{ items?: T[]; position?: string }>): Promise<T[]> {
-  const all: T[] = []
-  let position: string | undefined
-  do {
-    const page = await fetch(position)
-    all.push(...(page.items ?? []))
-    position = page.position
-  } while (position)
-  return all
-}
 
 /** The API's definition as API Gateway has it: one paginated read per collection, GetIntegration only if not embedded. */
 export async function observeDefinition(ctx: ResourceContext, restApiId: string): Promise<ObservedDefinition> {
+  const client = ctx.aws.get(APIGatewayClient)
   const [resources, authorizers, gatewayResponses] = await Promise.all([
-    pages<Resource>((position) =>
-      callApi(
-        ctx,
-        (c) => c.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE, position })),
-        'reading REST API resources',
+    allPages<Resource>((position) =>
+      callApi(ctx, 'reading REST API resources', () =>
+        client.send(new GetResourcesCommand({ restApiId, embed: ['methods'], limit: PAGE, position })),
       ),
     ),
-    pages<Authorizer>((position) =>
-      callApi(
-        ctx,
-        (c) => c.send(new GetAuthorizersCommand({ restApiId, limit: PAGE, position })),
-        'reading REST API authorizers',
+    allPages<Authorizer>((position) =>
+      callApi(ctx, 'reading REST API authorizers', () =>
+        client.send(new GetAuthorizersCommand({ restApiId, limit: PAGE, position })),
       ),
     ),
-    pages<GatewayResponse>((position) =>
-      callApi(
-        ctx,
-        (c) => c.send(new GetGatewayResponsesCommand({ restApiId, limit: PAGE, position })),
-        'reading REST API gateway responses',
+    allPages<GatewayResponse>((position) =>
+      callApi(ctx, 'reading REST API gateway responses', () =>
+        client.send(new GetGatewayResponsesCommand({ restApiId, limit: PAGE, position })),
       ),
     ),
   ])
@@ -101,10 +83,8 @@ async function readIntegration(
   httpMethod: string,
 ): Promise<Integration | undefined> {
   try {
-    return await callApi(
-      ctx,
-      (c) => c.send(new GetIntegrationCommand({ restApiId, resourceId, httpMethod })),
-      'reading a REST API integration',
+    return await callApi(ctx, 'reading a REST API integration', () =>
+      ctx.aws.get(APIGatewayClient).send(new GetIntegrationCommand({ restApiId, resourceId, httpMethod })),
     )
   } catch (e) {
     if (isNotFound(e)) return undefined
@@ -112,42 +92,11 @@ async function readIntegration(
   }
 }
 
-export interface EnsuredDefinition {
-  result: Ensured
-  /** Calls were made: the stage needs a new deployment. */
-  changed: boolean
-}
-
-/** Converges the definition of an existing API (`restApiId` undefined: a plan for an API still to be created). */
-export async function ensureDefinition(
-  ctx: ResourceContext,
-  api: { id?: string; name: string; logicalId: string },
-  definition: ApiDefinition,
-  /** The API was created in this run: its definition is reported as created, not updated. */
-  fresh = false,
-): Promise<EnsuredDefinition> {
-  const base = { kind: DEFINITION_KIND, key: `${DEFINITION_KIND}:${api.logicalId}`, name: api.name }
-  if (ctx.offline || !api.id) {
-    const action = ctx.offline && api.id ? 'unverified' : 'would-create'
-    return { result: { ...base, action, changes: [], detail: describeDefinition(definition) }, changed: false }
-  }
-  const fail = apiFailure(ctx, 'REST API', api.name)
-  const observed = await observeDefinition(ctx, api.id).catch(fail('reading', 'RestApiReadFailed'))
-  const changes = diffRestApi(observed, definition)
-  const result = { ...base, id: api.id, changes: asChanges(changes) }
-  if (changes.length === 0) return { result: { ...result, action: 'unchanged' }, changed: false }
-  if (ctx.dryRun) return { result: { ...result, action: 'would-update' }, changed: false }
-  ctx.log(`${api.name}: ${changes.length} definition change(s)`)
-  await applyDefinitionChanges(ctx, { id: api.id, name: api.name }, observed, changes)
-  const action = fresh ? 'created' : 'updated'
-  return {
-    result: { ...result, action, ...(fresh ? { changes: [], detail: describeDefinition(definition) } : {}) },
-    changed: true,
-  }
-}
-
-/** One call per change, in order; the first failure stops them (later calls may need it) and names the change. */
-async function applyDefinitionChanges(
+/**
+ * One call per change, in order; the first failure stops them (later calls may need it) and names the change. A lost
+ * response or "already exists" is left as it is: the engine resolves those by looking again.
+ */
+export async function applyDefinitionChanges(
   ctx: ResourceContext,
   api: { id: string; name: string },
   observed: ObservedDefinition,
@@ -157,12 +106,14 @@ async function applyDefinitionChanges(
   const resourceIds = new Map(observed.resources.map((r) => [r.path, r.id]))
   const authorizerIds = new Map(observed.authorizers.map((a) => [a.name ?? '', a.id ?? '']))
   const idOf = (path: string) => resourceIds.get(path) ?? ''
-  const send = <T>(what: string, fn: Parameters<typeof callApi<T>>[1]) => callApi(ctx, fn, what)
+  const client = ctx.aws.get(APIGatewayClient)
+  const send = <T>(what: string, call: (c: APIGatewayClient) => Promise<T>) => callApi(ctx, what, () => call(client))
 
   for (const change of changes) {
-    await applyOne(change).catch(
-      apiFailure(ctx, 'REST API', `${api.name}, ${change.field}`)('updating', 'RestApiUpdateFailed'),
-    )
+    const failed = failureFor(ctx, 'REST API', `${api.name}, ${change.field}`)('updating', 'RestApiUpdateFailed')
+    await applyOne(change).catch((e: unknown) => {
+      throw isAlreadyExists(e) || isCreateOutcomeUnknown(e) ? e : failed(e)
+    })
   }
 
   async function applyOne(change: DefinitionChange): Promise<void> {

@@ -1,12 +1,12 @@
-// The stage (named after the environment) and the deployment it serves. A deployment is a snapshot of the API's
-// definition; its description carries the hash of the definition it was made for, so a rerun of an unchanged
-// config makes none, and a stage rolled back is moved forward again to the existing deployment of its definition.
-// Stage settings (throttling, access logs, X-Ray) are not part of a deployment: one UpdateStage converges them.
+// The REST API's stage (named after the environment) and the deployment it serves. A deployment is a snapshot of the
+// API's definition; its description carries the hash of the definition it was made for, so a rerun of an unchanged
+// config makes none, a run that died after CreateDeployment reuses it, and a stage rolled back is moved forward again
+// to the existing deployment of its definition. Stage settings (throttling, access logs, X-Ray) are not part of a
+// deployment: one UpdateStage converges them.
 import {
-  CreateDeploymentCommand,
+  APIGatewayClient,
   CreateStageCommand,
-  GetDeploymentCommand,
-  GetDeploymentsCommand,
+  DeleteStageCommand,
   GetStageCommand,
   TagResourceCommand,
   UpdateStageCommand,
@@ -16,15 +16,20 @@ import {
 } from '@aws-sdk/client-api-gateway'
 import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
-import { apiFailure, apiGatewayArn, callApi } from './call.js'
-import { changedTags, diffTags, recordIfChanged } from '../common.js'
-import { deploymentDescription, hashOfDeployment } from './rest-api-diff.js'
-import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
+import type { ResourceRecord } from '../../manifest/types.js'
+import { changedTags, diffTags, failureFor, recordIfChanged } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Change, Ensured, ResourceContext } from '../types.js'
+import { apiGatewayArn, callApi } from './call.js'
+import { deploymentFor, holdFor, servedHash, type StageHold } from './rest-api-deployments.js'
+import { hashOfDeployment } from './rest-api-diff.js'
 
 export const STAGE_KIND = 'rest-api-stage'
 // Every stage method (`*/*`): the stage-wide default.
 const ALL_METHODS = '*/*'
 
+/** The stage's own settings. */
 export interface StageSpec {
   name: string
   tracing: boolean
@@ -34,21 +39,30 @@ export interface StageSpec {
   tags: Tags
 }
 
-export interface StageTarget {
+export interface RestApiStageSpec extends SpecBase {
+  /** `<api logical id>/<stage>`; the name is `<api name>/<stage>`. */
+  logicalId: string
+  /** Undefined: the API is still to be created (a plan). */
+  restApiId?: string
+  stage: StageSpec
   /** Hash of the definition the stage must serve. */
   definitionHash: string
-  /** The definition was changed in this run: only a new deployment captures it. */
-  definitionChanged: boolean
 }
 
-export interface EnsuredStage {
-  result: Ensured
-  deploymentId?: string
+export interface ObservedStage {
+  restApiId: string
+  stage: Stage
+  /** The definition hash of the deployment the stage serves; undefined when infra did not make it. */
+  servedHash?: string
+  /** Left by `infra rollback --stage`. */
+  hold?: StageHold
 }
 
 export const stageKey = (apiLogicalId: string, stage: string) => `${STAGE_KIND}:${apiLogicalId}/${stage}`
 export const stageArn = (region: string, apiId: string, stage: string) =>
   apiGatewayArn(region, `/restapis/${apiId}/stages/${stage}`)
+/** `<api name>/<stage>` → `<stage>`. */
+const stageNameOf = (record: ResourceRecord) => record.name.slice(record.name.lastIndexOf('/') + 1)
 
 /** Pure: the patch operations (and the changes to report) that bring the stage's settings to the spec. */
 export function diffStage(stage: Stage, spec: StageSpec): { patch: PatchOperation[]; changes: Change[] } {
@@ -87,196 +101,144 @@ export function diffStage(stage: Stage, spec: StageSpec): { patch: PatchOperatio
   return { patch, changes: [...changes, ...tags] }
 }
 
-export async function findStage(
-  ctx: ResourceContext,
-  restApiId: string,
-  stageName: string,
-): Promise<Stage | undefined> {
-  try {
-    return await callApi(ctx, (c) => c.send(new GetStageCommand({ restApiId, stageName })), 'reading a stage')
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
-}
+/** After `infra rollback --stage`, the definition it rolled back from is not deployed again until the config changes. */
+const isHeld = (observed: ObservedStage, spec: RestApiStageSpec) =>
+  !!observed.stage.deploymentId && observed.hold?.definitionHash === spec.definitionHash
 
-/** Every deployment of the API, oldest first. */
-export async function listDeployments(ctx: ResourceContext, restApiId: string): Promise<Deployment[]> {
-  const all: Deployment[] = []
-  let position: string | undefined
-  do {
-    const page = await callApi(
-      ctx,
-      (c) => c.send(new GetDeploymentsCommand({ restApiId, limit: 500, position })),
-      'listing deployments',
-    )
-    all.push(...(page.items ?? []))
-    position = page.position
-  } while (position)
-  return all.sort((a, b) => (a.createdDate?.getTime() ?? 0) - (b.createdDate?.getTime() ?? 0))
-}
-
-/** The definition hash of the deployment the stage serves: from the manifest when it recorded that deployment. */
-async function servedHash(ctx: ResourceContext, key: string, restApiId: string, deploymentId: string) {
-  const known = ctx.record.manifest.resources[key]
-  if (known?.id === deploymentId && typeof known.attributes?.definitionHash === 'string')
-    return known.attributes.definitionHash
-  try {
-    const d = await callApi(
-      ctx,
-      (c) => c.send(new GetDeploymentCommand({ restApiId, deploymentId })),
-      'reading a deployment',
-    )
-    return hashOfDeployment(d.description)
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
-}
-
-export async function ensureStage(
-  ctx: ResourceContext,
-  api: { id?: string; name: string; logicalId: string },
-  spec: StageSpec,
-  target: StageTarget,
-): Promise<EnsuredStage> {
-  const key = stageKey(api.logicalId, spec.name)
-  const base = { kind: STAGE_KIND, key, name: `${api.name}/${spec.name}` }
-  const detail = `deployment of definition ${target.definitionHash}${spec.throttling ? `, ${spec.throttling.rateLimit} rps (burst ${spec.throttling.burstLimit})` : ''}${spec.tracing ? ', X-Ray' : ''}, access logs`
-  if (ctx.offline || !api.id) {
-    const known = ctx.record.manifest.resources[key]
-    const action = ctx.offline && known ? 'unverified' : 'would-create'
-    return { result: { ...base, action, changes: [], id: known?.id ?? KNOWN_AFTER_APPLY, detail } }
-  }
-  const restApiId = api.id
-  const fail = apiFailure(ctx, 'API stage', base.name)
-  const stage = await findStage(ctx, restApiId, spec.name).catch(fail('reading', 'StageReadFailed'))
-  const served = stage?.deploymentId
-    ? await servedHash(ctx, key, restApiId, stage.deploymentId).catch(fail('reading', 'StageReadFailed'))
-    : undefined
-  // After `infra rollback --stage`, the definition it rolled back from is not deployed again until the config changes.
-  const hold = stageHold(ctx, key)
-  const held = !!stage?.deploymentId && hold?.definitionHash === target.definitionHash
-  const needsDeployment =
-    !held && (target.definitionChanged || !stage?.deploymentId || served !== target.definitionHash)
-  const settings = stage ? diffStage(stage, spec) : { patch: [], changes: [] }
-  const changes: Change[] = [
-    ...(needsDeployment
-      ? [{ field: 'Deployment', from: served ?? stage?.deploymentId, to: `definition ${target.definitionHash}` }]
+/** Pure: a new deployment (or an existing one of this definition) when the stage serves another definition. */
+export function diffRestApiStage(observed: ObservedStage, spec: RestApiStageSpec): Change[] {
+  const deploy = !isHeld(observed, spec) && observed.servedHash !== spec.definitionHash
+  return [
+    ...(deploy
+      ? [
+          {
+            field: 'Deployment',
+            from: observed.servedHash ?? observed.stage.deploymentId,
+            to: `definition ${spec.definitionHash}`,
+          },
+        ]
       : []),
-    ...settings.changes,
+    ...diffStage(observed.stage, spec.stage).changes,
   ]
-  const result = { ...base, changes, id: stage?.deploymentId }
-  if (stage && changes.length === 0 && held) {
-    const note = `held on deployment ${stage.deploymentId} by \`infra rollback --stage\`: the definition of deployment ${hold?.deploymentId} is unchanged in config.json; change the API, or \`infra rollback --stage ${spec.name} --env ${ctx.identity.env} --to ${hold?.deploymentId}\` to return to it`
-    return { result: { ...result, action: 'unchanged', note }, deploymentId: stage.deploymentId }
-  }
-  if (stage && changes.length === 0) {
-    await record(ctx, key, base.name, restApiId, stage.deploymentId, target.definitionHash)
-    return { result: { ...result, action: 'unchanged' }, deploymentId: stage.deploymentId }
-  }
-  if (ctx.dryRun) return { result: { ...result, action: stage ? 'would-update' : 'would-create', detail } }
+}
 
-  let deploymentId = stage?.deploymentId
-  if (needsDeployment) {
-    deploymentId = await pickDeployment(ctx, restApiId, target).catch(fail('deploying', 'DeploymentFailed'))
+export async function findStage(ctx: ResourceContext, restApiId: string, stageName: string) {
+  try {
+    return await callApi(ctx, 'reading a stage', () =>
+      ctx.aws.get(APIGatewayClient).send(new GetStageCommand({ restApiId, stageName })),
+    )
+  } catch (e) {
+    if (isNotFound(e)) return undefined
+    throw e
   }
-  if (!stage) {
-    await callApi(
-      ctx,
-      (c) =>
-        c.send(
-          new CreateStageCommand({
-            restApiId,
-            stageName: spec.name,
-            deploymentId,
-            tracingEnabled: spec.tracing,
-            tags: spec.tags,
-          }),
-        ),
-      `creating stage (${base.name})`,
-    ).catch(fail('creating', 'StageCreateFailed'))
+}
+
+export async function updateStage(ctx: ResourceContext, restApiId: string, stageName: string, patch: PatchOperation[]) {
+  if (patch.length === 0) return
+  await callApi(ctx, `updating stage (${stageName})`, () =>
+    ctx.aws.get(APIGatewayClient).send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch })),
+  )
+}
+
+export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
+  kind: STAGE_KIND,
+  label: 'REST API stage',
+  codePrefix: 'Stage',
+  // One stage of a name per API.
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx, spec, recorded) {
+    if (!spec.restApiId) return []
+    const stage = await findStage(ctx, spec.restApiId, spec.stage.name)
+    if (!stage) return []
+    const served = await servedHash(ctx, spec.restApiId, stage.deploymentId, recorded)
+    const hold = recorded?.attributes?.rollbackHold as StageHold | null | undefined
+    const observed: ObservedStage = {
+      restApiId: spec.restApiId,
+      stage,
+      ...(served ? { servedHash: served } : {}),
+      ...(hold && typeof hold.definitionHash === 'string' ? { hold } : {}),
+    }
+    return [{ observed, arn: stageArn(ctx.identity.region, spec.restApiId, spec.stage.name) }]
+  },
+  diff: diffRestApiStage,
+  async create(ctx, spec) {
+    const restApiId = spec.restApiId
+    if (!restApiId) throw new Error(`REST API stage (${spec.name}): the API has no id yet`)
+    const deploymentId = await deploymentFor(ctx, restApiId, spec.definitionHash)
+    const { name, tracing, tags } = spec.stage
+    await callApi(ctx, `creating stage (${spec.name})`, () =>
+      ctx.aws
+        .get(APIGatewayClient)
+        .send(new CreateStageCommand({ restApiId, stageName: name, deploymentId, tracingEnabled: tracing, tags })),
+    )
     // CreateStage takes no method settings or access logs: they follow in one update.
-    const fresh = diffStage({ tracingEnabled: spec.tracing, tags: spec.tags }, spec)
-    await updateStage(ctx, restApiId, spec.name, fresh.patch).catch(fail('configuring', 'StageUpdateFailed'))
-  } else {
-    const patch = [
+    await updateStage(ctx, restApiId, name, diffStage({ tracingEnabled: tracing, tags }, spec.stage).patch)
+    const stage = (await findStage(ctx, restApiId, name)) ?? { stageName: name, deploymentId }
+    return {
+      observed: { restApiId, stage, servedHash: spec.definitionHash },
+      arn: stageArn(ctx.identity.region, restApiId, name),
+    }
+  },
+  async apply(ctx, observed, spec, changes) {
+    const { restApiId, stage } = observed
+    const deploy = changes.some((c) => c.field === 'Deployment')
+    const deploymentId = deploy ? await deploymentFor(ctx, restApiId, spec.definitionHash) : stage.deploymentId
+    const settings = diffStage(stage, spec.stage)
+    const patch: PatchOperation[] = [
       ...(deploymentId !== stage.deploymentId
         ? [{ op: 'replace' as const, path: '/deploymentId', value: deploymentId }]
         : []),
       ...settings.patch,
     ]
-    await updateStage(ctx, restApiId, spec.name, patch).catch(fail('updating', 'StageUpdateFailed'))
-    const tags = changedTags(settings.changes)
+    await updateStage(ctx, restApiId, spec.stage.name, patch)
+    const tags = changedTags(changes)
     if (Object.keys(tags).length > 0)
-      await callApi(
-        ctx,
-        (c) =>
-          c.send(new TagResourceCommand({ resourceArn: stageArn(ctx.identity.region, restApiId, spec.name), tags })),
-        `tagging stage (${base.name})`,
-      ).catch(fail('tagging', 'StageUpdateFailed'))
-  }
-  await record(ctx, key, base.name, restApiId, deploymentId, target.definitionHash)
-  return { result: { ...result, id: deploymentId, action: stage ? 'updated' : 'created' }, deploymentId }
-}
-
-/** A new deployment when the definition changed; else the newest deployment of this definition, if there is one. */
-async function pickDeployment(ctx: ResourceContext, restApiId: string, target: StageTarget): Promise<string> {
-  if (!target.definitionChanged) {
-    const existing = (await listDeployments(ctx, restApiId))
-      .reverse()
-      .find((d) => hashOfDeployment(d.description) === target.definitionHash)
-    if (existing?.id) {
-      ctx.log(`reusing deployment ${existing.id} (definition ${target.definitionHash})`)
-      return existing.id
+      await callApi(ctx, `tagging stage (${spec.name})`, () =>
+        ctx.aws
+          .get(APIGatewayClient)
+          .send(
+            new TagResourceCommand({ resourceArn: stageArn(ctx.identity.region, restApiId, spec.stage.name), tags }),
+          ),
+      )
+    return {
+      observed: {
+        ...observed,
+        stage: { ...stage, deploymentId, tags: { ...stage.tags, ...tags } },
+        ...(deploy ? { servedHash: spec.definitionHash } : {}),
+      },
     }
-  }
-  const created = await callApi(
-    ctx,
-    (c) =>
-      c.send(new CreateDeploymentCommand({ restApiId, description: deploymentDescription(target.definitionHash) })),
-    'creating a deployment',
-  )
-  ctx.log(`created deployment ${created.id} (definition ${target.definitionHash})`)
-  return created.id ?? ''
+  },
+  async delete(ctx, record) {
+    const restApiId = String(record.attributes?.restApiId ?? '')
+    await callApi(ctx, `deleting stage (${record.name})`, () =>
+      ctx.aws.get(APIGatewayClient).send(new DeleteStageCommand({ restApiId, stageName: stageNameOf(record) })),
+    )
+  },
+  // What the stage serves, and a rollback's hold until the config's definition is served again.
+  attributes: (observed, spec) => ({
+    restApiId: observed.restApiId,
+    deploymentId: observed.stage.deploymentId,
+    definitionHash: observed.servedHash ?? null,
+    rollbackHold: isHeld(observed, spec) ? observed.hold : null,
+  }),
+  describe: (spec) => {
+    const t = spec.stage.throttling
+    return `deployment of definition ${spec.definitionHash}${t ? `, ${t.rateLimit} rps (burst ${t.burstLimit})` : ''}${spec.stage.tracing ? ', X-Ray' : ''}, access logs`
+  },
 }
 
-async function updateStage(ctx: ResourceContext, restApiId: string, stageName: string, patch: PatchOperation[]) {
-  if (patch.length === 0) return
-  await callApi(
-    ctx,
-    (c) => c.send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch })),
-    `updating stage (${stageName})`,
-  )
-}
-
-async function record(
+/** Converges the stage; a stage held by `infra rollback --stage` says so. Returns the deployment it serves. */
+export async function ensureRestApiStage(
   ctx: ResourceContext,
-  key: string,
-  name: string,
-  restApiId: string,
-  deploymentId: string | undefined,
-  definitionHash: string,
-) {
-  await recordIfChanged(ctx, key, {
-    kind: STAGE_KIND,
-    name,
-    id: deploymentId,
-    arn: stageArn(ctx.identity.region, restApiId, name.slice(name.lastIndexOf('/') + 1)),
-    // Serving the config's definition releases any rollback hold.
-    attributes: { restApiId, definitionHash, rollbackHold: null },
-  })
-}
-
-/** Left by `infra rollback --stage`: the definition rolled back from, which deploys do not bring back by themselves. */
-export interface StageHold {
-  deploymentId: string
-  definitionHash: string
-}
-
-function stageHold(ctx: ResourceContext, key: string): StageHold | undefined {
-  const hold = ctx.record.manifest.resources[key]?.attributes?.rollbackHold as StageHold | null | undefined
-  return hold && typeof hold.definitionHash === 'string' ? hold : undefined
+  spec: RestApiStageSpec,
+): Promise<{ result: Ensured; deploymentId?: string }> {
+  const { result, observed } = await converge(ctx, restApiStageKind, spec)
+  const deploymentId = observed?.stage.deploymentId
+  if (!observed || result.action !== 'unchanged' || !isHeld(observed, spec)) return { result, deploymentId }
+  const from = observed.hold?.deploymentId
+  const note = `held on deployment ${deploymentId} by \`infra rollback --stage\`: the definition of deployment ${from} is unchanged in config.json; change the API, or \`infra rollback --stage ${spec.stage.name} --env ${ctx.identity.env} --to ${from}\` to return to it`
+  return { result: { ...result, note }, deploymentId }
 }
 
 /** Points the stage at an existing deployment (a rollback) and records what it serves, and the hold it leaves. */
@@ -287,25 +249,21 @@ export async function pointStageAt(
   deployment: Deployment,
   leaving?: Deployment,
 ): Promise<void> {
+  const name = `${api.name}/${stageName}`
   const deploymentId = deployment.id ?? ''
   await updateStage(ctx, api.id, stageName, [{ op: 'replace', path: '/deploymentId', value: deploymentId }]).catch(
-    apiFailure(ctx, 'API stage', `${api.name}/${stageName}`)('updating', 'StageUpdateFailed'),
+    failureFor(ctx, restApiStageKind.label, name)('updating', 'StageUpdateFailed'),
   )
-  const hash = hashOfDeployment(deployment.description)
   await recordIfChanged(ctx, stageKey(api.logicalId, stageName), {
     kind: STAGE_KIND,
-    name: `${api.name}/${stageName}`,
-    id: deploymentId,
+    name,
     arn: stageArn(ctx.identity.region, api.id, stageName),
-    // null, not absent: recorded attributes merge, and a stale hash would claim the stage serves a newer definition.
-    attributes: { restApiId: api.id, definitionHash: hash ?? null, rollbackHold: holdFor(leaving, deployment) },
+    attributes: {
+      restApiId: api.id,
+      deploymentId,
+      // null, not absent: recorded attributes merge, and a stale hash would claim the stage serves a newer definition.
+      definitionHash: hashOfDeployment(deployment.description) ?? null,
+      rollbackHold: holdFor(leaving, deployment),
+    },
   })
-}
-
-/** A move back to an older deployment holds the definition it left; a move forward (or to the same definition) none. */
-function holdFor(leaving: Deployment | undefined, going: Deployment): StageHold | null {
-  const left = hashOfDeployment(leaving?.description)
-  if (!leaving?.id || !left || left === hashOfDeployment(going.description)) return null
-  const older = (d: Deployment) => d.createdDate?.getTime() ?? 0
-  return older(going) <= older(leaving) ? { deploymentId: leaving.id, definitionHash: left } : null
 }

@@ -1,10 +1,13 @@
-// An optional usage plan on the stage (throttle, quota) and its API keys. Neither has a unique name or a client
-// token, so, like the API, each is found by the manifest's ID, else by name AND tags, journalled before its create
-// and recorded right after. Key values are secrets: they are never read, printed or recorded (only key IDs).
+// An optional usage plan on the stage (throttle, quota) and its API keys. Neither has a unique name or a client token,
+// so, like the API, each is found by the manifest's ID, else by name and this service's tags, and the engine
+// journals its create and sends it once. Key values are secrets: they are never read, printed or recorded (only IDs).
 import {
+  APIGatewayClient,
   CreateApiKeyCommand,
   CreateUsagePlanCommand,
   CreateUsagePlanKeyCommand,
+  DeleteApiKeyCommand,
+  DeleteUsagePlanCommand,
   GetApiKeyCommand,
   GetApiKeysCommand,
   GetUsagePlanCommand,
@@ -18,13 +21,16 @@ import {
 } from '@aws-sdk/client-api-gateway'
 import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
-import { apiFailure, apiGatewayArn, callApi } from './call.js'
-import { changedTags, diffTags, isOurs, offlineOutcome, recordIfChanged, journalCreate } from '../common.js'
+import { changedTags, diffTags } from '../common.js'
+import { converge } from '../engine/converge.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
+import { allPages, apiGatewayArn, callApi } from './call.js'
 
 export const USAGE_PLAN_KIND = 'rest-api-usage-plan'
 export const API_KEY_KIND = 'rest-api-key'
 
+/** The plan as config describes it: its keys by name. */
 export interface UsagePlanSpec {
   logicalId: string
   name: string
@@ -34,36 +40,49 @@ export interface UsagePlanSpec {
   tags: Tags
 }
 
-type Item = { id?: string; name?: string; tags?: Record<string, string> }
-
-/** The manifest's ID, else the one item with this name and our tags. */
-async function findOne<T extends Item>(
-  ctx: ResourceContext,
-  key: string,
-  name: string,
-  get: (id: string) => Promise<T>,
-  list: (position?: string) => Promise<{ items?: T[]; position?: string }>,
-): Promise<T | undefined> {
-  const recorded = ctx.record.manifest.resources[key]?.id
-  if (recorded) {
-    try {
-      return await get(recorded)
-    } catch (e) {
-      if (!isNotFound(e)) throw e
-    }
-  }
-  let position: string | undefined
-  do {
-    const page = await list(position)
-    const mine = page.items?.find((i) => i.name === name && isOurs(i.tags, ctx.identity))
-    if (mine) return mine
-    position = page.position
-  } while (position)
-  return undefined
+/** The plan as the kind converges it: on one stage (`<api id>:<stage>`), with these keys. */
+export interface AttachedUsagePlanSpec extends Omit<UsagePlanSpec, 'apiKeys'> {
+  apiStage?: string
+  keyIds: string[]
 }
 
+export interface ApiKeySpec extends SpecBase {
+  tags: Tags
+}
+
+export interface ObservedUsagePlan {
+  plan: UsagePlan
+  keyIds: string[]
+}
+
+type Tagged = { id?: string; name?: string; tags?: Record<string, string> }
+const observation = <T extends Tagged>(item: T) => ({ id: item.id, tags: item.tags ?? {} })
+
+/** The one the manifest records, when it still exists; else every one with this name. */
+async function findTagged<T extends Tagged>(
+  recordedId: string | undefined,
+  name: string,
+  get: (id: string) => Promise<T>,
+  list: () => Promise<T[]>,
+): Promise<T[]> {
+  if (recordedId) {
+    const found = await get(recordedId).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined
+      throw e
+    })
+    if (found) return [found]
+  }
+  return (await list()).filter((i) => i.name === name)
+}
+
+const usagePlanArn = (ctx: ResourceContext, id: string) => apiGatewayArn(ctx.identity.region, `/usageplans/${id}`)
+
 /** Pure: the patch (and changes to report) that brings a plan to the spec and attaches it to the stage. */
-export function diffUsagePlan(plan: UsagePlan, spec: UsagePlanSpec, apiStage: string | undefined) {
+export function diffUsagePlan(
+  plan: UsagePlan,
+  spec: Pick<UsagePlanSpec, 'throttle' | 'quota' | 'tags'>,
+  apiStage: string | undefined,
+) {
   const patch: PatchOperation[] = []
   const changes: Change[] = []
   const set = (field: string, path: string, from: unknown, to: string | number | undefined) => {
@@ -83,163 +102,159 @@ export function diffUsagePlan(plan: UsagePlan, spec: UsagePlanSpec, apiStage: st
   return { patch, changes: [...changes, ...diffTags(plan.tags ?? {}, spec.tags)] }
 }
 
+const missingKeys = (observed: ObservedUsagePlan, spec: AttachedUsagePlanSpec) =>
+  spec.keyIds.filter((id) => !observed.keyIds.includes(id))
+
+async function observePlan(ctx: ResourceContext, plan: UsagePlan): Promise<Observation<ObservedUsagePlan>> {
+  const client = ctx.aws.get(APIGatewayClient)
+  const keys = await allPages((position) =>
+    callApi(ctx, 'reading usage plan keys', () =>
+      client.send(new GetUsagePlanKeysCommand({ usagePlanId: plan.id, limit: 500, position })),
+    ),
+  )
+  return { observed: { plan, keyIds: keys.flatMap((k) => (k.id ? [k.id] : [])) }, ...observation(plan) }
+}
+
+export const usagePlanKind: ResourceKind<AttachedUsagePlanSpec, ObservedUsagePlan> = {
+  kind: USAGE_PLAN_KIND,
+  label: 'usage plan',
+  codePrefix: 'UsagePlan',
+  identity: 'recorded-id',
+  async find(ctx, spec, recorded) {
+    const client = ctx.aws.get(APIGatewayClient)
+    const plans = await findTagged(
+      recorded?.id,
+      spec.name,
+      (usagePlanId) =>
+        callApi(ctx, 'reading a usage plan', () => client.send(new GetUsagePlanCommand({ usagePlanId }))),
+      () =>
+        allPages((position) =>
+          callApi(ctx, 'listing usage plans', () => client.send(new GetUsagePlansCommand({ limit: 500, position }))),
+        ),
+    )
+    return Promise.all(plans.map((plan) => observePlan(ctx, plan)))
+  },
+  diff: (observed, spec) => [
+    ...diffUsagePlan(observed.plan, spec, spec.apiStage).changes,
+    ...missingKeys(observed, spec).map((id) => ({ field: `Keys[${id}]`, to: 'added' })),
+  ],
+  async create(ctx, spec) {
+    const [apiId, stage] = spec.apiStage?.split(':') ?? []
+    const plan = await callApi(ctx, `creating usage plan (${spec.name})`, () =>
+      ctx.aws.get(APIGatewayClient).send(
+        new CreateUsagePlanCommand({
+          name: spec.name,
+          ...(spec.throttle ? { throttle: spec.throttle } : {}),
+          ...(spec.quota ? { quota: spec.quota } : {}),
+          ...(apiId ? { apiStages: [{ apiId, stage }] } : {}),
+          tags: spec.tags,
+        }),
+      ),
+    )
+    return { observed: { plan, keyIds: [] }, ...observation(plan) }
+  },
+  async apply(ctx, observed, spec, changes) {
+    const client = ctx.aws.get(APIGatewayClient)
+    const usagePlanId = observed.plan.id ?? ''
+    const { patch } = diffUsagePlan(observed.plan, spec, spec.apiStage)
+    if (patch.length > 0)
+      await callApi(ctx, `updating usage plan (${spec.name})`, () =>
+        client.send(new UpdateUsagePlanCommand({ usagePlanId, patchOperations: patch })),
+      )
+    const tags = changedTags(changes)
+    if (Object.keys(tags).length > 0)
+      await callApi(ctx, `tagging usage plan (${spec.name})`, () =>
+        client.send(new TagResourceCommand({ resourceArn: usagePlanArn(ctx, usagePlanId), tags })),
+      )
+    for (const keyId of missingKeys(observed, spec))
+      await callApi(ctx, `adding an API key to usage plan (${spec.name})`, () =>
+        client.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId, keyType: 'API_KEY' })),
+      )
+  },
+  // API Gateway deletes a plan only once no stage is attached to it (terraform-provider-aws removes them first too).
+  async delete(ctx, record) {
+    const client = ctx.aws.get(APIGatewayClient)
+    const usagePlanId = record.id ?? ''
+    const plan = await callApi(ctx, `reading usage plan (${record.name})`, () =>
+      client.send(new GetUsagePlanCommand({ usagePlanId })),
+    )
+    const detach: PatchOperation[] = (plan.apiStages ?? []).map((s) => ({
+      op: 'remove',
+      path: '/apiStages',
+      value: `${s.apiId}:${s.stage}`,
+    }))
+    if (detach.length > 0)
+      await callApi(ctx, `detaching usage plan (${record.name})`, () =>
+        client.send(new UpdateUsagePlanCommand({ usagePlanId, patchOperations: detach })),
+      )
+    await callApi(ctx, `deleting usage plan (${record.name})`, () =>
+      client.send(new DeleteUsagePlanCommand({ usagePlanId })),
+    )
+  },
+  describe: (spec) =>
+    [
+      ...(spec.throttle ? [`${spec.throttle.rateLimit} rps (burst ${spec.throttle.burstLimit})`] : []),
+      ...(spec.quota ? [`${spec.quota.limit} per ${spec.quota.period.toLowerCase()}`] : []),
+      `${spec.keyIds.length} API key(s)`,
+    ].join(', '),
+}
+
+export const apiKeyKind: ResourceKind<ApiKeySpec, ApiKey> = {
+  kind: API_KEY_KIND,
+  label: 'API key',
+  codePrefix: 'ApiKey',
+  identity: 'recorded-id',
+  async find(ctx, spec, recorded) {
+    const client = ctx.aws.get(APIGatewayClient)
+    const keys = await findTagged(
+      recorded?.id,
+      spec.name,
+      (apiKey) => callApi(ctx, 'reading an API key', () => client.send(new GetApiKeyCommand({ apiKey }))),
+      () =>
+        allPages((position) =>
+          callApi(ctx, 'listing API keys', () =>
+            client.send(new GetApiKeysCommand({ nameQuery: spec.name, limit: 500, position })),
+          ),
+        ),
+    )
+    return keys.map((key) => ({ observed: key, ...observation(key) }))
+  },
+  diff: (key, spec) => diffTags(key.tags ?? {}, spec.tags),
+  async create(ctx, spec) {
+    const { value: _secret, ...key } = await callApi(ctx, `creating API key (${spec.name})`, () =>
+      ctx.aws.get(APIGatewayClient).send(new CreateApiKeyCommand({ name: spec.name, enabled: true, tags: spec.tags })),
+    )
+    return { observed: key, ...observation(key) }
+  },
+  async apply(ctx, key, _spec, changes) {
+    const resourceArn = apiGatewayArn(ctx.identity.region, `/apikeys/${key.id}`)
+    await callApi(ctx, `tagging API key (${key.name})`, () =>
+      ctx.aws.get(APIGatewayClient).send(new TagResourceCommand({ resourceArn, tags: changedTags(changes) })),
+    )
+  },
+  async delete(ctx, record) {
+    await callApi(ctx, `deleting API key (${record.name})`, () =>
+      ctx.aws.get(APIGatewayClient).send(new DeleteApiKeyCommand({ apiKey: record.id })),
+    )
+  },
+  describe: () => 'enabled',
+}
+
+/** The plan's keys, then the plan on the stage with those keys: one result each. */
 export async function ensureUsagePlan(
   ctx: ResourceContext,
   spec: UsagePlanSpec,
-  api: { id?: string; stage: string },
+  apiStage: string | undefined,
 ): Promise<Ensured[]> {
-  const key = `${USAGE_PLAN_KIND}:${spec.logicalId}`
-  const keyKey = (name: string) => `${API_KEY_KIND}:${name}`
-  if (ctx.offline)
-    return [
-      offlineOutcome(ctx, USAGE_PLAN_KIND, key, spec.name),
-      ...spec.apiKeys.map((k) => offlineOutcome(ctx, API_KEY_KIND, keyKey(k), k)),
-    ]
-  const fail = apiFailure(ctx, 'usage plan', spec.name)
-  const apiStage = api.id ? `${api.id}:${api.stage}` : undefined
-  const base = { kind: USAGE_PLAN_KIND, key, name: spec.name }
-  const plan = await findOne<UsagePlan>(
-    ctx,
-    key,
-    spec.name,
-    (usagePlanId) => callApi(ctx, (c) => c.send(new GetUsagePlanCommand({ usagePlanId })), 'reading a usage plan'),
-    (position) =>
-      callApi(ctx, (c) => c.send(new GetUsagePlansCommand({ limit: 500, position })), 'listing usage plans'),
-  ).catch(fail('reading', 'UsagePlanReadFailed'))
-
   const keys: Ensured[] = []
-  const keyIds: string[] = []
   for (const name of spec.apiKeys) {
-    const ensured = await ensureApiKey(ctx, keyKey(name), name, spec.tags)
-    keys.push(ensured)
-    if (ensured.id && ensured.id !== KNOWN_AFTER_APPLY) keyIds.push(ensured.id)
+    const { result } = await converge(ctx, apiKeyKind, { logicalId: name, name, tags: spec.tags })
+    // The value is a secret: only the command that prints it is shown.
+    const note = `value: \`aws apigateway get-api-key --api-key ${result.id} --include-value\``
+    keys.push(result.action === 'created' ? { ...result, note } : result)
   }
-
-  let result: Ensured
-  let planId = plan?.id
-  if (!plan) {
-    if (ctx.dryRun || !apiStage) {
-      result = { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY, detail: describePlan(spec) }
-      return [result, ...keys]
-    }
-    await journalCreate(ctx, key, USAGE_PLAN_KIND, spec.name)
-    const created = await callApi(
-      ctx,
-      (c) =>
-        c.send(
-          new CreateUsagePlanCommand({
-            name: spec.name,
-            ...(spec.throttle ? { throttle: spec.throttle } : {}),
-            ...(spec.quota ? { quota: spec.quota } : {}),
-            apiStages: [{ apiId: api.id, stage: api.stage }],
-            tags: spec.tags,
-          }),
-        ),
-      `creating usage plan (${spec.name})`,
-    ).catch(fail('creating', 'UsagePlanCreateFailed'))
-    planId = created.id
-    await recordIfChanged(ctx, key, { kind: USAGE_PLAN_KIND, name: spec.name, id: planId })
-    result = { ...base, action: 'created', changes: [], id: planId }
-  } else {
-    const { patch, changes } = diffUsagePlan(plan, spec, apiStage)
-    result = { ...base, action: changes.length > 0 ? 'updated' : 'unchanged', changes, id: plan.id }
-    if (changes.length > 0 && ctx.dryRun) result = { ...result, action: 'would-update' }
-    else if (changes.length > 0) {
-      const usagePlanId = plan.id ?? ''
-      if (patch.length > 0)
-        await callApi(
-          ctx,
-          (c) => c.send(new UpdateUsagePlanCommand({ usagePlanId, patchOperations: patch })),
-          `updating usage plan (${spec.name})`,
-        ).catch(fail('updating', 'UsagePlanUpdateFailed'))
-      const tags = changedTags(changes)
-      if (Object.keys(tags).length > 0)
-        await callApi(
-          ctx,
-          (c) =>
-            c.send(
-              new TagResourceCommand({
-                resourceArn: apiGatewayArn(ctx.identity.region, `/usageplans/${usagePlanId}`),
-                tags,
-              }),
-            ),
-          `tagging usage plan (${spec.name})`,
-        ).catch(fail('tagging', 'UsagePlanUpdateFailed'))
-    }
-    await recordIfChanged(ctx, key, { kind: USAGE_PLAN_KIND, name: spec.name, id: plan.id })
-  }
-  if (planId && keyIds.length > 0) result = await attachKeys(ctx, result, planId, keyIds, spec)
+  const keyIds = keys.flatMap((k) => (k.id && k.id !== KNOWN_AFTER_APPLY ? [k.id] : []))
+  const { apiKeys: _names, ...plan } = spec
+  const { result } = await converge(ctx, usagePlanKind, { ...plan, apiStage, keyIds })
   return [result, ...keys]
-}
-
-async function attachKeys(
-  ctx: ResourceContext,
-  result: Ensured,
-  usagePlanId: string,
-  keyIds: string[],
-  spec: UsagePlanSpec,
-) {
-  const fail = apiFailure(ctx, 'usage plan', spec.name)
-  const attached = new Set<string>()
-  let position: string | undefined
-  do {
-    const page = await callApi(
-      ctx,
-      (c) => c.send(new GetUsagePlanKeysCommand({ usagePlanId, limit: 500, position })),
-      'reading usage plan keys',
-    ).catch(fail('reading', 'UsagePlanReadFailed'))
-    for (const k of page.items ?? []) if (k.id) attached.add(k.id)
-    position = page.position
-  } while (position)
-  const missing = keyIds.filter((id) => !attached.has(id))
-  if (missing.length === 0) return result
-  const changes = [...result.changes, ...missing.map((id) => ({ field: `Keys[${id}]`, to: 'added' }))]
-  if (ctx.dryRun) return { ...result, changes, action: result.action === 'unchanged' ? 'would-update' : result.action }
-  for (const keyId of missing)
-    await callApi(
-      ctx,
-      (c) => c.send(new CreateUsagePlanKeyCommand({ usagePlanId, keyId, keyType: 'API_KEY' })),
-      `adding an API key to usage plan (${spec.name})`,
-    ).catch(fail('updating', 'UsagePlanUpdateFailed'))
-  return { ...result, changes, action: result.action === 'unchanged' ? 'updated' : result.action }
-}
-
-async function ensureApiKey(ctx: ResourceContext, key: string, name: string, tags: Tags): Promise<Ensured> {
-  const base = { kind: API_KEY_KIND, key, name }
-  const fail = apiFailure(ctx, 'API key', name)
-  const found = await findOne<ApiKey>(
-    ctx,
-    key,
-    name,
-    (apiKey) => callApi(ctx, (c) => c.send(new GetApiKeyCommand({ apiKey })), 'reading an API key'),
-    (position) =>
-      callApi(ctx, (c) => c.send(new GetApiKeysCommand({ nameQuery: name, limit: 500, position })), 'listing API keys'),
-  ).catch(fail('reading', 'ApiKeyReadFailed'))
-  if (found) {
-    await recordIfChanged(ctx, key, { kind: API_KEY_KIND, name, id: found.id })
-    return { ...base, action: 'unchanged', changes: [], id: found.id }
-  }
-  if (ctx.dryRun) return { ...base, action: 'would-create', changes: [], id: KNOWN_AFTER_APPLY }
-  await journalCreate(ctx, key, API_KEY_KIND, name)
-  const created = await callApi(
-    ctx,
-    (c) => c.send(new CreateApiKeyCommand({ name, enabled: true, tags })),
-    `creating API key (${name})`,
-  ).catch(fail('creating', 'ApiKeyCreateFailed'))
-  await recordIfChanged(ctx, key, { kind: API_KEY_KIND, name, id: created.id })
-  return {
-    ...base,
-    action: 'created',
-    changes: [],
-    id: created.id,
-    note: `value: \`aws apigateway get-api-key --api-key ${created.id} --include-value\``,
-  }
-}
-
-function describePlan(spec: UsagePlanSpec): string {
-  return [
-    ...(spec.throttle ? [`${spec.throttle.rateLimit} rps (burst ${spec.throttle.burstLimit})`] : []),
-    ...(spec.quota ? [`${spec.quota.limit} per ${spec.quota.period.toLowerCase()}`] : []),
-    `${spec.apiKeys.length} API key(s)`,
-  ].join(', ')
 }

@@ -1,6 +1,7 @@
-// The WebSocket API's routes, each with its own Lambda proxy integration. Observed every run (GetRoutes,
-// GetIntegrations), diffed purely (websocket-diff.ts), then changed one call at a time: API Gateway answers
-// "concurrent modification" to parallel changes of one API, and its control plane allows 10 calls a second anyway.
+// The WebSocket API's routes, each with its own Lambda proxy integration, as one kind: the routes of one API are
+// observed together (GetRoutes, GetIntegrations), diffed purely (websocket-diff.ts) and changed one call at a time
+// (API Gateway answers "concurrent modification" to parallel changes of one API), so that a route config no longer
+// has is deleted before the stage's next deployment could capture it. Reported one line per route.
 import {
   ApiGatewayV2Client,
   CreateIntegrationCommand,
@@ -14,10 +15,12 @@ import {
   type Integration,
   type Route,
 } from '@aws-sdk/client-apigatewayv2'
-import { awsFailure } from '../../aws/errors.js'
-import { v2Call } from './websocket-api.js'
-import { diffRoutes, routeChanges, type IntegrationSpec, type RouteOp, type RouteSpec } from './websocket-diff.js'
+import { isNotFound } from '../../aws/errors.js'
+import { converge } from '../engine/converge.js'
+import type { ResourceKind, SpecBase } from '../engine/kind.js'
 import type { Action, Change, Ensured, ResourceContext } from '../types.js'
+import { allPages, callApi } from './call.js'
+import { diffRoutes, routeChanges, type IntegrationSpec, type RouteOp, type RouteSpec } from './websocket-diff.js'
 
 export const WEBSOCKET_ROUTE_KIND = 'websocket-route'
 
@@ -26,67 +29,56 @@ export interface RouteTarget extends RouteSpec {
   label: string
 }
 
-export async function observeRoutes(
-  ctx: ResourceContext,
-  client: ApiGatewayV2Client,
-  apiId: string,
-): Promise<{ routes: Route[]; integrations: Integration[] }> {
-  const pages = async <T>(what: string, get: (token?: string) => Promise<{ Items?: T[]; NextToken?: string }>) => {
-    const items: T[] = []
-    let token: string | undefined
-    do {
-      const page = await v2Call(ctx, `reading WebSocket ${what} (${apiId})`, () => get(token))
-      items.push(...(page.Items ?? []))
-      token = page.NextToken
-    } while (token)
-    return items
-  }
+export interface WebSocketRoutesSpec extends SpecBase {
+  /** The API's logical id and name. */
+  logicalId: string
+  name: string
+  /** Undefined: the API is still to be created (a plan). */
+  apiId?: string
+  routes: RouteTarget[]
+}
+
+export interface ObservedRoutes {
+  apiId: string
+  routes: Route[]
+  integrations: Integration[]
+}
+
+/** A change of the route table, with the call it stands for (kept for the per-route report, never shown). */
+type RouteChange = Change & { op: RouteOp }
+
+async function observeRoutes(ctx: ResourceContext, apiId: string): Promise<ObservedRoutes> {
+  const client = ctx.aws.get(ApiGatewayV2Client)
   const [routes, integrations] = await Promise.all([
-    pages('routes', (NextToken) => client.send(new GetRoutesCommand({ ApiId: apiId, NextToken }))),
-    pages('integrations', (NextToken) => client.send(new GetIntegrationsCommand({ ApiId: apiId, NextToken }))),
+    allPages((NextToken) =>
+      callApi(ctx, `reading WebSocket routes (${apiId})`, () =>
+        client.send(new GetRoutesCommand({ ApiId: apiId, NextToken })),
+      ),
+    ),
+    allPages((NextToken) =>
+      callApi(ctx, `reading WebSocket integrations (${apiId})`, () =>
+        client.send(new GetIntegrationsCommand({ ApiId: apiId, NextToken })),
+      ),
+    ),
   ])
-  return { routes, integrations }
+  return { apiId, routes, integrations }
 }
 
-function routeResult(apiName: string, r: RouteTarget, action: Action, changes: Change[]): Ensured {
-  return {
-    kind: WEBSOCKET_ROUTE_KIND,
-    key: `${WEBSOCKET_ROUTE_KIND}:${r.routeKey}`,
-    name: `${apiName} ${r.routeKey}`,
-    action,
-    changes,
-    detail: `→ ${r.label}`,
+function describeOp(op: RouteOp): Change {
+  switch (op.op) {
+    case 'createIntegration':
+      return { field: `Integration[${op.routeKey}]`, to: op.spec.uri }
+    case 'updateIntegration':
+      return { field: `Integration[${op.routeKey}]`, to: op.spec.uri }
+    case 'createRoute':
+      return { field: `Route[${op.routeKey}]`, to: 'created' }
+    case 'updateRoute':
+      return { field: `Route[${op.routeKey}].Target`, from: op.from }
+    case 'deleteRoute':
+      return { field: `Route[${op.routeKey}]`, to: 'deleted' }
+    case 'deleteIntegration':
+      return { field: `Integration[${op.integrationId}]`, to: 'deleted' }
   }
-}
-
-/** One result per wanted route, plus one per route that is removed because the config no longer has it. */
-function results(apiName: string, want: RouteTarget[], ops: RouteOp[], planned: boolean): Ensured[] {
-  const out = want.map((r) => {
-    const created = ops.some((o) => o.op === 'createRoute' && o.routeKey === r.routeKey)
-    const changes = routeChanges(ops, r.routeKey)
-    const touched = created || changes.length > 0 || ops.some((o) => 'routeKey' in o && o.routeKey === r.routeKey)
-    const action: Action = created
-      ? planned
-        ? 'would-create'
-        : 'created'
-      : touched
-        ? planned
-          ? 'would-update'
-          : 'updated'
-        : 'unchanged'
-    return routeResult(apiName, r, action, changes)
-  })
-  for (const op of ops) {
-    if (op.op !== 'deleteRoute') continue
-    out.push({
-      kind: WEBSOCKET_ROUTE_KIND,
-      key: `${WEBSOCKET_ROUTE_KIND}:${op.routeKey}`,
-      name: `${apiName} ${op.routeKey}`,
-      action: planned ? 'would-update' : 'updated',
-      changes: [{ field: 'Route', from: op.routeKey, to: 'deleted (not in websocket_api.routes)' }],
-    })
-  }
-  return out
 }
 
 const integrationInput = (spec: IntegrationSpec) => ({
@@ -96,48 +88,25 @@ const integrationInput = (spec: IntegrationSpec) => ({
   Description: spec.description,
 })
 
-/** Makes the API's routes exactly `want`. `apiId` undefined: the API is to be created (a plan). */
-export async function ensureWebSocketRoutes(
-  ctx: ResourceContext,
-  apiId: string | undefined,
-  apiName: string,
-  want: RouteTarget[],
-): Promise<Ensured[]> {
-  if (ctx.offline || apiId === undefined) {
-    const action = ctx.offline && apiId !== undefined ? 'unverified' : 'would-create'
-    return want.map((r) => routeResult(apiName, r, action, []))
-  }
+/** The calls, in the diff's order; a route created in this run points at the integration created for it. */
+async function applyOps(ctx: ResourceContext, apiId: string, apiName: string, ops: RouteOp[]): Promise<void> {
   const client = ctx.aws.get(ApiGatewayV2Client)
-  const fail = (doing: string, code: string, name: string) => (e: unknown) => {
-    throw awsFailure(e, {
-      code,
-      doing,
-      kind: 'WebSocket route',
-      name: `${apiName} ${name}`,
-      hint: 'Fix the cause, then rerun: routes are compared with what exists and only the difference is sent.',
-    })
-  }
-  const have = await observeRoutes(ctx, client, apiId).catch(fail('reading', 'WebSocketRouteReadFailed', '(all)'))
-  const ops = diffRoutes(have, want)
-  if (ops.length === 0 || ctx.dryRun) return results(apiName, want, ops, ctx.dryRun)
-
   const createdFor = new Map<string, string>()
   const target = (ref: { id: string } | { createdFor: string }) =>
     `integrations/${'id' in ref ? ref.id : (createdFor.get(ref.createdFor) ?? '')}`
   for (const op of ops) {
-    const label = 'routeKey' in op ? op.routeKey : op.integrationId
-    const send = <T>(doing: string, code: string, call: () => Promise<T>) =>
-      v2Call(ctx, `${doing} WebSocket route (${apiName} ${label})`, call).catch(fail(doing, code, label))
+    const what = (doing: string) =>
+      `${doing} WebSocket route (${apiName} ${'routeKey' in op ? op.routeKey : op.integrationId})`
     switch (op.op) {
       case 'createIntegration': {
-        const made = await send('creating the integration of', 'WebSocketRouteCreateFailed', () =>
+        const made = await callApi(ctx, what('creating the integration of'), () =>
           client.send(new CreateIntegrationCommand({ ApiId: apiId, ...integrationInput(op.spec) })),
         )
         createdFor.set(op.routeKey, made.IntegrationId ?? '')
         break
       }
       case 'updateIntegration':
-        await send('updating the integration of', 'WebSocketRouteUpdateFailed', () =>
+        await callApi(ctx, what('updating the integration of'), () =>
           client.send(
             new UpdateIntegrationCommand({
               ApiId: apiId,
@@ -148,26 +117,94 @@ export async function ensureWebSocketRoutes(
         )
         break
       case 'createRoute':
-        await send('creating', 'WebSocketRouteCreateFailed', () =>
+        await callApi(ctx, what('creating'), () =>
           client.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: op.routeKey, Target: target(op.integration) })),
         )
         break
       case 'updateRoute':
-        await send('updating', 'WebSocketRouteUpdateFailed', () =>
+        await callApi(ctx, what('updating'), () =>
           client.send(new UpdateRouteCommand({ ApiId: apiId, RouteId: op.routeId, Target: target(op.integration) })),
         )
         break
       case 'deleteRoute':
-        await send('deleting', 'WebSocketRouteDeleteFailed', () =>
+        await callApi(ctx, what('deleting'), () =>
           client.send(new DeleteRouteCommand({ ApiId: apiId, RouteId: op.routeId })),
         )
         break
       case 'deleteIntegration':
-        await send('deleting the unused integration of', 'WebSocketRouteDeleteFailed', () =>
+        await callApi(ctx, what('deleting the unused integration of'), () =>
           client.send(new DeleteIntegrationCommand({ ApiId: apiId, IntegrationId: op.integrationId })),
         )
         break
     }
   }
-  return results(apiName, want, ops, false)
+}
+
+export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRoutes> = {
+  kind: WEBSOCKET_ROUTE_KIND,
+  label: 'WebSocket routes',
+  codePrefix: 'WebSocketRoute',
+  // One route table per API: found through the API's id, as a name-unique resource is found by its name.
+  identity: 'name',
+  ownership: 'parent',
+  async find(ctx, spec) {
+    if (!spec.apiId) return []
+    const found = await observeRoutes(ctx, spec.apiId).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined
+      throw e
+    })
+    // A new API has neither: nothing is made yet. An integration alone (a run that died before its route) counts.
+    const made = found && (found.routes.length > 0 || found.integrations.length > 0)
+    return made ? [{ observed: found, id: spec.apiId }] : []
+  },
+  diff: (observed, spec): RouteChange[] => diffRoutes(observed, spec.routes).map((op) => ({ ...describeOp(op), op })),
+  async create(ctx, spec) {
+    const apiId = spec.apiId
+    if (!apiId) throw new Error(`WebSocket routes (${spec.name}): the API has no id yet`)
+    await applyOps(ctx, apiId, spec.name, diffRoutes(await observeRoutes(ctx, apiId), spec.routes))
+    return { observed: await observeRoutes(ctx, apiId), id: apiId }
+  },
+  async apply(ctx, observed, spec) {
+    await applyOps(ctx, observed.apiId, spec.name, diffRoutes(observed, spec.routes))
+  },
+  // Every route, then every integration. The API already gone took them with it (NotFoundException, ignored).
+  async delete(ctx, record) {
+    const apiId = record.id ?? ''
+    await applyOps(ctx, apiId, record.name, diffRoutes(await observeRoutes(ctx, apiId), []))
+  },
+  describe: (spec) => spec.routes.map((r) => r.routeKey).join(', '),
+}
+
+/** Converges the API's routes; one result per configured route, and one per route deleted because config dropped it. */
+export async function ensureWebSocketRoutes(ctx: ResourceContext, spec: WebSocketRoutesSpec): Promise<Ensured[]> {
+  const { result } = await converge(ctx, websocketRoutesKind, spec)
+  const ops = (result.changes as Array<Partial<RouteChange>>).flatMap((c) => (c.op ? [c.op] : []))
+  const planned = result.action === 'would-update'
+  const line = (routeKey: string, action: Action, changes: Change[], detail?: string): Ensured => ({
+    kind: WEBSOCKET_ROUTE_KIND,
+    key: `${WEBSOCKET_ROUTE_KIND}:${spec.logicalId}/${routeKey}`,
+    name: `${spec.name} ${routeKey}`,
+    action,
+    changes,
+    ...(detail ? { detail } : {}),
+  })
+  const lines = spec.routes.map((r) => {
+    const detail = `→ ${r.label}`
+    if (result.action !== 'updated' && result.action !== 'would-update')
+      return line(r.routeKey, result.action, [], detail)
+    const created = ops.some((o) => o.op === 'createRoute' && o.routeKey === r.routeKey)
+    const touched = ops.some((o) => 'routeKey' in o && o.routeKey === r.routeKey)
+    const verb = created ? 'create' : touched ? 'update' : undefined
+    const action: Action = !verb ? 'unchanged' : planned ? `would-${verb}` : `${verb}d`
+    return line(r.routeKey, action, routeChanges(ops, r.routeKey), detail)
+  })
+  const deleted = ops.flatMap((o) => (o.op === 'deleteRoute' ? [o.routeKey] : []))
+  return [
+    ...lines,
+    ...deleted.map((routeKey) =>
+      line(routeKey, planned ? 'would-delete' : 'deleted', [
+        { field: 'Route', from: routeKey, to: 'deleted (not in websocket_api.routes)' },
+      ]),
+    ),
+  ]
 }

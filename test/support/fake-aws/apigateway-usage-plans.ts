@@ -120,7 +120,10 @@ export function usagePlanHandlers(fake: FakeApiGateway): Entry[] {
     }),
     on(UpdateUsagePlanCommand, updateUsagePlan),
     on(DeleteUsagePlanCommand, (i) => {
-      delete state().usagePlans[planOf(i.usagePlanId).id]
+      const plan = planOf(i.usagePlanId)
+      if (plan.apiStages.length > 0)
+        throw badRequest(`Cannot delete Usage Plan ${plan.id}: it is associated with API stages; remove them first`)
+      delete state().usagePlans[plan.id]
       return {}
     }),
     on(CreateUsagePlanKeyCommand, (i) => {

@@ -2,6 +2,8 @@
 import {
   CreateDeploymentCommand,
   CreateStageCommand,
+  DeleteDeploymentCommand,
+  DeleteStageCommand,
   GetDeploymentCommand,
   GetDeploymentsCommand,
   GetStageCommand,
@@ -149,9 +151,23 @@ export function stageHandlers(store: StageStore): Entry[] {
       const { page, next } = paginate(all, i.NextToken, i.MaxResults)
       return { Items: page.map(renderDeployment), ...(next && { NextToken: next }) }
     }),
+    on(DeleteDeploymentCommand, (i) => {
+      const api = store.apiOrThrow(i.ApiId)
+      const found = api.deployments[i.DeploymentId ?? '']
+      if (!found) throw notFound(`Invalid Deployment identifier specified ${i.DeploymentId}`, 'Deployment')
+      const serving = Object.values(api.stages).find((s) => s.DeploymentId === found.DeploymentId)
+      if (serving) throw badRequest(`Deployment ${found.DeploymentId} is in use by stage ${serving.StageName}`)
+      delete api.deployments[found.DeploymentId]
+      return {}
+    }),
     on(CreateStageCommand, createStage),
     on(GetStageCommand, (i) => renderStage(stageOrThrow(store.apiOrThrow(i.ApiId), i.StageName))),
     on(UpdateStageCommand, updateStage),
+    on(DeleteStageCommand, (i) => {
+      const api = store.apiOrThrow(i.ApiId)
+      delete api.stages[stageOrThrow(api, i.StageName).StageName]
+      return {}
+    }),
   ]
 }
 

@@ -4,7 +4,6 @@
 import * as sdk from '@aws-sdk/client-apigatewayv2'
 import {
   ApiGatewayV2Client,
-  ApiGatewayV2ServiceException,
   CreateApiCommand,
   DeleteApiCommand,
   GetApiCommand,
@@ -17,15 +16,7 @@ import {
   type GetApisResponse,
   type UpdateApiRequest,
 } from '@aws-sdk/client-apigatewayv2'
-import {
-  DEFAULT_ACCOUNT,
-  DEFAULT_REGION,
-  on,
-  operationName,
-  type Clock,
-  type FakeEnv,
-  type ServiceFake,
-} from './core.js'
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, on, type Clock, type FakeEnv, type ServiceFake } from './core.js'
 import {
   badRequest,
   newId,
@@ -54,7 +45,6 @@ export class FakeApiGatewayV2 implements ServiceFake {
    */
   cloudWatchRoleConfigured = true
   private storm = 0
-  private lostResponses = new Map<string, number>()
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
 
   attach(env: FakeEnv): void {
@@ -91,10 +81,7 @@ export class FakeApiGatewayV2 implements ServiceFake {
       ...routeHandlers(this),
       ...stageHandlers(this),
     ]
-    return entries.map(([command, handler]) => [
-      command,
-      (input: unknown) => this.guarded(command.name, handler, input),
-    ])
+    return entries.map(([command, handler]) => [command, (input: unknown) => this.guarded(handler, input)])
   }
 
   // ---- knobs and helpers for tests
@@ -102,12 +89,6 @@ export class FakeApiGatewayV2 implements ServiceFake {
   /** The next `calls` calls, whatever their command, fail with TooManyRequestsException (an account-wide quota). */
   throttleStorm(calls: number): void {
     this.storm = calls
-  }
-
-  /** The next call of `operation` is carried out, but its response is lost: the caller gets a 503. */
-  loseNextResponse(operation: string): void {
-    const op = operationName(operation)
-    this.lostResponses.set(op, (this.lostResponses.get(op) ?? 0) + 1)
   }
 
   api(apiId: string): ApiRecord | undefined {
@@ -157,24 +138,12 @@ export class FakeApiGatewayV2 implements ServiceFake {
 
   // ---- handlers
 
-  private guarded(command: string, handler: (input: any) => unknown, input: unknown): unknown {
+  private guarded(handler: (input: any) => unknown, input: unknown): unknown {
     if (this.storm > 0) {
       this.storm -= 1
       throw tooManyRequests()
     }
-    const output = handler(input)
-    const op = operationName(command)
-    const lost = this.lostResponses.get(op) ?? 0
-    if (lost > 0) {
-      this.lostResponses.set(op, lost - 1)
-      throw new ApiGatewayV2ServiceException({
-        name: 'ServiceUnavailableException',
-        $fault: 'server',
-        message: 'Service Unavailable',
-        $metadata: { httpStatusCode: 503 },
-      })
-    }
-    return output
+    return handler(input)
   }
 
   private createApi(i: CreateApiRequest): Api {
