@@ -3,13 +3,19 @@ import {
   APIGatewayClient,
   BadRequestException,
   ConflictException,
+  CreateApiKeyCommand,
   CreateAuthorizerCommand,
   CreateDeploymentCommand,
   CreateResourceCommand,
   CreateRestApiCommand,
   CreateStageCommand,
+  CreateUsagePlanCommand,
+  DeleteApiKeyCommand,
   DeleteAuthorizerCommand,
   DeleteResourceCommand,
+  DeleteRestApiCommand,
+  DeleteStageCommand,
+  DeleteUsagePlanCommand,
   GetDeploymentsCommand,
   GetGatewayResponsesCommand,
   GetIntegrationCommand,
@@ -27,6 +33,7 @@ import {
   TooManyRequestsException,
   UpdateAccountCommand,
   UpdateStageCommand,
+  UpdateUsagePlanCommand,
 } from '@aws-sdk/client-api-gateway'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { FakeApiGateway } from './fake-aws/apigateway.js'
@@ -267,6 +274,32 @@ describe('FakeApiGateway: deployments and stages', () => {
         }),
       ),
     ).rejects.toThrow(/Invalid patch path '\/nope'/)
+  })
+
+  test('a usage plan is deleted once no stage is attached; DeleteRestApi takes everything; what is gone is NotFound', async () => {
+    const { restApiId } = await apiWithMethod()
+    const d = await client.send(new CreateDeploymentCommand({ restApiId }))
+    await client.send(new CreateStageCommand({ restApiId, stageName: 'live', deploymentId: d.id }))
+    const plan = await client.send(
+      new CreateUsagePlanCommand({ name: 'plan', apiStages: [{ apiId: restApiId, stage: 'live' }] }),
+    )
+    const usagePlanId = plan.id!
+    await expect(client.send(new DeleteUsagePlanCommand({ usagePlanId }))).rejects.toBeInstanceOf(BadRequestException)
+    const detach = { op: 'remove' as const, path: '/apiStages', value: `${restApiId}:live` }
+    await client.send(new UpdateUsagePlanCommand({ usagePlanId, patchOperations: [detach] }))
+    await client.send(new DeleteUsagePlanCommand({ usagePlanId }))
+    await expect(client.send(new DeleteUsagePlanCommand({ usagePlanId }))).rejects.toBeInstanceOf(NotFoundException)
+    const key = await client.send(new CreateApiKeyCommand({ name: 'k' }))
+    await client.send(new DeleteApiKeyCommand({ apiKey: key.id }))
+    await expect(client.send(new DeleteApiKeyCommand({ apiKey: key.id }))).rejects.toBeInstanceOf(NotFoundException)
+    await client.send(new DeleteRestApiCommand({ restApiId }))
+    expect(fake.api(restApiId)).toBeUndefined()
+    const missing = [
+      () => client.send(new DeleteRestApiCommand({ restApiId })),
+      () => client.send(new DeleteStageCommand({ restApiId, stageName: 'live' })),
+      () => client.send(new GetResourcesCommand({ restApiId })),
+    ]
+    for (const call of missing) await expect(call()).rejects.toBeInstanceOf(NotFoundException)
   })
 
   test('tags on APIs and stages by ARN', async () => {

@@ -9,8 +9,11 @@ import {
   CreateIntegrationCommand,
   CreateRouteCommand,
   CreateStageCommand,
+  DeleteApiCommand,
+  DeleteDeploymentCommand,
   DeleteIntegrationCommand,
   DeleteRouteCommand,
+  DeleteStageCommand,
   GetApiCommand,
   GetApisCommand,
   GetDeploymentsCommand,
@@ -188,6 +191,28 @@ describe('FakeApiGatewayV2: deployments and stages', () => {
       d1.DeploymentId,
       d2.DeploymentId,
     ])
+  })
+
+  test('DeleteDeployment is refused while a stage serves it; DeleteStage, then it goes; what is gone is NotFound', async () => {
+    const ApiId = await websocketApi()
+    await routeTo(ApiId, '$default')
+    const { DeploymentId } = await v2.send(new CreateDeploymentCommand({ ApiId }))
+    await v2.send(new CreateStageCommand({ ApiId, StageName: 'live', DeploymentId }))
+    await expect(v2.send(new DeleteDeploymentCommand({ ApiId, DeploymentId }))).rejects.toBeInstanceOf(
+      BadRequestException,
+    )
+    await v2.send(new DeleteStageCommand({ ApiId, StageName: 'live' }))
+    await v2.send(new DeleteDeploymentCommand({ ApiId, DeploymentId }))
+    expect(fake.api(ApiId)).toMatchObject({ stages: {}, deployments: {} })
+    await expect(v2.send(new DeleteStageCommand({ ApiId, StageName: 'live' }))).rejects.toBeInstanceOf(
+      NotFoundException,
+    )
+    await expect(v2.send(new DeleteDeploymentCommand({ ApiId, DeploymentId }))).rejects.toBeInstanceOf(
+      NotFoundException,
+    )
+    await v2.send(new DeleteApiCommand({ ApiId }))
+    await expect(v2.send(new DeleteApiCommand({ ApiId }))).rejects.toBeInstanceOf(NotFoundException)
+    await expect(v2.send(new GetRoutesCommand({ ApiId }))).rejects.toBeInstanceOf(NotFoundException)
   })
 
   test('CreateStage: defaults as GetStage shows them, throttling, access logs; duplicates and bad input refused', async () => {
