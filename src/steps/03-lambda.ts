@@ -1,7 +1,7 @@
 // Step 03 (the manual's "Lambda 함수 배포"): per function its log group, the function, a version when its code or
 // configuration changed, and the environment's alias on that version (or a canary share of it).
-import path from 'node:path'
-import { packageFunctions, type FunctionPackage } from '../package/index.js'
+import type { FunctionPackage } from '../package/index.js'
+import { packageConfiguredFunctions } from '../validate/index.js'
 import { StepError } from '../errors/index.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
@@ -42,18 +42,8 @@ async function checkSecrets(ctx: StepContext): Promise<void> {
 async function packageAll(ctx: PrepareContext): Promise<Array<FunctionPackage | undefined>> {
   if (ctx.offline) return ctx.config.functions.map(() => undefined)
   ctx.log(`packaging ${ctx.config.functions.length} handler(s)`)
-  return packageFunctions(
-    ctx.config.functions.map((fn) => ({
-      entry: fn.source,
-      handler: fn.handler,
-      runtime: fn.runtime,
-      architecture: fn.architecture,
-      bundleAwsSdk: fn.bundleAwsSdk,
-      root: ctx.config.files.root,
-    })),
-    // Unchanged sources reuse their last package (checked by content hash of every input), shared by all envs.
-    { cacheDir: path.join(ctx.config.files.root, '.infra', 'cache', 'packages') },
-  )
+  // The same packages `validateLocally` built before the run: unchanged sources come from the content-hash cache.
+  return packageConfiguredFunctions(ctx.config)
 }
 
 export const lambdaStep: Step = {
