@@ -101,7 +101,7 @@ export const functionSchema = z.strictObject({
 })
 
 export const lambdaDefaultsSchema = z.strictObject({
-  runtime: z.string().default('nodejs22.x'),
+  runtime: z.string().default('nodejs24.x'),
   architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
   memory_mb: z.int().min(128).max(10240).default(512),
   timeout_s: z.int().min(1).max(900).default(30),

@@ -175,6 +175,6 @@ describe('validateEnvironments', () => {
 
     const report = await validateEnvironments({ root, env: 'staging', now: NOW })
 
-    expect(report.environments).toEqual([{ env: 'staging', functions: 6, runtimes: ['nodejs22.x'] }])
+    expect(report.environments).toEqual([{ env: 'staging', functions: 6, runtimes: ['nodejs24.x'] }])
   })
 })
