@@ -37,7 +37,7 @@ describe('lambda step: create from empty', () => {
       expect(fn, id).toBeDefined()
       expect(fn.state).toBe('Active')
       expect(fn.latest.config).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Handler: 'index.handler',
         Role: ROLE_ARN,
         Architectures: ['arm64'],

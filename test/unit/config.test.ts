@@ -66,7 +66,7 @@ describe('the default config', () => {
       name: 'new-service-websocket-message',
       source: path.join(root, 'handlers/websocket-message/index.ts'),
       handler: 'index.handler',
-      runtime: 'nodejs22.x',
+      runtime: 'nodejs24.x',
       architecture: 'arm64',
       memoryMb: 512,
       timeoutS: 120,

@@ -69,7 +69,7 @@ describe('validateLocally', () => {
     await expect(validateLocally(p.config, { now: NOW })).resolves.toEqual({
       env: 'production',
       functions: 6,
-      runtimes: ['nodejs22.x'],
+      runtimes: ['nodejs24.x'],
     })
     expect(existsSync(cacheOf(p.root))).toBe(true)
   })
