@@ -3,7 +3,6 @@
 // and the environment's stage with throttling, JSON access logs and X-Ray. A deployment is made only when the
 // definition changed.
 import { executeApiSourceArn, restApiUrl } from '../resources/apigateway/call.js'
-import { ensureApiGatewayCloudWatchRoleOnce } from '../resources/apigateway/account.js'
 import { ensurePermission } from '../resources/lambda/permission.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { converge } from '../resources/engine/converge.js'
@@ -13,6 +12,7 @@ import { restApiDefinitionKind } from '../resources/apigateway/rest-api-definiti
 import { ensureRestApiStage } from '../resources/apigateway/rest-api-stage.js'
 import { ensureUsagePlan } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { ensureCloudWatchRoleForApis } from './apigateway-account.js'
 import { INVOKE_STATEMENT_ID, restApiPlan, restApiUpstream } from './rest-api-specs.js'
 import type { Outputs, Step } from './types.js'
 
@@ -31,14 +31,10 @@ export const apiStep: Step = {
   async run(ctx): Promise<Outputs> {
     const planning = ctx.dryRun || ctx.offline
     const plan = restApiPlan(ctx.config, restApiUpstream(ctx.config, ctx.upstream, planning))
+    // Access logs need the account's CloudWatch role (kept while any API is configured, whichever step runs) and the
+    // log group before the stage points at them.
+    for (const r of await ensureCloudWatchRoleForApis(ctx)) ctx.report(r)
     if (!plan) return {}
-
-    // Access logs need the account's CloudWatch role and the log group before the stage points at them.
-    const roles = await ensureApiGatewayCloudWatchRoleOnce(ctx, {
-      roleName: plan.cloudWatchRoleName,
-      tags: plan.api.tags,
-    })
-    if (roles.first) roles.results.forEach((r) => ctx.report(r))
     ctx.report(await ensureLogGroup(ctx, plan.logGroup))
 
     const api = await converge(ctx, restApiKind, plan.api)

@@ -1,7 +1,6 @@
 // Step 05 (the manual's "WebSocket API 생성"): the API, one Lambda proxy integration per route on the function's
 // environment alias (so `infra rollback` of the alias moves WebSocket traffic too), the Lambda permissions, the role
 // policy that lets the functions answer on connections, then a deployment when the routes changed and the stage.
-import { ensureApiGatewayCloudWatchRoleOnce } from '../resources/apigateway/account.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensurePermission } from '../resources/lambda/permission.js'
 import { ensureRoleInlinePolicy } from '../resources/iam/role-policy.js'
@@ -12,6 +11,7 @@ import { websocketApiKind } from '../resources/apigateway/websocket-api.js'
 import { websocketDeploymentKind } from '../resources/apigateway/websocket-deployment.js'
 import { ensureWebSocketRoutes } from '../resources/apigateway/websocket-routes.js'
 import { websocketStageKind } from '../resources/apigateway/websocket-stage.js'
+import { ensureCloudWatchRoleForApis } from './apigateway-account.js'
 import type { Outputs, Step } from './types.js'
 import {
   MANAGE_CONNECTIONS_POLICY,
@@ -36,17 +36,17 @@ export const websocketStep: Step = {
   inputs: (config) => ({ environment: config.environment, websocket_api: config.sections.websocket_api ?? null }),
   async run(ctx): Promise<WebSocketOutputs> {
     const section = ctx.config.sections.websocket_api
-    if (!section) return {}
-    const up = websocketUpstream(ctx.config, section, ctx.upstream, ctx.dryRun || ctx.offline)
-    const plan = websocketPlan(ctx.config, section, up)
-
-    // The log group and the API do not depend on each other.
-    // Access logs need API Gateway's account-wide CloudWatch role, which step 04 may be converging right now.
-    const roles = await ensureApiGatewayCloudWatchRoleOnce(ctx, {
-      roleName: ctx.config.iam.apiGatewayCloudWatchRole.name,
-      tags: ctx.config.tags,
-    })
-    if (roles.first) roles.results.forEach((r) => ctx.report(r))
+    const plan = section
+      ? websocketPlan(
+          ctx.config,
+          section,
+          websocketUpstream(ctx.config, section, ctx.upstream, ctx.dryRun || ctx.offline),
+        )
+      : undefined
+    // Access logs need the account's CloudWatch role (kept while any API is configured, whichever step runs), which
+    // step 04 may be converging right now. The log group and the API do not depend on each other.
+    for (const r of await ensureCloudWatchRoleForApis(ctx)) ctx.report(r)
+    if (!plan) return {}
     const [logGroup, api] = await Promise.all([
       ensureLogGroup(ctx, plan.logGroup),
       converge(ctx, websocketApiKind, plan.api),

@@ -66,7 +66,6 @@ export interface RestApiPlan {
   definition: ApiDefinition
   stage: StageSpec
   logGroup: LogGroupSpec
-  cloudWatchRoleName: string
   usagePlan?: UsagePlanSpec
   /** The functions the API invokes: each gets one permission for this API on its alias. */
   targets: PermissionTarget[]
@@ -238,7 +237,6 @@ export function restApiPlan(config: ResolvedConfig, up: RestApiUpstream): RestAp
       retentionDays: rest.access_logs.retention_days,
       tags: config.tags,
     },
-    cloudWatchRoleName: config.iam.apiGatewayCloudWatchRole.name,
     ...(usage
       ? {
           usagePlan: {

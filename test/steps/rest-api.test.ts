@@ -478,6 +478,53 @@ describe('api step: usage plan and API keys', () => {
     await deployApi(root)
     expect(fake.writes()).toEqual([])
   }, 60_000)
+
+  test('a key dropped from config is deleted; the plan dropped is detached from the stage and deleted', async () => {
+    const root = fastWorkspace((c) => {
+      c.rest_api.usage_plan = { api_keys: ['${SERVICE_NAME}-partner', '${SERVICE_NAME}-other'] }
+    })
+    await deployApi(root)
+    editConfig(root, (c) => (c.rest_api.usage_plan.api_keys = ['${SERVICE_NAME}-partner']))
+    fake.resetCalls()
+    await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual(['DeleteApiKey'])
+    expect(Object.values(fake.apigateway.state.apiKeys).map((k) => k.name)).toEqual([`${SERVICE}-partner`])
+
+    editConfig(root, (c) => delete c.rest_api.usage_plan)
+    fake.resetCalls()
+    const outcome = await deployApi(root)
+    // Newest first: the plan (made after its keys), detached from the stage, then the key.
+    expect(apiWrites(fake.calls)).toEqual(['UpdateUsagePlan', 'DeleteUsagePlan', 'DeleteApiKey'])
+    expect(fake.apigateway.state.usagePlans).toEqual({})
+    expect(fake.apigateway.state.apiKeys).toEqual({})
+    expect(
+      resultsOf(outcome)
+        .filter((r) => r.action === 'deleted')
+        .map((r) => r.kind),
+    ).toEqual(['rest-api-usage-plan', 'rest-api-key'])
+  }, 60_000)
+})
+
+describe('api step: removal', () => {
+  // The account's CloudWatch role stays while websocket_api is configured: the WebSocket API logs with it too.
+  test('rest_api dropped from config: the API (with all under it) and its permissions deleted, its log group kept', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    const api = theApi(fake)
+    editConfig(root, (c) => delete c.rest_api)
+    fake.resetCalls()
+    const outcome = await deployApi(root)
+    expect(stepOf(outcome, 'api')?.status).toBe('done')
+    expect(fake.apigateway.api(api.id)).toBeUndefined()
+    expect(fake.lambda.fn(fnName('usage-handler'))!.policies[ALIAS] ?? []).toEqual([])
+    expect(fake.logs.group(`/aws/apigateway/${API_NAME}`)).toBeDefined()
+    const left = Object.keys(manifestOf(root).resources).filter((k) => manifestOf(root).resources[k].step === 'api')
+    expect(left.sort()).toEqual([
+      'apigateway-account:us-east-1',
+      'iam-role:apigateway-cloudwatch',
+      'log-group:rest-api-access',
+    ])
+  }, 60_000)
 })
 
 describe('api step: config mistakes and dry runs', () => {

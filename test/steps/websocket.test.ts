@@ -1,7 +1,8 @@
 // Step 05 against the fake AWS, in process, with the real iam, dynamodb, lambda (and what lambda needs) steps: a fresh
 // create (reviewed request snapshot), the no-op rerun, one new route, drift, and step 01 leaving step 05's policy be.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { deploy, editConfig, resultsOf } from '../support/context.js'
+import { deploy, editConfig, plan, resultsOf } from '../support/context.js'
+import { describeResult } from '../../src/output/plan.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 import { iamStep } from '../../src/steps/01-iam.js'
 import { parsePolicy } from '../../src/resources/policy-document.js'
@@ -170,8 +171,16 @@ describe('websocket step: reruns and changes', () => {
     await runAll(root)
     editConfig(root, (c) => delete c.websocket_api.routes.sendMessage)
     fake.resetCalls()
-    await runAll(root)
+    const planned = await plan(root)
+    expect(fake.writes()).toEqual([])
+    expect(stepOutcome(planned).results.map(describeResult)).toContain(
+      `- delete websocket-route ${API_NAME} sendMessage (Route: sendMessage → deleted (not in websocket_api.routes))`,
+    )
+    const outcome = await runAll(root)
+    // Deleted before the deployment, so the stage no longer serves it.
     expect(writeCommands(fake.calls)).toEqual(['DeleteRoute', 'DeleteIntegration', 'CreateDeployment', 'UpdateStage'])
+    expect(fake.apigatewayv2.served(theApi(fake).ApiId, 'staging')?.map((r) => r.RouteKey)).not.toContain('sendMessage')
+    expect(resultsOf(outcome).find((r) => r.name === `${API_NAME} sendMessage`)).toMatchObject({ action: 'deleted' })
     expect(Object.keys(routeUris(fake)).sort()).toEqual(['$connect', '$default', '$disconnect'])
     expect(Object.values(theApi(fake).integrations)).toHaveLength(3)
   })
@@ -214,6 +223,37 @@ describe('websocket step: reruns and changes', () => {
     expect(served.find((r) => r.RouteKey === 'sendMessage')?.integration?.IntegrationUri).toBe(
       aliasUri(fake, 'websocket-message'),
     )
+  })
+})
+
+describe('websocket step: removal', () => {
+  test('websocket_api dropped from config: the API and what hangs from it deleted, its log group kept', async () => {
+    await runAll(root)
+    const api = theApi(fake)
+    editConfig(root, (c) => delete c.websocket_api)
+    fake.resetCalls()
+    const outcome = await runAll(root)
+    expect(stepOutcome(outcome)).toMatchObject({ status: 'done' })
+    expect(fake.apigatewayv2.api(api.ApiId)).toBeUndefined()
+    expect(writeCommands(fake.calls.filter((c) => c.service === 'apigatewayv2'))).toEqual([
+      'DeleteStage',
+      'DeleteDeployment',
+      'DeleteRoute',
+      'DeleteRoute',
+      'DeleteRoute',
+      'DeleteRoute',
+      'DeleteIntegration',
+      'DeleteIntegration',
+      'DeleteIntegration',
+      'DeleteIntegration',
+      'DeleteApi',
+    ])
+    expect(fake.logs.group(`/aws/apigateway/${API_NAME}`)).toBeDefined()
+    expect(fake.lambda.fn(fnName('websocket-connect'))!.policies.staging ?? []).toEqual([])
+    expect(Object.keys(fake.iam.role(`${SERVICE}-lambda-role`)!.inline)).toEqual(['service-access'])
+    const resources = manifestOf(root).resources
+    expect(Object.keys(resources).filter((k) => k.startsWith('websocket-'))).toEqual([])
+    expect(resources['log-group:websocket-access']).toBeDefined()
   })
 })
 

@@ -84,6 +84,8 @@ export const apiGatewayAccountKind: ResourceKind<AccountSpec, ObservedAccount> =
   // Deliberately a no-op: the setting is account-wide, and other APIs in the region (other services', other tools')
   // may log through it. Unsetting it would break their access logs; the role itself is deleted with the IAM step.
   async delete() {},
+  // Dropped from config (no API left), the setting is reported as kept, not deleted.
+  keptWhenDropped: true,
   describe: (spec) => `CloudWatch role ${spec.roleArn}`,
 }
 
@@ -91,17 +93,17 @@ const converging = new WeakMap<object, Promise<Ensured[]>>()
 
 /**
  * Steps 04 and 05 both need the account's role and run concurrently: within one run (one manifest store) it is
- * converged once, by whichever step asks first; `first` says whether to report the results.
+ * converged once, by whichever step asks first, and only that step reports it (the others get []).
  */
 export async function ensureApiGatewayCloudWatchRoleOnce(
   ctx: ResourceContext,
   spec: CloudWatchRoleSpec,
-): Promise<{ results: Ensured[]; first: boolean }> {
+): Promise<Ensured[]> {
   const pending = converging.get(ctx.record)
-  if (pending) return { results: await pending, first: false }
+  if (pending) return pending.then(() => [])
   const work = ensureApiGatewayCloudWatchRole(ctx, spec)
   converging.set(ctx.record, work)
-  return { results: await work, first: true }
+  return work
 }
 
 /** The role API Gateway writes logs with, set on the account when none is: returns the role's and the account's results. */
