@@ -20,10 +20,16 @@ const CREATE_ATTEMPTS = 3
 
 export const keyOf = (kind: { kind: string }, logicalId: string) => `${kind.kind}:${logicalId}`
 
+export interface ConvergeOptions<O> {
+  /** What the caller read of it in this run already (the candidates find would return): not read twice. */
+  found?: Array<Observation<O>>
+}
+
 export async function converge<S extends SpecBase, O>(
   ctx: ResourceContext,
   kind: ResourceKind<S, O>,
   spec: S,
+  opts: ConvergeOptions<O> = {},
 ): Promise<Converged<O>> {
   const key = keyOf(kind, spec.logicalId)
   ctx.converged?.add(key)
@@ -31,8 +37,7 @@ export async function converge<S extends SpecBase, O>(
     return { result: offlineOutcome(ctx, kind.kind, key, spec.name, kind.describe(spec)), managed: false }
   const fail = failureFor(ctx, kind.label, spec.name)
   const recorded = ctx.record.manifest.resources[key]
-  const found = await kind
-    .find(ctx, spec, recorded)
+  const found = await (opts.found ? Promise.resolve(opts.found) : kind.find(ctx, spec, recorded))
     .then((candidates) => choose(ctx, kind, spec, candidates))
     .catch(fail('reading', `${kind.codePrefix}ReadFailed`))
   if (found.foreign) {

@@ -49,7 +49,8 @@ export async function ensureRelease(
   // After `infra rollback`, the code it rolled back from does not come back by itself: new code releases the hold.
   const hold = rollbackHold(ctx, spec.logicalId)
   if (hold && current && hold.codeSha256 === code.codeSha256) {
-    const { result } = await converge(ctx, aliasKind, aliasSpec(spec, current))
+    const seen = [{ observed: found, arn: found.AliasArn }]
+    const { result } = await converge(ctx, aliasKind, aliasSpec(spec, current), { found: seen })
     const note = `held on version ${current.version} by \`infra rollback\`: the code of version ${hold.version} is unchanged; deploy new code, or \`infra rollback --alias ${spec.aliasName} --env ${ctx.identity.env} --function ${spec.logicalId} --to ${hold.version}\` to return to it`
     return { result: withNotes(result, [note]), alias: current, aliasArn: result.arn }
   }
@@ -70,7 +71,9 @@ export async function ensureRelease(
   const want = desiredAlias(current, spec.aliasName, target, canaryPercent)
   if (canaryPercent !== undefined && !want.canary)
     notes.push('no earlier version to compare with: the alias takes all traffic')
-  const { result } = await converge(ctx, aliasKind, aliasSpec(spec, want))
+  // The alias was read above: the engine does not read it again.
+  const seen = found ? [{ observed: found, arn: found.AliasArn }] : []
+  const { result } = await converge(ctx, aliasKind, aliasSpec(spec, want), { found: seen })
   await recordAlias(ctx, { logicalId: spec.logicalId, name: spec.name, arn: fn.result.arn }, want)
   if (want.canary) notes.push(canaryNote(want, ctx.identity.env))
   return { result: withNotes(result, notes), alias: want, aliasArn: result.arn }
