@@ -8,7 +8,7 @@ import { isApiGatewayRoleNotReady } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import { arn, failureFor } from '../common.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import { ensureRole } from '../iam/role.js'
 import { serviceTrustPolicy } from '../policy-document.js'
 import { KNOWN_AFTER_APPLY, type Ensured, type ResourceContext } from '../types.js'
@@ -41,6 +41,11 @@ async function readAccount(ctx: ResourceContext): Promise<ObservedAccount> {
   return account.cloudwatchRoleArn ? { cloudwatchRoleArn: account.cloudwatchRoleArn } : {}
 }
 
+const observation = (observed: ObservedAccount): Observation<ObservedAccount> => ({
+  observed,
+  ...(observed.cloudwatchRoleArn ? { arn: observed.cloudwatchRoleArn } : {}),
+})
+
 /** A new role is not usable by API Gateway at once; it says so with a BadRequestException until it is. */
 async function setRole(ctx: ResourceContext, roleArn: string): Promise<ObservedAccount> {
   await retryWhile(
@@ -69,10 +74,7 @@ export const apiGatewayAccountKind: ResourceKind<AccountSpec, ObservedAccount> =
   // One per account and region; it always exists, so it is only ever updated.
   identity: 'name',
   ownership: 'parent',
-  async find(ctx) {
-    const observed = await readAccount(ctx)
-    return [{ observed, ...(observed.cloudwatchRoleArn ? { arn: observed.cloudwatchRoleArn } : {}) }]
-  },
+  find: async (ctx) => [observation(await readAccount(ctx))],
   // Any role set is left as it is: it may be another service's, and every API in the region logs with it.
   diff: (observed, spec) => (observed.cloudwatchRoleArn ? [] : [{ field: 'CloudWatchRoleArn', to: spec.roleArn }]),
   async create(ctx, spec) {
@@ -107,22 +109,23 @@ export async function ensureApiGatewayCloudWatchRoleOnce(
 }
 
 /** The role API Gateway writes logs with, set on the account when none is: returns the role's and the account's results. */
-export async function ensureApiGatewayCloudWatchRole(
-  ctx: ResourceContext,
-  spec: CloudWatchRoleSpec,
-): Promise<Ensured[]> {
+async function ensureApiGatewayCloudWatchRole(ctx: ResourceContext, spec: CloudWatchRoleSpec): Promise<Ensured[]> {
   const region = ctx.identity.region
   const name = `API Gateway account settings (${region})`
   const ours = arn(ctx, 'iam', `role/${spec.roleName}`, '')
-  const account = async (roleArn: string) =>
-    (await converge(ctx, apiGatewayAccountKind, { logicalId: region, name, roleArn })).result
+  // What was read already is not read again.
+  const account = async (roleArn: string, seen?: ObservedAccount) => {
+    const found = seen && [observation(seen)]
+    return (await converge(ctx, apiGatewayAccountKind, { logicalId: region, name, roleArn }, { found })).result
+  }
   if (ctx.offline) return [await account(ours)]
-  // Our own role stays converged (deleted or changed behind our back, the account's logging would break); a role
-  // someone else set is theirs, and ours is not even made.
-  const { cloudwatchRoleArn: current } = await readAccount(ctx).catch(
+  // Read once: whose role is set decides whether ours is converged at all. Our own role stays converged (deleted or
+  // changed behind our back, the account's logging would break); a role someone else set is theirs.
+  const seen = await readAccount(ctx).catch(
     failureFor(ctx, apiGatewayAccountKind.label, name)('reading', 'ApiGatewayAccountReadFailed'),
   )
-  if (current && current !== ours) return [await account(current)]
+  const theirs = seen.cloudwatchRoleArn !== undefined && seen.cloudwatchRoleArn !== ours
+  if (theirs) return [await account(seen.cloudwatchRoleArn!, seen)]
   const role = await ensureRole(ctx, {
     logicalId: 'apigateway-cloudwatch',
     name: spec.roleName,
@@ -141,5 +144,5 @@ export async function ensureApiGatewayCloudWatchRole(
       },
     )
   const roleArn = role.action !== 'unmanaged' && role.arn ? role.arn : KNOWN_AFTER_APPLY
-  return [role, await account(roleArn)]
+  return [role, await account(roleArn, seen)]
 }

@@ -11,7 +11,7 @@ import type { ResourceContext } from '../types.js'
 // a ConflictException "concurrent modification" is retried here for up to ten minutes, so a full create survives a
 // bad day (reliability rules A1, A6, A7). Both errors mean the request was refused, not carried out, so sending it
 // again cannot make a copy. LimitExceededException "Maximum number of …" is a hard quota and is not retried (A4).
-export const APIGATEWAY_RETRY_MS = 10 * 60_000
+const APIGATEWAY_RETRY_MS = 10 * 60_000
 
 /** Sends one API Gateway call (v1 or v2), retried while API Gateway says "try again later". */
 export function callApi<T>(ctx: ResourceContext, label: string, send: () => Promise<T>): Promise<T> {

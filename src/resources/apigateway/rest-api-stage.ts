@@ -58,7 +58,7 @@ export interface ObservedStage {
   hold?: StageHold
 }
 
-export const stageKey = (apiLogicalId: string, stage: string) => `${STAGE_KIND}:${apiLogicalId}/${stage}`
+const stageKey = (apiLogicalId: string, stage: string) => `${STAGE_KIND}:${apiLogicalId}/${stage}`
 export const stageArn = (region: string, apiId: string, stage: string) =>
   apiGatewayArn(region, `/restapis/${apiId}/stages/${stage}`)
 /** `<api name>/<stage>` → `<stage>`. */
@@ -106,7 +106,7 @@ const isHeld = (observed: ObservedStage, spec: RestApiStageSpec) =>
   !!observed.stage.deploymentId && observed.hold?.definitionHash === spec.definitionHash
 
 /** Pure: a new deployment (or an existing one of this definition) when the stage serves another definition. */
-export function diffRestApiStage(observed: ObservedStage, spec: RestApiStageSpec): Change[] {
+function diffRestApiStage(observed: ObservedStage, spec: RestApiStageSpec): Change[] {
   const deploy = !isHeld(observed, spec) && observed.servedHash !== spec.definitionHash
   return [
     ...(deploy
@@ -133,7 +133,7 @@ export async function findStage(ctx: ResourceContext, restApiId: string, stageNa
   }
 }
 
-export async function updateStage(ctx: ResourceContext, restApiId: string, stageName: string, patch: PatchOperation[]) {
+async function updateStage(ctx: ResourceContext, restApiId: string, stageName: string, patch: PatchOperation[]) {
   if (patch.length === 0) return
   await callApi(ctx, `updating stage (${stageName})`, () =>
     ctx.aws.get(APIGatewayClient).send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch })),

@@ -30,7 +30,7 @@ export interface RestApiSpec {
   tags: Tags
 }
 
-export const restApiArn = (region: string, id: string) => apiGatewayArn(region, `/restapis/${id}`)
+const restApiArn = (region: string, id: string) => apiGatewayArn(region, `/restapis/${id}`)
 
 const observation = (ctx: ResourceContext, api: RestApi): Observation<RestApi> => ({
   observed: api,

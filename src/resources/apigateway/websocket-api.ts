@@ -21,8 +21,7 @@ import { diffApi, type WebSocketApiSpec } from './websocket-diff.js'
 
 export const WEBSOCKET_API_KIND = 'websocket-api'
 
-export const websocketApiArn = (ctx: ResourceContext, apiId: string) =>
-  apiGatewayArn(ctx.identity.region, `/apis/${apiId}`)
+const websocketApiArn = (ctx: ResourceContext, apiId: string) => apiGatewayArn(ctx.identity.region, `/apis/${apiId}`)
 
 const observation = (ctx: ResourceContext, api: Partial<Api>): Observation<Partial<Api>> => ({
   observed: api,

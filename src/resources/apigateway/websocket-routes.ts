@@ -44,9 +44,6 @@ export interface ObservedRoutes {
   integrations: Integration[]
 }
 
-/** A change of the route table, with the call it stands for (kept for the per-route report, never shown). */
-type RouteChange = Change & { op: RouteOp }
-
 async function observeRoutes(ctx: ResourceContext, apiId: string): Promise<ObservedRoutes> {
   const client = ctx.aws.get(ApiGatewayV2Client)
   const [routes, integrations] = await Promise.all([
@@ -157,13 +154,14 @@ export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRout
     const made = found && (found.routes.length > 0 || found.integrations.length > 0)
     return made ? [{ observed: found, id: spec.apiId }] : []
   },
-  diff: (observed, spec): RouteChange[] => diffRoutes(observed, spec.routes).map((op) => ({ ...describeOp(op), op })),
+  diff: (observed, spec) => diffRoutes(observed, spec.routes).map(describeOp),
   async create(ctx, spec) {
     const apiId = spec.apiId
     if (!apiId) throw new Error(`WebSocket routes (${spec.name}): the API has no id yet`)
     await applyOps(ctx, apiId, spec.name, diffRoutes(await observeRoutes(ctx, apiId), spec.routes))
     return { observed: await observeRoutes(ctx, apiId), id: apiId }
   },
+  // Returns nothing: what converge hands back is the table as it was, from which the per-route report is made.
   async apply(ctx, observed, spec) {
     await applyOps(ctx, observed.apiId, spec.name, diffRoutes(observed, spec.routes))
   },
@@ -177,8 +175,9 @@ export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRout
 
 /** Converges the API's routes; one result per configured route, and one per route deleted because config dropped it. */
 export async function ensureWebSocketRoutes(ctx: ResourceContext, spec: WebSocketRoutesSpec): Promise<Ensured[]> {
-  const { result } = await converge(ctx, websocketRoutesKind, spec)
-  const ops = (result.changes as Array<Partial<RouteChange>>).flatMap((c) => (c.op ? [c.op] : []))
+  const { result, observed } = await converge(ctx, websocketRoutesKind, spec)
+  // The calls an update made (or a plan would make): the diff of the table as converge found it.
+  const ops = observed ? diffRoutes(observed, spec.routes) : []
   const planned = result.action === 'would-update'
   const line = (routeKey: string, action: Action, changes: Change[], detail?: string): Ensured => ({
     kind: WEBSOCKET_ROUTE_KIND,
