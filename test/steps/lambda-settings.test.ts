@@ -94,7 +94,7 @@ describe('lambda step: log groups, concurrency, ownership', () => {
     fake.resetCalls()
     const adopted = await deployWith(root, { adopt: true })
     expect(stepOf(adopted, 'lambda')?.status).toBe('done')
-    expect(fake.lambda.fn(name)?.latest.config.Runtime).toBe('nodejs22.x')
+    expect(fake.lambda.fn(name)?.latest.config.Runtime).toBe('nodejs24.x')
     expect(fake.lambda.fn(name)?.tags).toMatchObject({ 'managed-by': 'infra' })
     expect(fake.lambda.fn(name)?.aliases[ALIAS]).toMatchObject({ functionVersion: '1' })
     expect(fake.logs.group(`/aws/lambda/${name}`)).toMatchObject({

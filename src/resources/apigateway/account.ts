@@ -134,6 +134,7 @@ async function ensureApiGatewayCloudWatchRole(ctx: ResourceContext, spec: CloudW
     inlinePolicies: {},
     managedPolicyArns: [PUSH_TO_CLOUDWATCH],
     tags: spec.tags,
+    sharedBeyondEnvironment: `API Gateway's account-wide CloudWatch role in ${region}: every API there (other environments and services too) logs with it, so infra never deletes it`,
   })
   if (role.action === 'unmanaged' && !ctx.dryRun)
     throw new StepError(

@@ -88,10 +88,20 @@ async function createNew<S extends SpecBase, O>(
   key: string,
 ): Promise<Converged<O>> {
   const base = { kind: kind.kind, key, name: spec.name }
+  // Drift: the manifest knows one that AWS no longer has (deleted behind infra's back).
+  const previous = ctx.record.manifest.resources[key]
+  const gone = previous && `the one recorded in the manifest (${previous.id ?? previous.name}) no longer exists`
   if (ctx.dryRun) {
     const unknown = kind.identity === 'name' ? { arn: KNOWN_AFTER_APPLY } : { id: KNOWN_AFTER_APPLY }
     return {
-      result: { ...base, action: 'would-create', changes: [], ...unknown, detail: kind.describe(spec) },
+      result: {
+        ...base,
+        action: 'would-create',
+        changes: [],
+        ...unknown,
+        detail: kind.describe(spec),
+        ...(gone ? { note: gone } : {}),
+      },
       managed: true,
     }
   }
@@ -118,6 +128,7 @@ async function createNew<S extends SpecBase, O>(
   // What the create call could not set (a table's TTL, a role's inline policies) is applied at once.
   const rest = kind.diff(observed, spec)
   const notes: string[] = made.adopted ? ['its create response was lost; found and adopted it'] : []
+  if (gone && !made.adopted) notes.push(gone)
   if (rest.length > 0) {
     const applied = await applyChanges(ctx, kind, spec, observed, rest).catch(
       fail('configuring', `${kind.codePrefix}UpdateFailed`),

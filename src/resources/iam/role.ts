@@ -39,6 +39,8 @@ export interface RoleSpec {
   inlinePolicies: Record<string, PolicyDocument>
   managedPolicyArns: string[]
   tags: Tags
+  /** Why this role outlives the environment (used beyond it): recorded, and never deleted by removal or destroy. */
+  sharedBeyondEnvironment?: string
 }
 
 export interface ObservedRole {
@@ -132,6 +134,8 @@ export const roleKind: ResourceKind<RoleSpec, ObservedRole> = {
     await applyRoleChanges(ctx.aws.get(IAMClient), spec, changes)
   },
   delete: deleteRole,
+  attributes: (_observed, spec) =>
+    spec.sharedBeyondEnvironment ? { sharedBeyondEnvironment: spec.sharedBeyondEnvironment } : {},
   describe: describeRoleSpec,
 }
 
