@@ -26,6 +26,7 @@ const writesSince = (n: number) =>
     .slice(n)
 const writeCount = () => readCalls(ws.state).filter((c) => c.write).length
 const PREFIX = 'new-service-staging'
+const CLOUDWATCH_ROLE = `${PREFIX}-apigateway-cloudwatch`
 
 /** What the fake holds, by kind, as names or ids. */
 function inventory() {
@@ -102,9 +103,16 @@ describe('destroy', () => {
     const left = inventory()
     expect(left.tables).toHaveLength(4)
     expect(left.userPools).toHaveLength(1)
-    expect(left).toMatchObject({ roles: [], functions: [], logGroups: [], restApis: [], websocketApis: [] })
+    // API Gateway's account-wide CloudWatch role outlives the environment: every API in the region logs with it.
+    expect(left).toMatchObject({
+      roles: [CLOUDWATCH_ROLE],
+      functions: [],
+      logGroups: [],
+      restApis: [],
+      websocketApis: [],
+    })
     const kinds = new Set(Object.values(manifestOf().resources).map((r) => r.kind))
-    expect([...kinds].sort()).toEqual(['cognito-user-pool', 'dynamodb-table'])
+    expect([...kinds].sort()).toEqual(['cognito-user-pool', 'dynamodb-table', 'iam-role'])
 
     const before = writeCount()
     const again = await cli(['destroy', '--env', 'staging', '--yes'])
@@ -121,7 +129,7 @@ describe('destroy', () => {
 
     const rerun = await cli(['destroy', '--env', 'staging', '--yes'])
     expect(rerun.code, rerun.stderr + rerun.stdout).toBe(0)
-    expect(inventory()).toMatchObject({ functions: [], restApis: [], websocketApis: [], roles: [] })
+    expect(inventory()).toMatchObject({ functions: [], restApis: [], websocketApis: [], roles: [CLOUDWATCH_ROLE] })
     expect(manifestOf().pending).toEqual({})
   })
 
@@ -135,8 +143,8 @@ describe('destroy', () => {
 
     const run = await cli(['destroy', '--env', 'staging', '--yes', '--delete-data'])
     expect(run.code, run.stderr + run.stdout).toBe(0)
-    expect(inventory()).toMatchObject({ tables: [], userPools: [], functions: [], roles: [] })
-    expect(manifestOf().resources).toEqual({})
+    expect(inventory()).toMatchObject({ tables: [], userPools: [], functions: [], roles: [CLOUDWATCH_ROLE] })
+    expect(Object.keys(manifestOf().resources)).toEqual(['iam-role:apigateway-cloudwatch'])
   })
 
   test('a lost manifest: destroy finds what carries this environment’s tags and deletes it', async () => {
