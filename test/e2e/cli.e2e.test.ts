@@ -46,7 +46,7 @@ describe('deploy-all', () => {
   test('creates everything, records it on disk, and a second run sends no write', async () => {
     const first = await cli(['deploy-all', '--env', 'staging'])
     expect(first.code, first.stderr).toBe(0)
-    expect(first.stdout).toMatch(/Done in [\d.]+ s: \d+ created, \d+ updated, 0 unchanged/)
+    expect(first.stdout).toMatch(/Done in [\d.]+ s: \d+ created, \d+ updated, 0 deleted, 0 unchanged/)
     const fake = readFakeState(ws.state)
     expect(fake.dynamodb.tableNames().sort()).toEqual(TABLES)
     // The Lambda role, the Bedrock logging role, and API Gateway's CloudWatch role for access logs.
@@ -61,7 +61,7 @@ describe('deploy-all', () => {
     const second = await cli(['deploy-all', '--env', 'staging'])
     expect(second.code).toBe(0)
     expect(writes().length).toBe(before)
-    expect(second.stdout).toMatch(/0 created, 0 updated, \d+ unchanged/)
+    expect(second.stdout).toMatch(/0 created, 0 updated, 0 deleted, \d+ unchanged/)
   })
 
   test('--json prints the outcome as one document', async () => {

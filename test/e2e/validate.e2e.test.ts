@@ -31,7 +31,7 @@ describe('infra validate', () => {
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout.trim().split('\n')).toEqual(
       ['dev', 'production', 'staging'].map(
-        (env) => `✔ ${env}: config.json, environments/${env}.env and 6 handlers (nodejs22.x) are valid`,
+        (env) => `✔ ${env}: config.json, environments/${env}.env and 6 handlers (nodejs24.x) are valid`,
       ),
     )
     expect(readCalls(ws.state)).toEqual([])
@@ -44,7 +44,7 @@ describe('infra validate', () => {
 
     expect(run.code, run.stderr).toBe(0)
     expect(JSON.parse(run.stdout)).toEqual({
-      environments: [{ env: 'staging', functions: 6, runtimes: ['nodejs22.x'] }],
+      environments: [{ env: 'staging', functions: 6, runtimes: ['nodejs24.x'] }],
     })
   })
 
