@@ -53,14 +53,12 @@ async function findReserved(ctx: ResourceContext, functionName: string): Promise
 }
 
 async function putReserved(ctx: ResourceContext, spec: ReservedConcurrencySpec): Promise<number> {
-  await ctx.aws
-    .get(LambdaClient)
-    .send(
-      new PutFunctionConcurrencyCommand({
-        FunctionName: spec.functionName,
-        ReservedConcurrentExecutions: spec.executions,
-      }),
-    )
+  await ctx.aws.get(LambdaClient).send(
+    new PutFunctionConcurrencyCommand({
+      FunctionName: spec.functionName,
+      ReservedConcurrentExecutions: spec.executions,
+    }),
+  )
   return spec.executions
 }
 
