@@ -140,10 +140,16 @@ export class ManifestStore {
     })
   }
 
-  stepFinished(step: string, outputs: Record<string, unknown>, inputHash: string): Promise<void> {
+  stepFinished(step: string, outputs: object, inputHash: string): Promise<void> {
     return this.change((m) => {
       const { startedAt } = m.steps[step] ?? {}
-      m.steps[step] = { status: 'done', inputHash, startedAt, finishedAt: new Date().toISOString(), outputs }
+      m.steps[step] = {
+        status: 'done',
+        inputHash,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+        outputs: { ...outputs },
+      }
     })
   }
 

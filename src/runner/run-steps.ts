@@ -4,7 +4,7 @@ import { Listr, type ListrRendererValue } from 'listr2'
 import { resourceContext, type Context } from '../context/context.js'
 import { isInfraError, StepError } from '../errors/index.js'
 import type { Ensured } from '../resources/types.js'
-import type { Outputs, Step, StepContext, StepId } from '../steps/types.js'
+import type { Outputs, Step, StepContext, StepId, StepOutputs, Upstream } from '../steps/types.js'
 import { hashOf } from './hash.js'
 import { removeRecords, staleRecords } from './prune.js'
 import { upstreamOutputs } from './upstream.js'
@@ -120,7 +120,7 @@ async function prepareAll(ctx: Context, steps: Step[]): Promise<Map<StepId, unkn
 async function runOne(
   ctx: Context,
   step: Step,
-  upstream: Partial<Record<StepId, Outputs>>,
+  upstream: Upstream,
   finished: Map<StepId, Deferred>,
   made: unknown,
   show: (line: string) => void,
@@ -136,7 +136,8 @@ async function runOne(
       durationMs: 0,
       reason: `skipped: ${broken.id} ${broken.status === 'failed' ? 'failed' : 'was skipped'}`,
     }
-  for (const o of needed) upstream[o.id] = o.outputs
+  // Each outcome carries the outputs of its own step: StepOutputs[o.id].
+  for (const o of needed) Object.assign(upstream, { [o.id]: o.outputs })
 
   const inputHash = hashOf({ inputs: step.inputs(ctx.config, made), upstream: step.needs.map((id) => upstream[id]) })
   // stepStarted records the hash of each attempt, so only a finished step's hash says "unchanged".
@@ -185,6 +186,12 @@ function refuseUnmanaged(ctx: Context, step: Step, results: Ensured[]): void {
       hint: `If ${strangers.length === 1 ? 'it is' : 'they are'} yours (e.g. made by the manual's scripts), rerun with --adopt: \`infra deploy-all --env ${ctx.config.env} --adopt\`; otherwise choose another name in config.json.`,
     },
   )
+}
+
+/** A finished step's outputs, typed by its id: what its run() returned (undefined when it did not finish). */
+export function outputsOf<Id extends StepId>(outcome: RunOutcome, id: Id): StepOutputs[Id] | undefined {
+  const step = outcome.steps.find((s) => s.id === id && s.status === 'done')
+  return step?.outputs as StepOutputs[Id] | undefined
 }
 
 export function summarize(results: Ensured[]): string {

@@ -2,11 +2,11 @@
 // that has never finished is an error naming the command that runs it.
 import type { Context } from '../context/context.js'
 import { ConfigError } from '../errors/index.js'
-import type { Outputs, Step, StepId } from '../steps/types.js'
+import type { Step, Upstream } from '../steps/types.js'
 
-export function upstreamOutputs(ctx: Context, selected: Step[]): Partial<Record<StepId, Outputs>> {
+export function upstreamOutputs(ctx: Context, selected: Step[]): Upstream {
   const running = new Set(selected.map((s) => s.id))
-  const upstream: Partial<Record<StepId, Outputs>> = {}
+  const upstream: Upstream = {}
   for (const step of selected) {
     for (const need of step.needs) {
       if (running.has(need) || upstream[need]) continue
@@ -20,7 +20,8 @@ export function upstreamOutputs(ctx: Context, selected: Step[]): Partial<Record<
           },
         )
       }
-      upstream[need] = record.outputs
+      // The manifest holds what this step returned when it last finished: its StepOutputs shape.
+      Object.assign(upstream, { [need]: record.outputs })
     }
   }
   return upstream

@@ -33,7 +33,7 @@ export function roleSpecs(config: ResolvedConfig): RoleSpec[] {
   return specs
 }
 
-export const iamStep: Step = {
+export const iamStep: Step<'iam'> = {
   id: 'iam',
   number: 1,
   title: 'IAM roles',

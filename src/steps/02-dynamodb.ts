@@ -1,13 +1,8 @@
 import { ensureTable } from '../resources/dynamodb/table.js'
+import type { TableOutput } from './outputs.js'
 import type { Step } from './types.js'
 
-export interface TableOutput {
-  name: string
-  arn?: string
-  streamArn?: string
-}
-
-export const dynamodbStep: Step = {
+export const dynamodbStep: Step<'dynamodb'> = {
   id: 'dynamodb',
   number: 2,
   title: 'DynamoDB tables',

@@ -10,15 +10,8 @@ import { ensureConcurrency } from '../resources/lambda/concurrency.js'
 import { findMissingParameters } from '../resources/ssm/parameters.js'
 import type { PackagedFunctionSpec } from '../resources/lambda/function-diff.js'
 import { functionSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
+import type { FunctionOutput, LambdaOutputs } from './outputs.js'
 import type { PrepareContext, Step, StepContext } from './types.js'
-
-export interface FunctionOutput {
-  name: string
-  arn?: string
-  /** The version the alias sends its main traffic to. */
-  version?: string
-  aliasArn?: string
-}
 
 /** Secrets are passed as parameter names; a name that does not exist would only fail when the function runs. */
 async function checkSecrets(ctx: StepContext): Promise<void> {
@@ -46,7 +39,7 @@ async function packageAll(ctx: PrepareContext): Promise<Array<FunctionPackage | 
   return packageConfiguredFunctions(ctx.config)
 }
 
-export const lambdaStep: Step = {
+export const lambdaStep: Step<'lambda'> = {
   id: 'lambda',
   number: 3,
   title: 'Lambda functions',
@@ -85,7 +78,10 @@ export const lambdaStep: Step = {
     )
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
     if (failed) throw failed.reason
-    const outputs = settled.map((s) => (s as PromiseFulfilledResult<FunctionOutput>).value)
-    return { functions: Object.fromEntries(ctx.config.functions.map((fn, i) => [fn.logicalId, outputs[i]])) }
+    const functions: LambdaOutputs['functions'] = {}
+    settled.forEach((s, i) => {
+      if (s.status === 'fulfilled') functions[ctx.config.functions[i]!.logicalId] = s.value
+    })
+    return { functions }
   },
 }

@@ -14,9 +14,10 @@ import { ensureUsagePlan } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 import { ensureCloudWatchRoleForApis } from './apigateway-account.js'
 import { INVOKE_STATEMENT_ID, restApiPlan, restApiUpstream } from './rest-api-specs.js'
-import type { Outputs, Step } from './types.js'
+import type { RestApiOutputs } from './outputs.js'
+import type { Step } from './types.js'
 
-export const apiStep: Step = {
+export const apiStep: Step<'api'> = {
   id: 'api',
   number: 4,
   title: 'REST API',
@@ -28,7 +29,7 @@ export const apiStep: Step = {
     production: config.production,
     tags: config.tags,
   }),
-  async run(ctx): Promise<Outputs> {
+  async run(ctx): Promise<RestApiOutputs> {
     const planning = ctx.dryRun || ctx.offline
     const plan = restApiPlan(ctx.config, restApiUpstream(ctx.config, ctx.upstream, planning))
     // Access logs need the account's CloudWatch role (kept while any API is configured, whichever step runs) and the

@@ -12,7 +12,8 @@ import { websocketDeploymentKind } from '../resources/apigateway/websocket-deplo
 import { ensureWebSocketRoutes } from '../resources/apigateway/websocket-routes.js'
 import { websocketStageKind } from '../resources/apigateway/websocket-stage.js'
 import { ensureCloudWatchRoleForApis } from './apigateway-account.js'
-import type { Outputs, Step } from './types.js'
+import type { WebSocketOutputs } from './outputs.js'
+import type { Step } from './types.js'
 import {
   MANAGE_CONNECTIONS_POLICY,
   WEBSOCKET_STATEMENT_ID,
@@ -22,13 +23,7 @@ import {
   websocketUpstream,
 } from './websocket-specs.js'
 
-export interface WebSocketOutputs extends Outputs {
-  websocketApiId?: string
-  stage?: string
-  url?: string
-}
-
-export const websocketStep: Step = {
+export const websocketStep: Step<'websocket'> = {
   id: 'websocket',
   number: 5,
   title: 'WebSocket API',

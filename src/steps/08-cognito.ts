@@ -7,7 +7,7 @@ import { converge } from '../resources/engine/converge.js'
 import { cognitoConfig, cognitoOutputs, cognitoSpecs } from './cognito-specs.js'
 import type { Step } from './types.js'
 
-export const cognitoStep: Step = {
+export const cognitoStep: Step<'cognito'> = {
   id: 'cognito',
   number: 8,
   title: 'Cognito user pool',

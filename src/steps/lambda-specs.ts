@@ -7,7 +7,7 @@ import { StepError } from '../errors/index.js'
 import type { FunctionSpec } from '../resources/lambda/function-diff.js'
 import type { LogGroupSpec } from '../resources/logs/log-group.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
-import type { Outputs, StepId } from './types.js'
+import type { StepId, Upstream } from './types.js'
 
 /** What step 03 reads from the steps before it. */
 export interface LambdaUpstream {
@@ -53,20 +53,17 @@ export function guardrailFrom(bedrockOutputs: unknown): LambdaUpstream['guardrai
  */
 export function lambdaUpstream(
   config: ResolvedConfig,
-  upstream: Partial<Record<StepId, Outputs>>,
+  upstream: Upstream,
   bedrockOutputs: unknown,
   planning: boolean,
 ): LambdaUpstream {
-  const roles = isRecord(upstream.iam?.roles) ? upstream.iam.roles : {}
-  const role = isRecord(roles.lambda) ? roles.lambda.arn : undefined
-  if (typeof role !== 'string' && !planning && config.functions.length > 0)
+  const role = upstream.iam?.roles.lambda?.arn
+  if (role === undefined && !planning && config.functions.length > 0)
     throw missing('the Lambda role (roles.lambda.arn)', 'iam', config.env)
-  const outputs = isRecord(upstream.dynamodb?.tables) ? upstream.dynamodb.tables : {}
   const tables: Record<string, string> = {}
   for (const logicalId of new Set(config.functions.flatMap((f) => Object.keys(f.tables)))) {
-    const table = outputs[logicalId]
-    const name = isRecord(table) ? table.name : undefined
-    if (typeof name === 'string') tables[logicalId] = name
+    const name = upstream.dynamodb?.tables[logicalId]?.name
+    if (name !== undefined) tables[logicalId] = name
     else if (planning)
       tables[logicalId] = config.tables.find((t) => t.logicalId === logicalId)?.name ?? KNOWN_AFTER_APPLY
     else throw missing(`table ${logicalId} (tables.${logicalId}.name)`, 'dynamodb', config.env)
@@ -74,7 +71,7 @@ export function lambdaUpstream(
   const guardrail = guardrailFrom(bedrockOutputs)
   const references = stepReferenceValues(config, upstream, planning)
   return {
-    roleArn: typeof role === 'string' ? role : KNOWN_AFTER_APPLY,
+    roleArn: role ?? KNOWN_AFTER_APPLY,
     tables,
     ...(guardrail ? { guardrail } : {}),
     ...(Object.keys(references).length > 0 ? { references } : {}),
@@ -92,7 +89,7 @@ function outputAt(outputs: unknown, path: string): unknown {
  */
 export function stepReferenceValues(
   config: ResolvedConfig,
-  upstream: Partial<Record<StepId, Outputs>>,
+  upstream: Upstream,
   planning: boolean,
 ): Record<string, string> {
   const values: Record<string, string> = {}

@@ -22,7 +22,7 @@ import type { StageSpec } from '../resources/apigateway/rest-api-stage.js'
 import type { UsagePlanSpec } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
 import { corsHeaders, corsMethod } from './rest-api-cors.js'
-import type { Outputs, StepId } from './types.js'
+import type { StepId, Upstream } from './types.js'
 
 type RestApiSection = NonNullable<ResolvedConfig['sections']['rest_api']>
 
@@ -71,8 +71,6 @@ export interface RestApiPlan {
   targets: PermissionTarget[]
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 function configError(config: ResolvedConfig, field: (string | number)[], message: string) {
   const file = path.relative(config.files.root, config.files.config) || 'config.json'
   return issuesError('InvalidConfig', [{ file, field: formatPath(field), message }], CONFIG_HINT)
@@ -95,18 +93,12 @@ const aliasArnOf = (config: ResolvedConfig, functionName: string) =>
   `arn:${partitionOf(config.region)}:lambda:${config.region}:${config.accountId}:function:${functionName}:${config.environment}`
 
 /** The alias ARNs (step 03) and the user pool (step 08); in a plan what is missing is computed or "(known after apply)". */
-export function restApiUpstream(
-  config: ResolvedConfig,
-  upstream: Partial<Record<StepId, Outputs>>,
-  planning: boolean,
-): RestApiUpstream {
+export function restApiUpstream(config: ResolvedConfig, upstream: Upstream, planning: boolean): RestApiUpstream {
   const rest = config.sections.rest_api
-  const functions = isRecord(upstream.lambda?.functions) ? upstream.lambda.functions : {}
   const aliasArns: Record<string, string> = {}
   for (const logicalId of new Set((rest?.endpoints ?? []).flatMap((e) => (e.function ? [e.function] : [])))) {
-    const output = functions[logicalId]
-    const arn = isRecord(output) ? output.aliasArn : undefined
-    if (typeof arn === 'string' && arn !== KNOWN_AFTER_APPLY) aliasArns[logicalId] = arn
+    const arn = upstream.lambda?.functions[logicalId]?.aliasArn
+    if (arn !== undefined && arn !== KNOWN_AFTER_APPLY) aliasArns[logicalId] = arn
     else if (planning) {
       const fn = config.functions.find((f) => f.logicalId === logicalId)
       aliasArns[logicalId] = fn ? aliasArnOf(config, fn.name) : KNOWN_AFTER_APPLY
@@ -114,7 +106,7 @@ export function restApiUpstream(
   }
   if (!config.sections.cognito) return { aliasArns }
   const pool = upstream.cognito?.userPoolArn
-  if (typeof pool === 'string' && pool) return { aliasArns, userPoolArn: pool }
+  if (pool) return { aliasArns, userPoolArn: pool }
   if (planning) return { aliasArns, userPoolArn: KNOWN_AFTER_APPLY }
   throw missing('the user pool (userPoolArn)', 'cognito', config.env)
 }

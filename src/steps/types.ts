@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js'
 import type { Ensured, ResourceContext } from '../resources/types.js'
+import type { StepOutputs, Upstream } from './outputs.js'
 
 export const STEP_IDS = [
   'iam',
@@ -16,13 +17,12 @@ export const STEP_IDS = [
 ] as const
 export type StepId = (typeof STEP_IDS)[number]
 
-/** What a step hands to later steps and to the user; `endpoints` (name → URL) are printed in the run's summary. */
-export type Outputs = Record<string, unknown> & { endpoints?: Record<string, string> }
+export type { Outputs, StepOutputs, Upstream } from './outputs.js'
 
 export interface StepContext extends ResourceContext {
   config: ResolvedConfig
   /** Outputs of the steps this one needs (from this run, or the manifest when they did not run now). */
-  upstream: Partial<Record<StepId, Outputs>>
+  upstream: Upstream
   /** One line per resource converged: the runner shows it and sums it up. */
   report(result: Ensured): void
   /** `--canary <percent>`: the lambda step routes this share of traffic to new versions instead of all of it. */
@@ -37,8 +37,8 @@ export interface PrepareContext {
   log: (message: string) => void
 }
 
-export interface Step {
-  id: StepId
+export interface Step<Id extends StepId = StepId> {
+  id: Id
   /** The manual's number: `infra step 02` and `infra step dynamodb` are the same. */
   number: number
   title: string
@@ -55,5 +55,5 @@ export interface Step {
    */
   prepare?(ctx: PrepareContext): Promise<unknown>
   /** Idempotent: observes every resource, changes only what differs. */
-  run(ctx: StepContext): Promise<Outputs>
+  run(ctx: StepContext): Promise<StepOutputs[Id]>
 }

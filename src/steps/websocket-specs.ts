@@ -15,7 +15,7 @@ import {
 } from '../resources/apigateway/websocket-diff.js'
 import type { RouteTarget } from '../resources/apigateway/websocket-routes.js'
 import { executeApiArn, lambdaIntegrationUri } from '../resources/apigateway/call.js'
-import type { Outputs, StepId } from './types.js'
+import type { Upstream } from './types.js'
 
 export const WEBSOCKET_LOGICAL_ID = 'websocket'
 /** One statement id per function and API kind: step 04's REST API adds its own beside it. */
@@ -56,8 +56,6 @@ export interface WebSocketPlan {
   roleName: string
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
-
 /**
  * The alias ARNs of step 03 (in a plan, what is not known yet prints as "(known after apply)") and the role name of
  * step 01 (config's name when step 01 has not recorded one).
@@ -65,17 +63,14 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function websocketUpstream(
   config: ResolvedConfig,
   section: WebSocketSection,
-  upstream: Partial<Record<StepId, Outputs>>,
+  upstream: Upstream,
   planning: boolean,
 ): WebSocketUpstream {
-  const outputs = isRecord(upstream.lambda?.functions) ? upstream.lambda.functions : {}
   const functions: WebSocketUpstream['functions'] = {}
   for (const logicalId of new Set(Object.values(section.routes))) {
-    const out = outputs[logicalId]
-    const aliasArn = isRecord(out) ? out.aliasArn : undefined
+    const aliasArn = upstream.lambda?.functions[logicalId]?.aliasArn
     const name = config.functions.find((f) => f.logicalId === logicalId)?.name ?? logicalId
-    const known = typeof aliasArn === 'string' && aliasArn !== '' && aliasArn !== KNOWN_AFTER_APPLY
-    if (known) functions[logicalId] = { name, aliasArn }
+    if (aliasArn && aliasArn !== KNOWN_AFTER_APPLY) functions[logicalId] = { name, aliasArn }
     else if (planning) functions[logicalId] = { name, aliasArn: KNOWN_AFTER_APPLY }
     else
       throw new StepError(
@@ -86,9 +81,7 @@ export function websocketUpstream(
         },
       )
   }
-  const roles = isRecord(upstream.iam?.roles) ? upstream.iam.roles : {}
-  const role = isRecord(roles.lambda) ? roles.lambda.name : undefined
-  return { functions, roleName: typeof role === 'string' && role ? role : config.iam.lambdaRole.name }
+  return { functions, roleName: upstream.iam?.roles.lambda?.name || config.iam.lambdaRole.name }
 }
 
 /** A name template of the section, expanded; a problem is a config error naming the field, before any AWS call. */

@@ -9,7 +9,8 @@ import { lambdaContext, wsEvent } from '../handlers/support/events.js'
 import { cognitoIssuer, createSigningKey, idTokenClaims, signJwt } from '../handlers/support/jwt.js'
 import { captureLogs } from '../handlers/support/logs.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
-import { deployWith, fastWorkspace, fnName, stepOf, writeLines } from './lambda-helpers.js'
+import { outputsOf } from '../../src/runner/run-steps.js'
+import { deployWith, fastWorkspace, fnName, writeLines } from './lambda-helpers.js'
 
 const CONNECT = fnName('websocket-connect')
 let fake: AllFakes
@@ -44,7 +45,7 @@ describe('cognito → lambda → websocket-connect', () => {
       'USER_POOL_ID',
     )
     // The issuer step 08 reports is the one the handler checks.
-    expect(stepOf(outcome, 'cognito')?.outputs.issuer).toBe(cognitoIssuer(TEST_REGION, env.USER_POOL_ID!))
+    expect(outputsOf(outcome, 'cognito')?.issuer).toBe(cognitoIssuer(TEST_REGION, env.USER_POOL_ID!))
 
     // The pool's signing key, as the handler would fetch it from the pool's JWKS URL.
     const poolKey = createSigningKey()

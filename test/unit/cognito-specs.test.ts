@@ -160,7 +160,7 @@ describe('${step.output} in a function’s environment', () => {
   test('the lambda step fills them in from the cognito step’s outputs', () => {
     const c = config([fn(env)])
     const upstream = {
-      iam: { roles: { lambda: { arn: 'role' } } },
+      iam: { roles: { lambda: { name: 'role', arn: 'role' } } },
       cognito: { userPoolId: 'p1', issuer: 'https://i/p1' },
     }
     const up = lambdaUpstream(c, upstream, undefined, false)

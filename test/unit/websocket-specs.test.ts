@@ -21,7 +21,10 @@ const upstream = {
   iam: { roles: { lambda: { name: 'from-step-01-role', arn: `arn:aws:iam::${ACCOUNT}:role/from-step-01-role` } } },
   lambda: {
     functions: Object.fromEntries(
-      ['websocket-connect', 'websocket-disconnect', 'websocket-message'].map((f) => [f, { aliasArn: aliasArn(f) }]),
+      ['websocket-connect', 'websocket-disconnect', 'websocket-message'].map((f) => [
+        f,
+        { name: `new-service-staging-${f}`, aliasArn: aliasArn(f) },
+      ]),
     ),
   },
 }
@@ -141,7 +144,10 @@ describe('websocket specs', () => {
     expect(() => websocketUpstream(c, section(c), { iam: upstream.iam }, false)).toThrow(
       /reading the outputs of step lambda: the alias ARN of websocket-connect/,
     )
-    const unknown = { ...upstream, lambda: { functions: { 'websocket-connect': { aliasArn: '(known after apply)' } } } }
+    const unknown = {
+      ...upstream,
+      lambda: { functions: { 'websocket-connect': { name: 'connect', aliasArn: '(known after apply)' } } },
+    }
     expect(() => websocketUpstream(c, section(c), unknown, false)).toThrow(/the alias ARN of websocket-connect/)
     const planned = websocketUpstream(c, section(c), {}, true)
     expect(planned.functions['websocket-message']?.aliasArn).toBe('(known after apply)')

@@ -63,7 +63,8 @@ export class FakeCognito implements ServiceFake {
   describesUntilDomainActive = 1
   /** User pools per account (Cognito's default quota is 1,000). */
   maxUserPools = 1000
-  seq = 0
+  /** One counter per kind of id: a client's id does not depend on whether a domain was created before it. */
+  seq: Record<string, number> = {}
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
 
   attach(env: FakeEnv): void {
@@ -79,7 +80,8 @@ export class FakeCognito implements ServiceFake {
     return this.env.clock.now()
   }
   next(kind: string): string {
-    return `${kind}:${++this.seq}`
+    this.seq[kind] = (this.seq[kind] ?? 0) + 1
+    return `${kind}:${this.seq[kind]}`
   }
 
   handlers(): Entry[] {

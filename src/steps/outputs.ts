@@ -1,0 +1,72 @@
+// What each step hands to the steps that need it (and to `infra outputs`), typed once: a step reads its upstream
+// without casts. The manifest keeps the same shapes (step records' `outputs`), which is where upstream comes from when
+// a needed step did not run now.
+import type { CognitoOutputs } from './cognito-specs.js'
+import type { StepId } from './types.js'
+
+/** Every step's outputs may name URLs for the run's summary (name → URL). */
+export interface Outputs {
+  endpoints?: Record<string, string>
+}
+
+export interface IamOutputs extends Outputs {
+  /** By the role's logical id (`lambda`, `bedrock-logging`). */
+  roles: Record<string, { name: string; arn?: string }>
+}
+
+export interface TableOutput {
+  name: string
+  arn?: string
+  streamArn?: string
+}
+
+export interface DynamoDbOutputs extends Outputs {
+  tables: Record<string, TableOutput>
+}
+
+export interface FunctionOutput {
+  name: string
+  arn?: string
+  /** The version the alias sends its main traffic to. */
+  version?: string
+  aliasArn?: string
+}
+
+export interface LambdaOutputs extends Outputs {
+  functions: Record<string, FunctionOutput>
+}
+
+export interface RestApiOutputs extends Outputs {
+  restApiId?: string
+  stage?: string
+  url?: string
+  definitionHash?: string
+  deploymentId?: string
+}
+
+export interface WebSocketOutputs extends Outputs {
+  websocketApiId?: string
+  stage?: string
+  url?: string
+}
+
+export type { CognitoOutputs } from './cognito-specs.js'
+
+/** Step id → its outputs; steps not implemented yet output nothing but endpoints. */
+export interface StepOutputs {
+  iam: IamOutputs
+  dynamodb: DynamoDbOutputs
+  lambda: LambdaOutputs
+  api: RestApiOutputs
+  websocket: WebSocketOutputs
+  s3: Outputs
+  cloudfront: Outputs
+  /** Empty when config has no cognito section. */
+  cognito: Partial<CognitoOutputs>
+  dns: Outputs
+  bedrock: Outputs
+  monitoring: Outputs
+}
+
+/** The outputs of the steps a step needs, from this run or the manifest. */
+export type Upstream = { [K in StepId]?: StepOutputs[K] }
