@@ -4,6 +4,7 @@ import path from 'node:path'
 import { findCallerIdentity, verifyAccount } from '../aws/account.js'
 import { AwsClients } from '../aws/clients.js'
 import { loadConfig } from '../config/load.js'
+import { preflightSteps } from '../steps/preflight.js'
 import { validateLocally } from '../validate/index.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
@@ -65,6 +66,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
   // Every other local check (runtimes, handlers that bundle and export their name) before any AWS call: a bad input
   // exits 2 having changed nothing. An offline plan has no code to compare and skips it; `infra validate` runs it alone.
   if (opts.mode === 'apply' || (opts.mode === 'plan' && !opts.offline)) await validateLocally(config)
+  else if (opts.mode === 'plan') preflightSteps(config)
   const dryRun = opts.mode !== 'apply'
   const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
   const dir = path.join(opts.root, '.infra', config.env)

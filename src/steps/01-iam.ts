@@ -39,6 +39,7 @@ export const iamStep: Step<'iam'> = {
   title: 'IAM roles',
   needs: [],
   inputs: (config) => roleSpecs(config),
+  preflight: (config) => void roleSpecs(config),
   async run(ctx) {
     const outputs: Record<string, { name: string; arn?: string }> = {}
     const results = await Promise.all(

@@ -1,7 +1,7 @@
 // Step 03 (the manual's "Lambda 함수 배포"): per function its log group, the function, a version when its code or
 // configuration changed, and the environment's alias on that version (or a canary share of it).
 import type { FunctionPackage } from '../package/index.js'
-import { packageConfiguredFunctions } from '../validate/index.js'
+import { packageConfiguredFunctions } from '../validate/package-functions.js'
 import { StepError } from '../errors/index.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
@@ -48,6 +48,10 @@ export const lambdaStep: Step<'lambda'> = {
   // Inputs include each package's CodeSha256 (from prepare), so a handler edit shows as changed inputs.
   inputs: lambdaInputs,
   prepare: packageAll,
+  preflight(config) {
+    const up = lambdaUpstream(config, {}, undefined, true)
+    for (const fn of config.functions) void [functionSpec(fn, config, up), logGroupSpec(fn)]
+  },
   async run(ctx) {
     // Step 10 (bedrock) runs after this one and is not implemented yet: its guardrail is read from the manifest when
     // an earlier run recorded one, and a function picks it up on the next run of this step.

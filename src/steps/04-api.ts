@@ -29,6 +29,7 @@ export const apiStep: Step<'api'> = {
     production: config.production,
     tags: config.tags,
   }),
+  preflight: (config) => void restApiPlan(config, restApiUpstream(config, {}, true)),
   async run(ctx): Promise<RestApiOutputs> {
     const planning = ctx.dryRun || ctx.offline
     const plan = restApiPlan(ctx.config, restApiUpstream(ctx.config, ctx.upstream, planning))

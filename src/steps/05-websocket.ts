@@ -29,6 +29,10 @@ export const websocketStep: Step<'websocket'> = {
   title: 'WebSocket API',
   needs: ['lambda', 'iam'],
   inputs: (config) => ({ environment: config.environment, websocket_api: config.sections.websocket_api ?? null }),
+  preflight(config) {
+    const section = config.sections.websocket_api
+    if (section) websocketPlan(config, section, websocketUpstream(config, section, {}, true))
+  },
   async run(ctx): Promise<WebSocketOutputs> {
     const section = ctx.config.sections.websocket_api
     const plan = section

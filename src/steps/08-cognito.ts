@@ -13,6 +13,10 @@ export const cognitoStep: Step<'cognito'> = {
   title: 'Cognito user pool',
   needs: [],
   inputs: (config) => cognitoConfig(config) ?? null,
+  preflight(config) {
+    const resolved = cognitoConfig(config)
+    if (resolved) cognitoSpecs(resolved)
+  },
   async run(ctx) {
     const resolved = cognitoConfig(ctx.config)
     if (!resolved) return {}

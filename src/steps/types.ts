@@ -54,6 +54,12 @@ export interface Step<Id extends StepId = StepId> {
    * overlaps the steps this one waits for. Its result reaches run() as `ctx.prepared`.
    */
   prepare?(ctx: PrepareContext): Promise<unknown>
+  /**
+   * Derives every spec this step would from config alone (what upstream steps output is not known yet), so that a
+   * config problem only the step's own derivation finds (a name too long once expanded) stops the run before any AWS
+   * call instead of mid-run. Pure; throws ConfigError.
+   */
+  preflight?(config: ResolvedConfig): void
   /** Idempotent: observes every resource, changes only what differs. */
   run(ctx: StepContext): Promise<StepOutputs[Id]>
 }

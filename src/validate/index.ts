@@ -2,6 +2,7 @@
 // strictly, every placeholder) and then these: each function's runtime is current and one infra can package, every
 // handler bundles and exports the name its `handler` gives. The lead's runner and `infra validate` call it.
 import type { ResolvedConfig } from '../config/types.js'
+import { preflightSteps } from '../steps/preflight.js'
 import { packageConfiguredFunctions, type PackageCheckOptions } from './package-functions.js'
 
 export { packageCacheDir, packageConfiguredFunctions, packageSpecOf } from './package-functions.js'
@@ -22,6 +23,7 @@ export async function validateLocally(
   config: ResolvedConfig,
   opts: PackageCheckOptions = {},
 ): Promise<LocalValidation> {
+  preflightSteps(config)
   await packageConfiguredFunctions(config, opts)
   return {
     env: config.env,

@@ -19,6 +19,12 @@ export interface BadInputCase {
 
 export const BAD_INPUT_CASES: BadInputCase[] = [
   {
+    // Only the websocket step's own derivation finds this: preflight runs it before any AWS call.
+    name: 'WebSocket API name too long once expanded',
+    config: (c) => (c.websocket_api.name = `\${SERVICE_NAME}-${'w'.repeat(120)}`),
+    expect: ['websocket_api.name', 'at most 128'],
+  },
+  {
     name: 'JSON syntax error',
     configText: (t) => t.replace('"region": "us-east-1",', '"region": "us-east-1"'),
     expect: [/config\.json:\d+:\d+/, 'InvalidConfig'],
