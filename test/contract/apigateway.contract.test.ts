@@ -12,6 +12,7 @@ import { websocketApiKind } from '../../src/resources/apigateway/websocket-api.j
 import { websocketDeploymentKind } from '../../src/resources/apigateway/websocket-deployment.js'
 import { websocketRoutesKind, type RouteTarget } from '../../src/resources/apigateway/websocket-routes.js'
 import { websocketStageKind } from '../../src/resources/apigateway/websocket-stage.js'
+import { deploymentDescription } from '../../src/resources/apigateway/websocket-diff.js'
 import {
   definitionHash as routesHash,
   integrationDescription,
@@ -281,5 +282,37 @@ contractSuite({
   count: (aws, spec) => (aws.apigatewayv2.stage(spec.apiId!, spec.stage.name) ? 1 : 0),
   deleteOutOfBand: (aws, spec) => {
     delete aws.apigatewayv2.api(spec.apiId!)!.stages[spec.stage.name]
+  },
+})
+
+// A deployment never changes in place: another definition is another deployment (no "one changed setting").
+contractSuite({
+  kind: websocketDeploymentKind,
+  setup: async (ctx, aws) => {
+    const parents = await websocketApi(ctx, aws, false)
+    const routes = [route(parents, 'live')]
+    await converge(ctx, websocketRoutesKind, {
+      logicalId: 'ws',
+      name: WEBSOCKET_API.name,
+      apiId: parents.apiId!,
+      routes,
+    })
+    return { ...parents, hash: routesHash(WEBSOCKET_API.routeSelectionExpression, routes) }
+  },
+  spec: (parents) => ({
+    logicalId: 'ws',
+    name: WEBSOCKET_API.name,
+    apiId: parents.apiId,
+    definitionHash: parents.hash!,
+  }),
+  createCommand: 'CreateDeployment',
+  // No token and no unique name: a lost create is found again by the definition hash in its description.
+  alreadyExists: false,
+  count: (aws, spec) =>
+    Object.values(aws.apigatewayv2.api(spec.apiId!)?.deployments ?? {}).filter(
+      (d) => d.Description === deploymentDescription(spec.definitionHash),
+    ).length,
+  deleteOutOfBand: (aws, spec) => {
+    aws.apigatewayv2.api(spec.apiId!)!.deployments = {}
   },
 })

@@ -123,5 +123,5 @@ export const websocketDeploymentKind: ResourceKind<WebSocketDeploymentSpec, Obse
   },
   attributes: (observed, spec) => ({ apiId: observed.apiId, definitionHash: spec.definitionHash }),
   // The stage's line in a plan says what it serves; the deployment itself has nothing more to show.
-  describe: () => '',
+  describe: (spec) => `of routes definition ${spec.definitionHash.slice(0, 16)}`,
 }
