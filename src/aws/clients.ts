@@ -98,6 +98,7 @@ export class AwsClients {
    * idempotency token, where a retry after a lost response would make a second resource. The engine looks first.
    */
   singleAttempt(): AwsClients {
+    if (this.settings.maxAttempts === 1) return this
     this.single ??= new AwsClients({ ...this.settings, maxAttempts: 1 }, this.pacers)
     return this.single
   }
