@@ -63,6 +63,17 @@ describe('AwsClients', () => {
     expect(aws.clientConfig('APIGatewayClient', 'us-east-1')).toMatchObject({ maxAttempts: 12, profile: 'ops' })
   })
 
+  test('single-attempt clients (token-less creates) are never resent by the SDK, and share the pacing', async () => {
+    const aws = new AwsClients({ region: 'us-east-1', dryRun: false })
+    const once = aws.singleAttempt()
+    expect(aws.singleAttempt()).toBe(once)
+    expect(once.singleAttempt()).toBe(once)
+    expect(await once.get(DynamoDBClient).config.maxAttempts()).toBe(1)
+    expect(await aws.get(DynamoDBClient).config.maxAttempts()).toBe(8)
+    expect(once.pacer()).toBe(aws.pacer())
+    aws.destroy()
+  })
+
   test('honours AWS_ENDPOINT_URL, and S3 switches to path-style addressing with it', async () => {
     const saved = { ...process.env }
     try {
