@@ -1,12 +1,17 @@
 // The fake AWS with every service fake registered. Adding a service is one line in SERVICE_FAKES.
 import { FakeApiGateway } from './apigateway.js'
 import { FakeApiGatewayV2 } from './apigatewayv2.js'
+import { FakeBedrock } from './bedrock.js'
+import { FakeCloudWatch } from './cloudwatch.js'
+import { FakeCloudFront } from './cloudfront.js'
 import { FakeCognito } from './cognito.js'
 import { FakeAws, type ServiceFake } from './core.js'
 import { FakeDynamoDB } from './dynamodb.js'
 import { FakeIam } from './iam.js'
 import { FakeLambda } from './lambda.js'
 import { FakeLogs } from './logs.js'
+import { FakeS3 } from './s3.js'
+import { FakeSns } from './sns.js'
 import { FakeSsm } from './ssm.js'
 import { FakeSts } from './sts.js'
 import { FakeTagging } from './tagging.js'
@@ -18,8 +23,12 @@ export { FakeIam, type RoleRecord } from './iam.js'
 export { FakeSts } from './sts.js'
 export { FakeLambda, type FunctionState } from './lambda.js'
 export { FakeLogs } from './logs.js'
+export { FakeS3, type BucketState } from './s3.js'
 export { FakeSsm } from './ssm.js'
+export { FakeCloudWatch, type AlarmState } from './cloudwatch.js'
+export { FakeSns, PENDING_CONFIRMATION, type TopicState } from './sns.js'
 export { FakeApiGateway, type ApiState } from './apigateway.js'
+export { FakeBedrock, type GuardrailState } from './bedrock.js'
 export { FakeCognito, type ClientState, type DomainState, type PoolState } from './cognito.js'
 
 /** One factory per service; each FakeAws gets fresh instances. */
@@ -34,6 +43,11 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeApiGatewayV2(),
   () => new FakeApiGateway(),
   () => new FakeTagging(),
+  () => new FakeCloudFront(),
+  () => new FakeBedrock(),
+  () => new FakeCloudWatch(),
+  () => new FakeSns(),
+  () => new FakeS3(),
 ]
 
 export interface FakeAwsOptions {
@@ -73,6 +87,18 @@ export class AllFakes extends FakeAws {
   }
   get apigatewayv2(): FakeApiGatewayV2 {
     return this.service<FakeApiGatewayV2>('apigatewayv2')
+  }
+  get bedrock(): FakeBedrock {
+    return this.service<FakeBedrock>('bedrock')
+  }
+  get cloudwatch(): FakeCloudWatch {
+    return this.service<FakeCloudWatch>('cloudwatch')
+  }
+  get sns(): FakeSns {
+    return this.service<FakeSns>('sns')
+  }
+  get s3(): FakeS3 {
+    return this.service<FakeS3>('s3')
   }
 }
 
