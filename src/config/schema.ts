@@ -382,6 +382,41 @@ export const dnsSchema = z.strictObject({
 })
 // Step 10. Guardrail content filters: the categories and strengths CreateGuardrail accepts.
 const filterStrength = z.enum(['NONE', 'LOW', 'MEDIUM', 'HIGH'])
+// One strength for input and output, or each its own; PROMPT_ATTACK filters input only (its output strength is NONE).
+const contentFilter = z.union([filterStrength, z.strictObject({ input: filterStrength, output: filterStrength })])
+const PII_ENTITY_TYPES = [
+  'ADDRESS',
+  'AGE',
+  'AWS_ACCESS_KEY',
+  'AWS_SECRET_KEY',
+  'CA_HEALTH_NUMBER',
+  'CA_SOCIAL_INSURANCE_NUMBER',
+  'CREDIT_DEBIT_CARD_CVV',
+  'CREDIT_DEBIT_CARD_EXPIRY',
+  'CREDIT_DEBIT_CARD_NUMBER',
+  'DRIVER_ID',
+  'EMAIL',
+  'INTERNATIONAL_BANK_ACCOUNT_NUMBER',
+  'IP_ADDRESS',
+  'LICENSE_PLATE',
+  'MAC_ADDRESS',
+  'NAME',
+  'PASSWORD',
+  'PHONE',
+  'PIN',
+  'SWIFT_CODE',
+  'UK_NATIONAL_HEALTH_SERVICE_NUMBER',
+  'UK_NATIONAL_INSURANCE_NUMBER',
+  'UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER',
+  'URL',
+  'USERNAME',
+  'US_BANK_ACCOUNT_NUMBER',
+  'US_BANK_ROUTING_NUMBER',
+  'US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER',
+  'US_PASSPORT_NUMBER',
+  'US_SOCIAL_SECURITY_NUMBER',
+  'VEHICLE_IDENTIFICATION_NUMBER',
+] as const
 export const bedrockSchema = z.strictObject({
   models: z.array(z.string().min(1)).default([]).describe('Model IDs (or inference profile IDs) functions may invoke'),
   guardrail: z
@@ -390,21 +425,41 @@ export const bedrockSchema = z.strictObject({
       description: nameTemplate.optional(),
       content_filters: z
         .strictObject({
-          HATE: filterStrength.optional(),
-          INSULTS: filterStrength.optional(),
-          SEXUAL: filterStrength.optional(),
-          VIOLENCE: filterStrength.optional(),
-          MISCONDUCT: filterStrength.optional(),
-          PROMPT_ATTACK: filterStrength.optional(),
+          HATE: contentFilter.optional(),
+          INSULTS: contentFilter.optional(),
+          SEXUAL: contentFilter.optional(),
+          VIOLENCE: contentFilter.optional(),
+          MISCONDUCT: contentFilter.optional(),
+          PROMPT_ATTACK: contentFilter.optional(),
         })
         .prefault({}),
+      denied_topics: z
+        .array(
+          z.strictObject({
+            name: z.string().regex(/^[0-9a-zA-Z-_ !?.]{1,100}$/, '1-100 letters, digits, spaces and - _ ! ? .'),
+            definition: z.string().min(1).max(1000),
+            examples: z.array(z.string().min(1).max(100)).max(5).default([]),
+          }),
+        )
+        .max(30)
+        .default([])
+        .describe('Topics the guardrail refuses, in input and output'),
+      word_filters: z.array(z.string().min(1).max(100)).max(10000).default([]).describe('Words and phrases blocked'),
+      profanity_filter: z.boolean().default(false).describe("Blocks AWS's managed profanity word list"),
+      pii_entities: z
+        .partialRecord(z.enum(PII_ENTITY_TYPES), z.enum(['BLOCK', 'ANONYMIZE']))
+        .default({})
+        .describe('Sensitive information: entity type → BLOCK, or ANONYMIZE (masked in the answer)'),
       blocked_input_message: z.string().min(1).max(500).describe('What the user sees when the input is blocked'),
       blocked_output_message: z.string().min(1).max(500).describe('What the user sees when the answer is blocked'),
     })
     .optional()
     .describe('Applied by every function with bedrock: true'),
   invocation_logging: z
-    .strictObject({ log_group: nameTemplate.default('/aws/bedrock/${SERVICE_NAME}') })
+    .strictObject({
+      log_group: nameTemplate.default('/aws/bedrock/${SERVICE_NAME}'),
+      retention_days: logRetentionDays.default(30),
+    })
     .optional()
     .describe('Present: model invocation logs go to this log group through the bedrock logging role'),
 })
