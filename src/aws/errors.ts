@@ -242,3 +242,12 @@ export function isApiGatewayAlreadyExists(e: unknown): boolean {
   const err = asAws(e)
   return err.name === 'ConflictException' && (err.message?.includes(APIGATEWAY_ALREADY_EXISTS) ?? false)
 }
+
+// CloudWatch names "not found" per API: DeleteAlarms `ResourceNotFound`, GetDashboard/DeleteDashboards
+// `DashboardNotFoundError` (both the wire code `ResourceNotFound`).
+const CLOUDWATCH_NOT_FOUND = new Set(['ResourceNotFound', 'DashboardNotFoundError'])
+
+/** CloudWatch: the alarm or dashboard does not exist (besides the usual names isNotFound knows). */
+export function isCloudWatchNotFound(e: unknown): boolean {
+  return CLOUDWATCH_NOT_FOUND.has(errorName(e)) || isNotFound(e)
+}

@@ -21,6 +21,10 @@ import { websocketApiKind } from './apigateway/websocket-api.js'
 import { websocketDeploymentKind } from './apigateway/websocket-deployment.js'
 import { websocketRoutesKind } from './apigateway/websocket-routes.js'
 import { websocketStageKind } from './apigateway/websocket-stage.js'
+import { alarmKind } from './cloudwatch/alarm.js'
+import { dashboardKind } from './cloudwatch/dashboard.js'
+import { subscriptionKind } from './sns/subscription.js'
+import { topicKind } from './sns/topic.js'
 
 // Each service's kinds on their own line(s).
 const ALL = [
@@ -52,6 +56,11 @@ const ALL = [
   userPoolKind,
   userPoolClientKind,
   userPoolDomainKind,
+  // monitoring
+  topicKind,
+  subscriptionKind,
+  alarmKind,
+  dashboardKind,
 ]
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(ALL.map((k) => [k.kind, k as unknown as AnyKind]))

@@ -1,0 +1,161 @@
+// CloudWatch metric alarm: a name-keyed upsert (PutMetricAlarm creates or replaces the whole alarm), so the alarm is
+// read and compared first and put only when a setting differs: a no-op run sends no PutMetricAlarm. Tags are set by
+// the create only (AWS ignores them on an update); later tag changes go through TagResource.
+import {
+  CloudWatchClient,
+  DeleteAlarmsCommand,
+  DescribeAlarmsCommand,
+  ListTagsForResourceCommand,
+  PutMetricAlarmCommand,
+  TagResourceCommand,
+  type ComparisonOperator,
+  type MetricAlarm,
+  type PutMetricAlarmInput,
+  type Statistic,
+} from '@aws-sdk/client-cloudwatch'
+import type { Tags } from '../../config/types.js'
+import { isCloudWatchNotFound } from '../../aws/errors.js'
+import { arn as awsArn, changedTags, diffTags } from '../common.js'
+import type { ResourceKind } from '../engine/kind.js'
+import type { Change } from '../types.js'
+
+export const ALARM_KIND = 'cloudwatch-alarm'
+
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing'
+
+/** What the alarm watches and when it fires; exactly one of statistic and extendedStatistic (`p95`). */
+export interface AlarmDefinition {
+  description?: string
+  namespace: string
+  metricName: string
+  dimensions: Record<string, string>
+  statistic?: Statistic
+  extendedStatistic?: string
+  periodS: number
+  evaluationPeriods: number
+  datapointsToAlarm?: number
+  threshold: number
+  comparison: ComparisonOperator
+  treatMissingData: TreatMissingData
+  /** SNS topic ARNs told when the alarm fires and when it is OK again. */
+  actions: string[]
+}
+
+export interface AlarmSpec {
+  logicalId: string
+  name: string
+  alarm: AlarmDefinition
+  tags: Tags
+}
+
+export interface ObservedAlarm {
+  alarm: MetricAlarm
+  tags: Tags
+}
+
+/** The request that makes the alarm what the spec says (without tags: PutMetricAlarm applies them on create only). */
+export function toPutMetricAlarmInput(spec: AlarmSpec): PutMetricAlarmInput {
+  const a = spec.alarm
+  return {
+    AlarmName: spec.name,
+    AlarmDescription: a.description ?? '',
+    Namespace: a.namespace,
+    MetricName: a.metricName,
+    Dimensions: Object.entries(a.dimensions)
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([Name, Value]) => ({ Name, Value })),
+    ...(a.extendedStatistic ? { ExtendedStatistic: a.extendedStatistic } : { Statistic: a.statistic }),
+    Period: a.periodS,
+    EvaluationPeriods: a.evaluationPeriods,
+    DatapointsToAlarm: a.datapointsToAlarm ?? a.evaluationPeriods,
+    Threshold: a.threshold,
+    ComparisonOperator: a.comparison,
+    TreatMissingData: a.treatMissingData,
+    ActionsEnabled: true,
+    AlarmActions: [...a.actions].sort(),
+    OKActions: [...a.actions].sort(),
+  }
+}
+
+/** What DescribeAlarms returns, in the same terms: AWS's defaults filled in, lists in a stable order. */
+function normalise(have: MetricAlarm): PutMetricAlarmInput {
+  return {
+    AlarmName: have.AlarmName,
+    AlarmDescription: have.AlarmDescription ?? '',
+    Namespace: have.Namespace,
+    MetricName: have.MetricName,
+    Dimensions: [...(have.Dimensions ?? [])].sort((x, y) => (x.Name ?? '').localeCompare(y.Name ?? '')),
+    ...(have.ExtendedStatistic ? { ExtendedStatistic: have.ExtendedStatistic } : { Statistic: have.Statistic }),
+    Period: have.Period,
+    EvaluationPeriods: have.EvaluationPeriods,
+    DatapointsToAlarm: have.DatapointsToAlarm ?? have.EvaluationPeriods,
+    Threshold: have.Threshold,
+    ComparisonOperator: have.ComparisonOperator,
+    TreatMissingData: have.TreatMissingData ?? 'missing',
+    ActionsEnabled: have.ActionsEnabled ?? true,
+    AlarmActions: [...(have.AlarmActions ?? [])].sort(),
+    OKActions: [...(have.OKActions ?? [])].sort(),
+  }
+}
+
+/** Pure: one change per alarm setting that differs, then the tags. */
+export function diffAlarm(have: ObservedAlarm, want: AlarmSpec): Change[] {
+  const from: Record<string, unknown> = { ...normalise(have.alarm) }
+  const to: Record<string, unknown> = { ...toPutMetricAlarmInput(want) }
+  const fields = [...new Set([...Object.keys(from), ...Object.keys(to)])]
+  const changes = fields
+    .filter((f) => JSON.stringify(from[f]) !== JSON.stringify(to[f]))
+    .map((field) => ({ field, from: from[field], to: to[field] }))
+  return [...changes, ...diffTags(have.tags, want.tags)]
+}
+
+async function findAlarm(cw: CloudWatchClient, name: string): Promise<ObservedAlarm | undefined> {
+  const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] }))
+  const alarm = page.MetricAlarms?.find((a) => a.AlarmName === name)
+  if (!alarm) return undefined
+  const { Tags } = await cw.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))
+  return { alarm, tags: Object.fromEntries((Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) }
+}
+
+const toTagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
+
+export const alarmKind: ResourceKind<AlarmSpec, ObservedAlarm> = {
+  kind: ALARM_KIND,
+  label: 'CloudWatch alarm',
+  codePrefix: 'Alarm',
+  identity: 'name',
+  async find(ctx, spec) {
+    const found = await findAlarm(ctx.aws.get(CloudWatchClient), spec.name)
+    return found ? [{ observed: found, arn: found.alarm.AlarmArn, tags: found.tags }] : []
+  },
+  diff: diffAlarm,
+  async create(ctx, spec) {
+    const input = toPutMetricAlarmInput(spec)
+    await ctx.aws.get(CloudWatchClient).send(new PutMetricAlarmCommand({ ...input, Tags: toTagList(spec.tags) }))
+    const arn = awsArn(ctx, 'cloudwatch', `alarm:${spec.name}`)
+    return { observed: { alarm: { ...input, AlarmArn: arn } as MetricAlarm, tags: spec.tags }, arn, tags: spec.tags }
+  },
+  async apply(ctx, observed, spec, changes) {
+    const cw = ctx.aws.get(CloudWatchClient)
+    if (changes.some((c) => !c.field.startsWith('Tags[')))
+      await cw.send(new PutMetricAlarmCommand(toPutMetricAlarmInput(spec)))
+    const tags = changedTags(changes)
+    if (Object.keys(tags).length > 0)
+      await cw.send(new TagResourceCommand({ ResourceARN: observed.alarm.AlarmArn, Tags: toTagList(tags) }))
+  },
+  async delete(ctx, record) {
+    await ctx.aws
+      .get(CloudWatchClient)
+      .send(new DeleteAlarmsCommand({ AlarmNames: [record.name] }))
+      .catch((e: unknown) => {
+        if (!isCloudWatchNotFound(e)) throw e
+      })
+  },
+  describe: (spec) => {
+    const a = spec.alarm
+    const dims = Object.entries(a.dimensions)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')
+    return `${a.namespace} ${a.metricName} (${dims}) ${a.extendedStatistic ?? a.statistic} ${a.comparison} ${a.threshold}`
+  },
+}
