@@ -17,6 +17,9 @@ const NOT_FOUND = new Set([
   'NoSuchBucket',
   'ParameterNotFound',
   'ProvisionedConcurrencyConfigNotFoundException',
+  'NoSuchDistribution',
+  'NoSuchOriginAccessControl',
+  'NoSuchInvalidation',
 ])
 const THROTTLED = new Set([
   'ThrottlingException',
@@ -31,6 +34,7 @@ const ALREADY_EXISTS = new Set([
   'ResourceAlreadyExistsException',
   'ResourceInUseException',
   'ParameterAlreadyExists',
+  'OriginAccessControlAlreadyExists',
 ])
 
 // Lambda's words for "the new role is not visible to Lambda yet" (terraform-provider-aws lambda/function.go).

@@ -21,6 +21,9 @@ import { websocketApiKind } from './apigateway/websocket-api.js'
 import { websocketDeploymentKind } from './apigateway/websocket-deployment.js'
 import { websocketRoutesKind } from './apigateway/websocket-routes.js'
 import { websocketStageKind } from './apigateway/websocket-stage.js'
+import { distributionKind } from './cloudfront/distribution.js'
+import { invalidationKind } from './cloudfront/invalidation.js'
+import { originAccessControlKind } from './cloudfront/origin-access-control.js'
 import { alarmKind } from './cloudwatch/alarm.js'
 import { dashboardKind } from './cloudwatch/dashboard.js'
 import { subscriptionKind } from './sns/subscription.js'
@@ -56,6 +59,10 @@ const ALL = [
   userPoolKind,
   userPoolClientKind,
   userPoolDomainKind,
+  // cloudfront
+  originAccessControlKind,
+  distributionKind,
+  invalidationKind,
   // monitoring
   topicKind,
   subscriptionKind,
