@@ -68,7 +68,12 @@ export function isNotFound(e: unknown): boolean {
 }
 
 export function isAlreadyExists(e: unknown): boolean {
-  return ALREADY_EXISTS.has(errorName(e)) || isLambdaAlreadyExists(e) || isApiGatewayAlreadyExists(e)
+  return (
+    ALREADY_EXISTS.has(errorName(e)) ||
+    isLambdaAlreadyExists(e) ||
+    isApiGatewayAlreadyExists(e) ||
+    isBedrockNameTaken(e)
+  )
 }
 
 // Node and the SDK's names for a request that left but whose answer never came back.
@@ -254,4 +259,25 @@ const CLOUDWATCH_NOT_FOUND = new Set(['ResourceNotFound', 'DashboardNotFoundErro
 /** CloudWatch: the alarm or dashboard does not exist (besides the usual names isNotFound knows). */
 export function isCloudWatchNotFound(e: unknown): boolean {
   return CLOUDWATCH_NOT_FOUND.has(errorName(e)) || isNotFound(e)
+}
+
+// Bedrock answers a create whose name is taken (a guardrail) with a ConflictException; its other conflicts (a busy
+// guardrail, a reused client token with another request) say otherwise. The wording is not documented: matched loosely.
+const BEDROCK_NAME_TAKEN = 'already exists'
+
+export function isBedrockNameTaken(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ConflictException' && (err.message?.includes(BEDROCK_NAME_TAKEN) ?? false)
+}
+
+// What an endpoint without an operation answers: emulators (LocalStack's community edition has no Bedrock control
+// plane) or a proxy.
+const UNKNOWN_OPERATION = new Set(['UnknownOperationException', 'UnknownOperation', 'NotImplemented', 'InvalidAction'])
+
+/** The endpoint does not offer this service's control plane: unreachable, unknown operation, or not AWS's answer. */
+export function isServiceNotOffered(e: unknown): boolean {
+  const err = asAws(e) as AwsErrorLike & { code?: unknown }
+  // The client's endpoint middleware (clients.ts) reports an unreachable endpoint and a non-AWS answer by these codes.
+  if (err.code === 'EndpointUnreachable' || err.code === 'EndpointUnsupported') return true
+  return UNKNOWN_OPERATION.has(err.name ?? '') || err.$metadata?.httpStatusCode === 501
 }

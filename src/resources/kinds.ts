@@ -21,6 +21,9 @@ import { websocketApiKind } from './apigateway/websocket-api.js'
 import { websocketDeploymentKind } from './apigateway/websocket-deployment.js'
 import { websocketRoutesKind } from './apigateway/websocket-routes.js'
 import { websocketStageKind } from './apigateway/websocket-stage.js'
+import { guardrailKind } from './bedrock/guardrail.js'
+import { guardrailVersionKind } from './bedrock/guardrail-version.js'
+import { invocationLoggingKind } from './bedrock/invocation-logging.js'
 import { distributionKind } from './cloudfront/distribution.js'
 import { invalidationKind } from './cloudfront/invalidation.js'
 import { originAccessControlKind } from './cloudfront/origin-access-control.js'
@@ -68,6 +71,10 @@ const ALL = [
   subscriptionKind,
   alarmKind,
   dashboardKind,
+  // bedrock
+  guardrailKind,
+  guardrailVersionKind,
+  invocationLoggingKind,
 ]
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(ALL.map((k) => [k.kind, k as unknown as AnyKind]))
