@@ -482,11 +482,33 @@ const alarmSchema = z.strictObject({
     'LessThanOrEqualToThreshold',
   ]),
   evaluation_periods: z.int().min(1),
+  dimensions: z
+    .record(z.string().min(1).max(255), z.string().min(1).max(1024))
+    .optional()
+    .describe(
+      "The metric's dimensions, values may use name templates; an AWS/ApiGateway alarm without them watches the REST API (ApiName and Stage), any other needs them",
+    ),
+  treat_missing_data: z.enum(['breaching', 'notBreaching', 'ignore', 'missing']).default('missing'),
 })
-export const monitoringSchema = z.strictObject({
-  dashboard: nameTemplate.default('${SERVICE_NAME}-overview'),
-  alarms: z.array(alarmSchema).default([]),
-})
+export const monitoringSchema = z
+  .strictObject({
+    dashboard: nameTemplate.default('${SERVICE_NAME}-overview'),
+    alarms: z.array(alarmSchema).default([]),
+    alarm_topic_arn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
+      .optional()
+      .describe('An existing SNS topic the alarms notify; without it the step creates alarm_topic'),
+    alarm_topic: nameTemplate.default('${SERVICE_NAME}-alarms').describe('The SNS topic the step creates for alarms'),
+    alarm_emails: z
+      .array(z.email())
+      .default([])
+      .describe('Addresses subscribed to the topic the step creates (each confirms by e-mail)'),
+  })
+  .refine((m) => !(m.alarm_topic_arn && m.alarm_emails.length > 0), {
+    message: 'alarm_emails subscribe to the topic the step creates; with alarm_topic_arn, subscribe them to that topic',
+    path: ['alarm_emails'],
+  })
 
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
