@@ -28,8 +28,10 @@ export interface ObservedTopic {
 }
 
 /** A topic's ARN follows from its name. */
-export const topicArnOf = ({ identity }: Pick<ResourceContext, 'identity'>, name: string) =>
-  `arn:${partitionOf(identity.region)}:sns:${identity.region}:${identity.accountId}:${name}`
+export const topicArnOf = (
+  { identity }: { identity: Pick<ResourceContext['identity'], 'region' | 'accountId'> },
+  name: string,
+) => `arn:${partitionOf(identity.region)}:sns:${identity.region}:${identity.accountId}:${name}`
 
 const toTagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
 
