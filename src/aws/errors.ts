@@ -281,3 +281,33 @@ export function isServiceNotOffered(e: unknown): boolean {
   if (err.code === 'EndpointUnreachable' || err.code === 'EndpointUnsupported') return true
   return UNKNOWN_OPERATION.has(err.name ?? '') || err.$metadata?.httpStatusCode === 501
 }
+
+// S3 answers a read of a bucket setting that was never set with its own NoSuch…/…NotFoundError code.
+const S3_SETTING_MISSING = new Set([
+  'NoSuchBucketPolicy',
+  'NoSuchTagSet',
+  'NoSuchLifecycleConfiguration',
+  'NoSuchPublicAccessBlockConfiguration',
+  'OwnershipControlsNotFoundError',
+  'ServerSideEncryptionConfigurationNotFoundError',
+])
+
+export function isS3SettingMissing(e: unknown): boolean {
+  return S3_SETTING_MISSING.has(errorName(e))
+}
+
+/** CreateBucket: the name belongs to another account (S3's namespace is global). */
+export function isBucketNameTaken(e: unknown): boolean {
+  return errorName(e) === 'BucketAlreadyExists'
+}
+
+/** CreateBucket outside us-east-1 on a bucket this account already owns. */
+export function isBucketAlreadyOwnedByYou(e: unknown): boolean {
+  return errorName(e) === 'BucketAlreadyOwnedByYou'
+}
+
+/** HeadBucket 403: another account owns the name, or this identity may not read the bucket. */
+export function isBucketForbidden(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'Forbidden' || err.name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403
+}

@@ -273,6 +273,16 @@ export const websocketApiSchema = z.strictObject({
 // Steps 06 and 07 (the manual's S3 bucket and CloudFront distribution).
 export const frontendSchema = z.strictObject({
   bucket: nameTemplate.default('${SERVICE_NAME}-frontend'),
+  source: z.string().min(1).optional().describe('Build folder to upload, relative to config.json (web/dist)'),
+  build: z.string().min(1).optional().describe('Shell command run in the config folder before the upload'),
+  runtime_config: z
+    .string()
+    .regex(/^[\w./-]+\.js$/, 'an object key ending in .js (config.js)')
+    .optional()
+    .describe('Written at deploy time beside the files: window.INFRA_CONFIG with the API URLs and Cognito ids'),
+  kms_key: z.string().min(1).optional().describe('KMS key (id, alias or ARN) for SSE-KMS; SSE-S3 when absent'),
+  noncurrent_version_days: z.int().min(1).default(30).describe("Days a replaced or deleted file's old version is kept"),
+  keep_old_files: z.boolean().default(false).describe('Files the folder no longer has stay one more deploy, then go'),
   index_document: z.string().min(1).default('index.html').describe("The distribution's default root object"),
   error_document: z.string().min(1).optional().describe('Served for missing paths (index.html for a single-page app)'),
   price_class: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),

@@ -20,6 +20,9 @@ import { apiKeyKind, usagePlanKind } from './apigateway/rest-api-usage-plan.js'
 import { websocketApiKind } from './apigateway/websocket-api.js'
 import { websocketDeploymentKind } from './apigateway/websocket-deployment.js'
 import { websocketRoutesKind } from './apigateway/websocket-routes.js'
+import { bucketKind } from './s3/bucket.js'
+import { bucketPolicyKind } from './s3/bucket-policy.js'
+import { siteFilesKind } from './s3/site-files.js'
 import { websocketStageKind } from './apigateway/websocket-stage.js'
 import { guardrailKind } from './bedrock/guardrail.js'
 import { guardrailVersionKind } from './bedrock/guardrail-version.js'
@@ -62,6 +65,10 @@ const ALL = [
   userPoolKind,
   userPoolClientKind,
   userPoolDomainKind,
+  // s3
+  bucketKind,
+  bucketPolicyKind,
+  siteFilesKind,
   // cloudfront
   originAccessControlKind,
   distributionKind,

@@ -281,6 +281,7 @@ export class FakeS3 implements ServiceFake {
       encryption: {
         Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false }],
       },
+      ...(i.CreateBucketConfiguration?.Tags && { tags: i.CreateBucketConfiguration.Tags }),
       objects: {},
       recreatedInPlace: 0,
     }

@@ -1,0 +1,239 @@
+// A private S3 bucket: Block Public Access all on, ACLs disabled, encrypted, versioned with old versions expiring,
+// tagged. Found by HeadBucket before any create: in us-east-1 a CreateBucket on one's own bucket answers 200 and
+// resets its ACL, so "create to check" is never safe.
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketTaggingCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  HeadBucketCommand,
+  ListObjectVersionsCommand,
+  PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+  type BucketLocationConstraint,
+} from '@aws-sdk/client-s3'
+import {
+  isBucketAlreadyOwnedByYou,
+  isBucketForbidden,
+  isBucketNameTaken,
+  isNotFound,
+  isS3SettingMissing,
+} from '../../aws/errors.js'
+import { StepError } from '../../errors/index.js'
+import { partitionOf } from '../common.js'
+import type { ResourceKind } from '../engine/kind.js'
+import type { ResourceContext } from '../types.js'
+import {
+  BLOCK_ALL_PUBLIC_ACCESS,
+  OBJECT_OWNERSHIP,
+  NONCURRENT_RULE_ID,
+  diffBucket,
+  noncurrentRule,
+  regionalDomainName,
+  wantedEncryption,
+  type BucketSpec,
+  type ObservedBucket,
+} from './bucket-diff.js'
+
+export type { BucketSpec, ObservedBucket } from './bucket-diff.js'
+export const BUCKET_KIND = 's3-bucket'
+// DeleteObjects takes at most 1000 keys.
+const DELETE_BATCH = 1000
+
+/** A setting S3 has never had set reads as undefined. */
+function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
+  return read.catch((e: unknown) => {
+    if (isS3SettingMissing(e)) return undefined
+    throw e
+  })
+}
+
+/** The name is another account's: nothing in the step is created, and the message offers a name that is free. */
+function nameTaken(ctx: ResourceContext, name: string, cause: unknown): StepError {
+  const suggestion = `${name}-${ctx.identity.accountId}`.slice(0, 63)
+  return new StepError(
+    'BucketNameTaken',
+    `creating S3 bucket (${name}): the name is taken by another AWS account (bucket names are global), or this identity may not read the bucket`,
+    {
+      hint: `Set frontend.bucket in config.json to a free name, e.g. "${suggestion}" (\${SERVICE_NAME}-frontend-\${ACCOUNT_ID}), then rerun \`infra step s3 --env ${ctx.identity.env}\`.`,
+      cause,
+    },
+  )
+}
+
+export async function findBucket(ctx: ResourceContext, name: string): Promise<ObservedBucket | undefined> {
+  const s3 = ctx.aws.get(S3Client)
+  let region: string
+  try {
+    region = (await s3.send(new HeadBucketCommand({ Bucket: name }))).BucketRegion ?? ctx.identity.region
+  } catch (e) {
+    if (isNotFound(e)) return undefined
+    if (isBucketForbidden(e)) throw nameTaken(ctx, name, e)
+    throw e
+  }
+  const Bucket = name
+  const [pab, ownership, encryption, versioning, lifecycle, tagging] = await Promise.all([
+    unlessMissing(s3.send(new GetPublicAccessBlockCommand({ Bucket }))),
+    unlessMissing(s3.send(new GetBucketOwnershipControlsCommand({ Bucket }))),
+    unlessMissing(s3.send(new GetBucketEncryptionCommand({ Bucket }))),
+    s3.send(new GetBucketVersioningCommand({ Bucket })),
+    unlessMissing(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))),
+    unlessMissing(s3.send(new GetBucketTaggingCommand({ Bucket }))),
+  ])
+  const sse = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
+  return {
+    name,
+    region,
+    publicAccessBlock: pab?.PublicAccessBlockConfiguration,
+    ownership: ownership?.OwnershipControls?.Rules?.[0]?.ObjectOwnership,
+    encryption: sse?.SSEAlgorithm
+      ? { algorithm: sse.SSEAlgorithm, ...(sse.KMSMasterKeyID && { kmsKeyId: sse.KMSMasterKeyID }) }
+      : undefined,
+    versioning: versioning.Status,
+    lifecycleRules: lifecycle?.Rules ?? [],
+    tags: Object.fromEntries((tagging?.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+  }
+}
+
+const bucketArn = (ctx: ResourceContext, name: string) => `arn:${partitionOf(ctx.identity.region)}:s3:::${name}`
+
+/** Deletes every object version and delete marker, a page at a time (a versioned bucket keeps them all). */
+export async function emptyBucket(ctx: ResourceContext, name: string): Promise<number> {
+  const s3 = ctx.aws.get(S3Client)
+  let deleted = 0
+  for (;;) {
+    // Each round lists from the start again: what the previous round deleted is gone from the listing.
+    const page = await s3.send(new ListObjectVersionsCommand({ Bucket: name, MaxKeys: DELETE_BATCH }))
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key,
+      VersionId: v.VersionId,
+    }))
+    if (objects.length === 0) return deleted
+    const out = await s3.send(new DeleteObjectsCommand({ Bucket: name, Delete: { Objects: objects, Quiet: true } }))
+    const failed = out.Errors ?? []
+    if (failed.length > 0) {
+      throw new StepError(
+        'BucketEmptyFailed',
+        `emptying S3 bucket (${name}): ${failed.length} objects were not deleted, e.g. ${failed[0]?.Key}: ${failed[0]?.Code} ${failed[0]?.Message ?? ''}`.trim(),
+      )
+    }
+    deleted += objects.length
+    ctx.log(`emptying bucket ${name}: ${deleted} object versions deleted`)
+  }
+}
+
+export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
+  kind: BUCKET_KIND,
+  label: 'S3 bucket',
+  codePrefix: 'Bucket',
+  identity: 'name',
+  dataBearing: true,
+  async find(ctx, spec) {
+    const found = await findBucket(ctx, spec.name)
+    return found ? [{ observed: found, id: spec.name, arn: bucketArn(ctx, spec.name), tags: found.tags }] : []
+  },
+  diff: diffBucket,
+  async create(ctx, spec) {
+    const constraint = spec.region === 'us-east-1' ? undefined : (spec.region as BucketLocationConstraint)
+    await ctx.aws
+      .get(S3Client)
+      .send(
+        new CreateBucketCommand({
+          Bucket: spec.name,
+          ObjectOwnership: OBJECT_OWNERSHIP,
+          // Tagged as it is made: a run killed right after the create finds it as ours.
+          CreateBucketConfiguration: {
+            ...(constraint && { LocationConstraint: constraint }),
+            Tags: Object.entries(spec.tags).map(([Key, Value]) => ({ Key, Value })),
+          },
+        }),
+      )
+      .catch((e: unknown) => {
+        if (isBucketNameTaken(e)) throw nameTaken(ctx, spec.name, e)
+        // Our own create whose response was lost, resent: it is the bucket we asked for.
+        if (!isBucketAlreadyOwnedByYou(e)) throw e
+      })
+    // Every setting is then put explicitly (the engine applies the diff): S3's defaults for new buckets have changed
+    // before, and an account may have its own.
+    const observed: ObservedBucket = { name: spec.name, region: spec.region, lifecycleRules: [], tags: spec.tags }
+    return { observed, id: spec.name, arn: bucketArn(ctx, spec.name), tags: spec.tags }
+  },
+  async apply(ctx, observed, spec, changes) {
+    const s3 = ctx.aws.get(S3Client)
+    const Bucket = spec.name
+    const changed = (field: string) => changes.some((c) => c.field === field)
+    if (changed('PublicAccessBlock')) {
+      await s3.send(
+        new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS }),
+      )
+    }
+    if (changed('ObjectOwnership')) {
+      await s3.send(
+        new PutBucketOwnershipControlsCommand({
+          Bucket,
+          OwnershipControls: { Rules: [{ ObjectOwnership: OBJECT_OWNERSHIP }] },
+        }),
+      )
+    }
+    if (changed('Encryption')) {
+      const { algorithm, kmsKeyId } = wantedEncryption(spec)
+      await s3.send(
+        new PutBucketEncryptionCommand({
+          Bucket,
+          ServerSideEncryptionConfiguration: {
+            Rules: [
+              {
+                ApplyServerSideEncryptionByDefault: {
+                  SSEAlgorithm: algorithm as 'AES256' | 'aws:kms',
+                  ...(kmsKeyId && { KMSMasterKeyID: kmsKeyId }),
+                },
+                // An S3 bucket key cuts KMS requests (and their cost) by orders of magnitude.
+                BucketKeyEnabled: algorithm === 'aws:kms',
+              },
+            ],
+          },
+        }),
+      )
+    }
+    if (changed('Versioning')) {
+      await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }))
+    }
+    if (changed('NoncurrentVersionExpiration')) {
+      // The configuration is replaced as a whole: rules others added are sent back as they were.
+      const others = observed.lifecycleRules.filter((r) => r.ID !== NONCURRENT_RULE_ID)
+      await s3.send(
+        new PutBucketLifecycleConfigurationCommand({
+          Bucket,
+          LifecycleConfiguration: { Rules: [...others, noncurrentRule(spec.noncurrentVersionDays)] },
+        }),
+      )
+    }
+    if (changes.some((c) => c.field.startsWith('Tags['))) {
+      // PutBucketTagging replaces the set: tags someone else added are kept.
+      const tags = { ...observed.tags, ...spec.tags }
+      await s3.send(
+        new PutBucketTaggingCommand({
+          Bucket,
+          Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+        }),
+      )
+    }
+  },
+  async delete(ctx, record) {
+    await emptyBucket(ctx, record.name)
+    await ctx.aws.get(S3Client).send(new DeleteBucketCommand({ Bucket: record.name }))
+  },
+  attributes: (observed) => ({ regionalDomainName: regionalDomainName(observed.name, observed.region) }),
+  describe: (spec) =>
+    `private, versioned (old versions kept ${spec.noncurrentVersionDays} days), ${spec.kmsKeyId ? 'SSE-KMS' : 'SSE-S3'}`,
+}
