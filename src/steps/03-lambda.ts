@@ -43,8 +43,9 @@ export const lambdaStep: Step<'lambda'> = {
   id: 'lambda',
   number: 3,
   title: 'Lambda functions',
-  // cognito: a function's environment may read its outputs (`${cognito.userPoolId}`, config/step-references.ts).
-  needs: ['iam', 'dynamodb', 'cognito'],
+  // cognito: a function's environment may read its outputs (`${cognito.userPoolId}`, config/step-references.ts);
+  // bedrock: the guardrail version functions with `bedrock: true` use.
+  needs: ['iam', 'dynamodb', 'cognito', 'bedrock'],
   // Inputs include each package's CodeSha256 (from prepare), so a handler edit shows as changed inputs.
   inputs: lambdaInputs,
   prepare: packageAll,
@@ -53,11 +54,7 @@ export const lambdaStep: Step<'lambda'> = {
     for (const fn of config.functions) void [functionSpec(fn, config, up), logGroupSpec(fn)]
   },
   async run(ctx) {
-    // Step 10 (bedrock) runs after this one and is not implemented yet: its guardrail is read from the manifest when
-    // an earlier run recorded one, and a function picks it up on the next run of this step.
-    const bedrock = (ctx.record.manifest as { steps?: Record<string, { outputs?: unknown } | undefined> }).steps
-      ?.bedrock?.outputs
-    const up = lambdaUpstream(ctx.config, ctx.upstream, bedrock, ctx.dryRun || ctx.offline)
+    const up = lambdaUpstream(ctx.config, ctx.upstream, ctx.upstream.bedrock, ctx.dryRun || ctx.offline)
     await checkSecrets(ctx)
     const packages = ctx.prepared as Array<FunctionPackage | undefined>
     // Functions converge in parallel; each one's calls are in order. Every function finishes (or fails) before the

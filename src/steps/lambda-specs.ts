@@ -33,9 +33,9 @@ function missing(what: string, step: StepId, env: string): StepError {
 }
 
 /**
- * The guardrail of step 10 (bedrock), when the manifest records one. Step 10 is not implemented yet, so this is not
- * wired to a real output shape: it accepts `{ guardrail: { id, version } }` or `{ guardrailId, guardrailVersion }`
- * and anything else counts as no guardrail.
+ * The guardrail version step 10 (bedrock) outputs (`BedrockOutputs`). Outputs of a step that did not run now come from
+ * the manifest, which an older infra may have written: it also accepts `{ guardrailId, guardrailVersion }`, and
+ * anything else counts as no guardrail.
  */
 export function guardrailFrom(bedrockOutputs: unknown): LambdaUpstream['guardrail'] {
   if (!isRecord(bedrockOutputs)) return undefined

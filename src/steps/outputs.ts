@@ -52,6 +52,11 @@ export interface WebSocketOutputs extends Outputs {
 
 export type { CognitoOutputs } from './cognito-specs.js'
 
+export interface BedrockOutputs extends Outputs {
+  /** The published version functions with `bedrock: true` use; absent when config has no guardrail. */
+  guardrail?: { id: string; version: string; arn: string }
+}
+
 export interface MonitoringOutputs extends Outputs {
   dashboard?: string
   /** The SNS topic the alarms notify. */
@@ -72,7 +77,7 @@ export interface StepOutputs {
   /** Empty when config has no cognito section. */
   cognito: Partial<CognitoOutputs>
   dns: Outputs
-  bedrock: Outputs
+  bedrock: BedrockOutputs
   monitoring: MonitoringOutputs
 }
 

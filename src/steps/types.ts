@@ -27,6 +27,8 @@ export interface StepContext extends ResourceContext {
   report(result: Ensured): void
   /** `--canary <percent>`: the lambda step routes this share of traffic to new versions instead of all of it. */
   canaryPercent?: number
+  /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
+  takeOverLogging?: boolean
   /** What prepare() returned, when the step has one. */
   prepared?: unknown
 }

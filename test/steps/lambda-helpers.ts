@@ -9,6 +9,7 @@ import { iamStep } from '../../src/steps/01-iam.js'
 import { dynamodbStep } from '../../src/steps/02-dynamodb.js'
 import { lambdaStep } from '../../src/steps/03-lambda.js'
 import { cognitoStep } from '../../src/steps/08-cognito.js'
+import { bedrockStep } from '../../src/steps/10-bedrock.js'
 import { FAST_TIMING, REPO_ROOT, workspace } from '../support/context.js'
 import type { CallRecord } from '../support/fake-aws/index.js'
 
@@ -24,8 +25,11 @@ export const FUNCTIONS = [
   'websocket-message',
 ]
 export const fnName = (logicalId: string) => `${SERVICE}-${logicalId}`
-/** The lambda step and the steps it needs (cognito: websocket-connect reads the pool's ids); not the APIs after it. */
-export const LAMBDA_STEPS = [iamStep, dynamodbStep, cognitoStep, lambdaStep]
+/**
+ * The lambda step and the steps it needs (cognito: websocket-connect reads the pool's ids; bedrock: the guardrail); not
+ * the APIs after it.
+ */
+export const LAMBDA_STEPS = [iamStep, dynamodbStep, cognitoStep, bedrockStep, lambdaStep]
 
 /** The repo's config and environments, with each handler replaced by a one-line module (fast to bundle). */
 export function fastWorkspace(edit?: (config: any) => void): string {

@@ -61,6 +61,9 @@ describe('lambda step: create from empty', () => {
       TABLE_WEBSOCKET_CONNECTIONS: `${SERVICE}-websocket-connections`,
       BEDROCK_MODEL_ID: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
       MAX_TOKENS: '2048',
+      // Step 10's guardrail version, from upstream (the lambda step needs the bedrock step).
+      GUARDRAIL_ID: expect.any(String),
+      GUARDRAIL_VERSION: '1',
     })
     for (const table of ['conversations', 'usage', 'websocket-connections'])
       expect(fake.dynamodb.table(`${SERVICE}-${table}`)).toBeDefined()

@@ -10,7 +10,7 @@ import type { AllFakes, ApiState, CallRecord } from '../support/fake-aws/index.j
 import { ENV, SERVICE } from './lambda-helpers.js'
 
 export const API_NAME = `${SERVICE}-rest-api`
-const WANTED = ['iam', 'dynamodb', 'lambda', 'cognito', 'api']
+const WANTED = ['iam', 'dynamodb', 'lambda', 'cognito', 'bedrock', 'api']
 
 /** The real steps 01-03, 08 (when registered) and 04. */
 export function apiSteps(): Step[] {

@@ -5,7 +5,7 @@ import type { ResourceContext } from '../types.js'
 
 /** The configured ids the region offers neither as a foundation model nor as an inference profile. */
 export async function modelsNotOffered(ctx: ResourceContext, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return []
+  // Read even when no model is configured: it is also the step's first Bedrock call, which finds an endpoint without it.
   const bedrock = ctx.aws.get(BedrockClient)
   const { modelSummaries } = await bedrock.send(new ListFoundationModelsCommand({}))
   const models = new Set((modelSummaries ?? []).flatMap((m) => [m.modelId, m.modelArn]))

@@ -1,0 +1,115 @@
+// Step 10 (the manual's Bedrock step): the configured models checked against what the region offers, the guardrail
+// and its numbered version (what functions use — step 03 needs this step), and the account's model invocation logging
+// to the service's log group through step 01's role.
+import { isServiceNotOffered, awsReason } from '../aws/errors.js'
+import { StepError } from '../errors/index.js'
+import { definitionHash, definitionOf, type GuardrailSpec } from '../resources/bedrock/guardrail-diff.js'
+import { guardrailKind } from '../resources/bedrock/guardrail.js'
+import { guardrailVersionKind } from '../resources/bedrock/guardrail-version.js'
+import { invocationLoggingKind } from '../resources/bedrock/invocation-logging.js'
+import { modelsNotOffered } from '../resources/bedrock/models.js'
+import { converge } from '../resources/engine/converge.js'
+import { ensureLogGroup, type LogGroupSpec } from '../resources/logs/log-group.js'
+import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { guardrailSpec, invocationLogGroupSpec, loggingConfig } from './bedrock-specs.js'
+import type { BedrockOutputs } from './outputs.js'
+import type { Step, StepContext } from './types.js'
+
+/** Reads only: stops the step before any write when a model is not offered or the endpoint has no Bedrock. */
+async function checkModels(ctx: StepContext): Promise<void> {
+  const { region, env } = ctx.identity
+  const missing = await modelsNotOffered(ctx, ctx.config.bedrockModels).catch((e: unknown) => {
+    if (!isServiceNotOffered(e)) throw e
+    throw new StepError(
+      'BedrockNotOffered',
+      `reading Bedrock's foundation models in ${region}: the endpoint does not offer Bedrock's control plane (${awsReason(e)}); no guardrail or invocation logging was set, and functions deploy without a guardrail`,
+      {
+        hint: `Deploy against AWS (an emulator may lack Bedrock), or remove the bedrock section's guardrail and invocation_logging from config.json; then rerun \`infra step bedrock --env ${env}\`.`,
+        cause: e,
+      },
+    )
+  })
+  if (missing.length === 0) return
+  throw new StepError(
+    'BedrockModelNotOffered',
+    `checking bedrock.models: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not offered in ${region} (neither a foundation model nor an inference profile there)`,
+    {
+      hint: `Pick ids from \`aws bedrock list-foundation-models --region ${region}\` or \`aws bedrock list-inference-profiles --region ${region}\`, fix bedrock.models in config.json, then rerun \`infra step bedrock --env ${env}\`.`,
+    },
+  )
+}
+
+/** The guardrail, then its version; the outputs name the version functions use (unknown until applied in a plan). */
+async function ensureGuardrail(ctx: StepContext, spec: GuardrailSpec): Promise<BedrockOutputs['guardrail']> {
+  const guardrail = await converge(ctx, guardrailKind, spec)
+  ctx.report(guardrail.result)
+  // A stranger's guardrail gets no version and is handed to no function (the runner fails the step, naming --adopt).
+  if (guardrail.result.action === 'unmanaged') return undefined
+  const known = (v: string | undefined) => (v && v !== KNOWN_AFTER_APPLY ? v : undefined)
+  const guardrailId = known(guardrail.result.id)
+  const guardrailArn = known(guardrail.result.arn)
+  const version = await converge(ctx, guardrailVersionKind, {
+    logicalId: spec.logicalId,
+    name: spec.name,
+    ...(guardrailId ? { guardrailId } : {}),
+    ...(guardrailArn ? { guardrailArn } : {}),
+    definitionHash: definitionHash(definitionOf(spec)),
+  })
+  ctx.report(version.result)
+  const recorded = ctx.record.manifest.resources[version.result.key]?.attributes?.version
+  const number = version.observed?.version ?? (typeof recorded === 'string' ? recorded : undefined)
+  const planned = version.result.action === 'would-create' || version.result.action === 'would-update'
+  return {
+    id: guardrailId ?? KNOWN_AFTER_APPLY,
+    version: planned ? KNOWN_AFTER_APPLY : (number ?? KNOWN_AFTER_APPLY),
+    arn: guardrailArn ?? KNOWN_AFTER_APPLY,
+  }
+}
+
+async function ensureLogging(ctx: StepContext, logGroup: LogGroupSpec): Promise<void> {
+  ctx.report(await ensureLogGroup(ctx, logGroup))
+  const roleArn = ctx.upstream.iam?.roles['bedrock-logging']?.arn
+  if (!roleArn && !ctx.dryRun && !ctx.offline)
+    throw new StepError(
+      'UpstreamOutputMissing',
+      'reading the outputs of step iam: the bedrock logging role is not there',
+      {
+        hint: `Run \`infra step iam --env ${ctx.identity.env}\`, then rerun \`infra step bedrock --env ${ctx.identity.env}\`.`,
+      },
+    )
+  const logging = await converge(ctx, invocationLoggingKind, {
+    logicalId: 'invocation-logging',
+    name: `Bedrock model invocation logging (${ctx.identity.region})`,
+    loggingConfig: loggingConfig(logGroup.name, roleArn ?? KNOWN_AFTER_APPLY),
+    takeOver: ctx.takeOverLogging ?? false,
+    takeOverCommand: `infra step bedrock --env ${ctx.identity.env} --take-over-logging`,
+  })
+  ctx.report(logging.result)
+}
+
+export const bedrockStep: Step<'bedrock'> = {
+  id: 'bedrock',
+  number: 10,
+  title: 'Bedrock guardrail and invocation logging',
+  // iam: the role Bedrock delivers invocation logs through.
+  needs: ['iam'],
+  inputs: (config) => ({
+    models: config.bedrockModels,
+    guardrail: guardrailSpec(config),
+    logGroup: invocationLogGroupSpec(config),
+  }),
+  preflight: (config) => void guardrailSpec(config),
+  async run(ctx) {
+    const guardrail = guardrailSpec(ctx.config)
+    const logGroup = invocationLogGroupSpec(ctx.config)
+    if (!guardrail && !logGroup && ctx.config.bedrockModels.length === 0) return {}
+    if (!ctx.offline) await checkModels(ctx)
+    const outputs: BedrockOutputs = {}
+    if (guardrail) {
+      const made = await ensureGuardrail(ctx, guardrail)
+      if (made) outputs.guardrail = made
+    }
+    if (logGroup) await ensureLogging(ctx, logGroup)
+    return outputs
+  },
+}
