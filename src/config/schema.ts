@@ -286,6 +286,12 @@ export const frontendSchema = z.strictObject({
   index_document: z.string().min(1).default('index.html').describe("The distribution's default root object"),
   error_document: z.string().min(1).optional().describe('Served for missing paths (index.html for a single-page app)'),
   price_class: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  cloudfront: z
+    .strictObject({
+      comment: nameTemplate.optional().describe("The distribution's comment, at most 128 characters once expanded"),
+    })
+    .optional()
+    .describe('Step 07: the distribution (aliases and the certificate come from the dns section)'),
 })
 // Step 08. Redirect URLs: HTTPS, or HTTP for localhost only (Cognito's rule), without a fragment.
 const redirectUrl = z

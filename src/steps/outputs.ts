@@ -2,6 +2,7 @@
 // without casts. The manifest keeps the same shapes (step records' `outputs`), which is where upstream comes from when
 // a needed step did not run now.
 import type { CognitoOutputs } from './cognito-specs.js'
+import type { S3Outputs } from './s3-specs.js'
 import type { StepId } from './types.js'
 
 /** Every step's outputs may name URLs for the run's summary (name → URL). */
@@ -51,18 +52,15 @@ export interface WebSocketOutputs extends Outputs {
 }
 
 export type { CognitoOutputs } from './cognito-specs.js'
+export type { S3Outputs } from './s3-specs.js'
 
-export interface BedrockOutputs extends Outputs {
-  /** The published version functions with `bedrock: true` use; absent when config has no guardrail. */
-  guardrail?: { id: string; version: string; arn: string }
-}
-
-export interface MonitoringOutputs extends Outputs {
-  dashboard?: string
-  /** The SNS topic the alarms notify. */
-  topicArn?: string
-  /** The names of the alarms converged. */
-  alarms: string[]
+export interface CloudFrontOutputs extends Outputs {
+  distributionId?: string
+  /** `d111111abcdef8.cloudfront.net`. */
+  domainName?: string
+  url?: string
+  /** `InProgress` until CloudFront has deployed the last change everywhere, then `Deployed` (a run does not wait). */
+  status?: string
 }
 
 /** Step id → its outputs; steps not implemented yet output nothing but endpoints. */
@@ -72,13 +70,13 @@ export interface StepOutputs {
   lambda: LambdaOutputs
   api: RestApiOutputs
   websocket: WebSocketOutputs
-  s3: Outputs
-  cloudfront: Outputs
+  s3: S3Outputs
+  cloudfront: CloudFrontOutputs
   /** Empty when config has no cognito section. */
   cognito: Partial<CognitoOutputs>
   dns: Outputs
-  bedrock: BedrockOutputs
-  monitoring: MonitoringOutputs
+  bedrock: Outputs
+  monitoring: Outputs
 }
 
 /** The outputs of the steps a step needs, from this run or the manifest. */

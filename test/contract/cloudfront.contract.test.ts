@@ -53,7 +53,7 @@ contractSuite({
   kind: distributionKind,
   setup: makeOac,
   spec: (parents) => distributionSpec(parents.oacId!),
-  changed: (spec) => ({ ...spec, priceClass: 'PriceClass_200' }),
+  changed: (spec): DistributionSpec => ({ ...spec, priceClass: 'PriceClass_200' }),
   updateCalls: ['UpdateDistribution'],
   createCommand: 'CreateDistributionWithTags',
   // The same CallerReference with the same config returns the original: there is no "already exists" to meet.

@@ -39,9 +39,9 @@ export interface ObservedInvalidation {
   reference: string
 }
 
-/** The changed object keys → CloudFront paths, or `/*` past the threshold. */
-export function invalidationPaths(changedKeys: string[]): string[] {
-  const paths = [...new Set(changedKeys.map((k) => encodeURI(k.startsWith('/') ? k : `/${k}`)))].sort()
+/** The changed URL paths (`/index.html`), each once and sorted, or `/*` past the threshold. */
+export function invalidationPaths(changed: string[]): string[] {
+  const paths = [...new Set(changed.map((p) => (p.startsWith('/') ? p : `/${p}`)))].sort()
   return paths.length > INVALIDATION_PATH_THRESHOLD ? ['/*'] : paths
 }
 
