@@ -25,7 +25,10 @@ const GUARDRAIL: GuardrailSpec = {
 contractSuite({
   kind: guardrailKind,
   spec: () => GUARDRAIL,
-  changed: (spec) => ({ ...spec, contentFilters: [{ type: 'HATE', inputStrength: 'LOW', outputStrength: 'LOW' }] }),
+  changed: (spec): GuardrailSpec => ({
+    ...spec,
+    contentFilters: [{ type: 'HATE', inputStrength: 'LOW', outputStrength: 'LOW' }],
+  }),
   updateCalls: ['UpdateGuardrail'],
   createCommand: 'CreateGuardrail',
   count: (aws, spec) => (aws.bedrock.byName(spec.name) ? 1 : 0),
