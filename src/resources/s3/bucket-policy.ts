@@ -1,7 +1,7 @@
 // A bucket's policy: one document per bucket, ours because the bucket is. Compared by meaning (S3 gives back the
 // text as it stored it, whose key order and spacing are not ours). Step 07 converges the CloudFront-only statement.
 import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3'
-import { isS3SettingMissing } from '../../aws/errors.js'
+import { isNotFound, isS3SettingMissing } from '../../aws/errors.js'
 import { converge } from '../engine/converge.js'
 import type { ResourceKind } from '../engine/kind.js'
 import { samePolicy, type PolicyDocument } from '../policy-document.js'
@@ -21,7 +21,8 @@ export async function findBucketPolicy(ctx: ResourceContext, bucket: string): Pr
   try {
     return (await ctx.aws.get(S3Client).send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy
   } catch (e) {
-    if (isS3SettingMissing(e)) return undefined
+    // A bucket not made yet (a plan of a new environment) has no policy either.
+    if (isS3SettingMissing(e) || isNotFound(e)) return undefined
     throw e
   }
 }
