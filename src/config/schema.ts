@@ -499,7 +499,7 @@ const alarmSchema = z.strictObject({
   ]),
   evaluation_periods: z.int().min(1),
   dimensions: z
-    .record(z.string().min(1).max(255), z.string().min(1).max(1024))
+    .record(z.string().min(1).max(255), nameTemplate)
     .optional()
     .describe(
       "The metric's dimensions, values may use name templates; an AWS/ApiGateway alarm without them watches the REST API (ApiName and Stage), any other needs them",
@@ -515,7 +515,8 @@ export const monitoringSchema = z
       .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
       .optional()
       .describe('An existing SNS topic the alarms notify; without it the step creates alarm_topic'),
-    alarm_topic: nameTemplate.default('${SERVICE_NAME}-alarms').describe('The SNS topic the step creates for alarms'),
+    // The SNS topic the step creates for alarms (a template: no .describe(), which would hide that from the checks).
+    alarm_topic: nameTemplate.default('${SERVICE_NAME}-alarms'),
     alarm_emails: z
       .array(z.email())
       .default([])
