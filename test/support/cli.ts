@@ -154,7 +154,7 @@ export function readCalls(statePath: string): CallRecord[] {
 }
 
 export interface Workspace {
-  /** A fresh temp dir with the repo's config.json, environments/ and handlers/: the CLI's cwd. */
+  /** A fresh temp dir with the repo's config.json, environments/, handlers/ and web/: the CLI's cwd. */
   dir: string
   /** The fake's state file, inside `dir`. */
   state: string
@@ -164,7 +164,7 @@ export interface Workspace {
 export function makeWorkspace(): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'infra-e2e-'))
   cpSync(join(REPO_ROOT, 'config.json'), join(dir, 'config.json'))
-  for (const folder of ['environments', 'handlers']) {
+  for (const folder of ['environments', 'handlers', 'web']) {
     const from = join(REPO_ROOT, folder)
     if (existsSync(from)) cpSync(from, join(dir, folder), { recursive: true })
   }
