@@ -7,12 +7,13 @@ import { lambdaStep } from './03-lambda.js'
 import { apiStep } from './04-api.js'
 import { websocketStep } from './05-websocket.js'
 import { s3Step } from './06-s3.js'
+import { cloudfrontStep } from './07-cloudfront.js'
 import { cognitoStep } from './08-cognito.js'
 import { bedrockStep } from './10-bedrock.js'
 import { monitoringStep } from './11-monitoring.js'
 import { STEP_IDS, type Step, type StepId } from './types.js'
 
-export const STEPS: Step[] = [iamStep, dynamodbStep, lambdaStep, apiStep, websocketStep, s3Step, cognitoStep, bedrockStep, monitoringStep]
+export const STEPS: Step[] = [iamStep, dynamodbStep, lambdaStep, apiStep, websocketStep, s3Step, cloudfrontStep, cognitoStep, bedrockStep, monitoringStep]
 
 /** The manual's numbering for every step, implemented or not. */
 export const MANUAL_NUMBERS: Record<StepId, number> = Object.fromEntries(

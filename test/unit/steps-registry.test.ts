@@ -20,7 +20,7 @@ describe('step registry', () => {
   })
 
   test('names a known but unimplemented step, and rejects an unknown one with the list', () => {
-    expect(() => findStep('cloudfront', STEPS)).toThrow(/step cloudfront \(07\) is not implemented yet/)
+    expect(() => findStep('dns', STEPS)).toThrow(/step dns \(09\) is not implemented yet/)
     expect(() => findStep('databases')).toThrow(/there is no step "databases"/)
   })
 
