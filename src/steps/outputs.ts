@@ -63,6 +63,14 @@ export interface CloudFrontOutputs extends Outputs {
   status?: string
 }
 
+export interface MonitoringOutputs extends Outputs {
+  dashboard?: string
+  /** The SNS topic the alarms notify. */
+  topicArn?: string
+  /** The names of the alarms converged. */
+  alarms: string[]
+}
+
 /** Step id → its outputs; steps not implemented yet output nothing but endpoints. */
 export interface StepOutputs {
   iam: IamOutputs
@@ -76,7 +84,7 @@ export interface StepOutputs {
   cognito: Partial<CognitoOutputs>
   dns: Outputs
   bedrock: Outputs
-  monitoring: Outputs
+  monitoring: MonitoringOutputs
 }
 
 /** The outputs of the steps a step needs, from this run or the manifest. */
