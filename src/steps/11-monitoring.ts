@@ -12,6 +12,8 @@ import { monitoringPlan, watchedResources } from './monitoring-specs.js'
 import type { MonitoringOutputs } from './outputs.js'
 import type { Step } from './types.js'
 
+const ALARMS_AT_ONCE = 3
+
 const dashboardUrl = (region: string, name: string) =>
   `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${encodeURIComponent(name)}`
 
@@ -38,8 +40,12 @@ export const monitoringStep: Step<'monitoring'> = {
     const watched = watchedResources(ctx.config, ctx.upstream, ctx.dryRun || ctx.offline)
     const plan = monitoringPlan(ctx.config, section, watched, (name) => topicArnOf(ctx, name))
 
-    // The topic first: every alarm names it.
-    if (plan.topic) ctx.report((await converge(ctx, topicKind, plan.topic)).result)
+    // The topic first: every alarm names it. A same-named topic that is not ours gets nothing wired to it.
+    if (plan.topic) {
+      const topic = await converge(ctx, topicKind, plan.topic)
+      ctx.report(topic.result)
+      if (topic.result.action === 'unmanaged') return { alarms: [] }
+    }
     const subscriptions = await Promise.all(
       plan.subscriptions.map(async (spec): Promise<Ensured> => {
         const { result, observed } = await converge(ctx, subscriptionKind, spec)
@@ -48,8 +54,11 @@ export const monitoringStep: Step<'monitoring'> = {
       }),
     )
     subscriptions.forEach((r) => ctx.report(r))
-    const alarms = await Promise.all(plan.alarms.map((spec) => converge(ctx, alarmKind, spec)))
-    alarms.forEach((a) => ctx.report(a.result))
+    // A few at a time: CloudWatch allows 9 DescribeAlarms and 3 PutMetricAlarm calls a second per account and region.
+    for (let i = 0; i < plan.alarms.length; i += ALARMS_AT_ONCE) {
+      const batch = plan.alarms.slice(i, i + ALARMS_AT_ONCE)
+      for (const a of await Promise.all(batch.map((spec) => converge(ctx, alarmKind, spec)))) ctx.report(a.result)
+    }
     ctx.report((await converge(ctx, dashboardKind, plan.dashboard)).result)
 
     const url = dashboardUrl(ctx.identity.region, plan.dashboard.name)

@@ -140,6 +140,16 @@ describe('monitoring step: topics and subscriptions', () => {
     expect(fake.sns.topic(TOPIC)!.subscriptions).toMatchObject([{ protocol: 'email', endpoint: 'ops@example.com' }])
   })
 
+  test('a same-named topic infra did not make gets no subscription and no alarm; the step names --adopt', async () => {
+    fake.sns.load({ topics: { [TOPIC]: { name: TOPIC, tags: {}, subscriptions: [] } } })
+    editConfig(root, (c) => (c.monitoring.alarm_emails = ['ops@example.com']))
+    const outcome = await deploy(root, { steps: WITH_UPSTREAM })
+    expect(monitoringOutcome(outcome)).toMatchObject({ status: 'failed' })
+    expect(JSON.stringify(monitoringOutcome(outcome))).toMatch(/--adopt/)
+    expect(fake.sns.topic(TOPIC)!.subscriptions).toEqual([])
+    expect(alarms()).toEqual([])
+  })
+
   test('with alarm_topic_arn the alarms notify that topic and the step creates none', async () => {
     const external = `arn:aws:sns:us-east-1:887078546492:ops-pager`
     editConfig(root, (c) => (c.monitoring.alarm_topic_arn = external))
