@@ -6,6 +6,7 @@ import { isInfraError, StepError } from '../errors/index.js'
 import type { Ensured } from '../resources/types.js'
 import type { Outputs, Step, StepContext, StepId, StepOutputs, Upstream } from '../steps/types.js'
 import { hashOf } from './hash.js'
+import { orderByNeeds } from '../steps/index.js'
 import { removeRecords, staleRecords } from './prune.js'
 import { upstreamOutputs } from './upstream.js'
 
@@ -57,8 +58,10 @@ export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer):
   const prepared = await prepareAll(ctx, steps)
   const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted(ctx.command)
 
+  // Tasks start in this order, `concurrency` at a time: dependencies first, so a waiting task never holds a slot that
+  // the step it waits for needs.
   const list = new Listr(
-    steps.map((step) => ({
+    orderByNeeds(steps).map((step) => ({
       title: `${String(step.number).padStart(2, '0')} ${step.title}`,
       rendererOptions: { persistentOutput: true, outputBar: Infinity },
       task: async (_: unknown, task: { output: string; title: string; skip(message?: string): void }) => {
@@ -126,7 +129,9 @@ async function runOne(
   show: (line: string) => void,
 ): Promise<StepOutcome> {
   const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
-  const needed = await Promise.all(step.needs.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
+  const outcomeOf = (ids: StepId[] = []) =>
+    Promise.all(ids.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
+  const [needed, wanted] = await Promise.all([outcomeOf(step.needs), outcomeOf(step.softNeeds)])
   const broken = needed.find((o) => o.status !== 'done')
   if (broken)
     return {
@@ -136,10 +141,12 @@ async function runOne(
       durationMs: 0,
       reason: `skipped: ${broken.id} ${broken.status === 'failed' ? 'failed' : 'was skipped'}`,
     }
-  // Each outcome carries the outputs of its own step: StepOutputs[o.id].
-  for (const o of needed) Object.assign(upstream, { [o.id]: o.outputs })
+  // Each outcome carries the outputs of its own step: StepOutputs[o.id]. A soft need that failed gives none.
+  for (const o of [...needed, ...wanted.filter((w) => w.status === 'done')])
+    Object.assign(upstream, { [o.id]: o.outputs })
 
-  const inputHash = hashOf({ inputs: step.inputs(ctx.config, made), upstream: step.needs.map((id) => upstream[id]) })
+  const read = [...step.needs, ...(step.softNeeds ?? [])]
+  const inputHash = hashOf({ inputs: step.inputs(ctx.config, made), upstream: read.map((id) => upstream[id]) })
   // stepStarted records the hash of each attempt, so only a finished step's hash says "unchanged".
   const last = ctx.manifest.manifest.steps[step.id]
   const inputsChanged = last?.status !== 'done' || last.inputHash !== inputHash

@@ -23,6 +23,11 @@ export function upstreamOutputs(ctx: Context, selected: Step[]): Upstream {
       // The manifest holds what this step returned when it last finished: its StepOutputs shape.
       Object.assign(upstream, { [need]: record.outputs })
     }
+    // A soft need's last finished outputs are used when there are any; without them the step runs all the same.
+    for (const want of step.softNeeds ?? []) {
+      const record = ctx.manifest.manifest.steps[want]
+      if (!running.has(want) && record?.status === 'done') Object.assign(upstream, { [want]: record.outputs })
+    }
   }
   return upstream
 }

@@ -13,7 +13,18 @@ import { bedrockStep } from './10-bedrock.js'
 import { monitoringStep } from './11-monitoring.js'
 import { STEP_IDS, type Step, type StepId } from './types.js'
 
-export const STEPS: Step[] = [iamStep, dynamodbStep, lambdaStep, apiStep, websocketStep, s3Step, cloudfrontStep, cognitoStep, bedrockStep, monitoringStep]
+export const STEPS: Step[] = [
+  iamStep,
+  dynamodbStep,
+  lambdaStep,
+  apiStep,
+  websocketStep,
+  s3Step,
+  cloudfrontStep,
+  cognitoStep,
+  bedrockStep,
+  monitoringStep,
+]
 
 /** The manual's numbering for every step, implemented or not. */
 export const MANUAL_NUMBERS: Record<StepId, number> = Object.fromEntries(
@@ -58,7 +69,9 @@ export function orderByNeeds(steps: Step[]): Step[] {
   const done = new Set<StepId>()
   const pending = [...steps].sort((a, b) => a.number - b.number)
   while (pending.length > 0) {
-    const index = pending.findIndex((s) => s.needs.every((n) => done.has(n) || !steps.some((x) => x.id === n)))
+    const index = pending.findIndex((s) =>
+      [...s.needs, ...(s.softNeeds ?? [])].every((n) => done.has(n) || !steps.some((x) => x.id === n)),
+    )
     if (index < 0) throw new Error(`steps have a dependency cycle: ${pending.map((s) => s.id).join(', ')}`)
     const [next] = pending.splice(index, 1)
     ordered.push(next!)

@@ -47,6 +47,11 @@ export interface Step<Id extends StepId = StepId> {
   /** Steps whose outputs this one reads; the runner orders by this, not by number. */
   needs: StepId[]
   /**
+   * Steps whose outputs this one uses when they are there (the lambda step and step 10's guardrail): waited for, but
+   * one that failed does not skip this step, which runs without its outputs and says so.
+   */
+  softNeeds?: StepId[]
+  /**
    * What this step converges: its config slice, and what prepare() made (e.g. code hashes); hashed with the upstream
    * outputs to tell what changed since the last run.
    */

@@ -146,4 +146,19 @@ describe('bedrock step', () => {
       'GUARDRAIL_ID',
     )
   })
+
+  test('Bedrock unavailable: the functions still deploy, without a guardrail, and say so; the run fails naming step 10', async () => {
+    const fast = fastWorkspace()
+    fake.failNext('ListFoundationModels', () => namedError('UnknownOperationException', 'Unknown operation'))
+    const outcome = await deploy(fast, { steps: LAMBDA_STEPS })
+    expect(outcome.ok).toBe(false)
+    expect(outcome.steps.find((s) => s.id === 'bedrock')?.error?.code).toBe('BedrockNotOffered')
+    const lambda = outcome.steps.find((s) => s.id === 'lambda')!
+    expect(lambda.status).toBe('done')
+    const message = lambda.results.find((r) => r.kind === 'lambda-function' && r.name === fnName('websocket-message'))
+    expect(message?.note).toContain('without a guardrail')
+    expect(fake.lambda.fn(fnName('websocket-message'))!.latest.config.Environment?.Variables).not.toHaveProperty(
+      'GUARDRAIL_ID',
+    )
+  })
 })
