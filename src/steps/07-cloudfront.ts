@@ -53,19 +53,26 @@ export const cloudfrontStep: Step<'cloudfront'> = {
       status: observed?.status,
     })
     // A distribution made now has nothing cached yet: only one that existed needs the changed files invalidated.
-    const existed = observed && distribution.result.action !== 'created'
-    if (existed) await invalidateChanged(ctx, observed.id, ctx.upstream.s3?.changedPaths ?? [])
+    const existing = distribution.result.action === 'created' ? undefined : observed?.id
+    await invalidateChanged(ctx, existing, ctx.upstream.s3?.changedPaths ?? [])
     return outputs satisfies CloudFrontOutputs
   },
 }
 
-/** One invalidation of the changed paths (or `/*` past the threshold); none when nothing changed. */
-async function invalidateChanged(ctx: StepContext, distributionId: string, changed: string[]): Promise<void> {
+/**
+ * One invalidation of the changed paths (or `/*` past the threshold) of a distribution that existed; none when nothing
+ * changed, when the distribution is new, or in an offline plan.
+ */
+async function invalidateChanged(
+  ctx: StepContext,
+  distributionId: string | undefined,
+  changed: string[],
+): Promise<void> {
   const paths = invalidationPaths(changed)
   const logicalId = 'frontend'
   const key = keyOf(invalidationKind, logicalId)
-  if (paths.length === 0) {
-    // The last invalidation stays recorded while nothing changed: it is history, not something config dropped.
+  if (!distributionId || paths.length === 0) {
+    // The last invalidation stays recorded while none is made: it is history, not something config dropped.
     if (ctx.record.manifest.resources[key]) ctx.converged?.add(key)
     return
   }

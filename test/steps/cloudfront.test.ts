@@ -5,7 +5,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
 import { destroy, destroyPlan } from '../../src/runner/destroy.js'
-import { outputsOf, type RunOutcome } from '../../src/runner/run-steps.js'
+import { outputsOf, runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { cloudfrontStep } from '../../src/steps/07-cloudfront.js'
 import type { S3Outputs } from '../../src/steps/outputs.js'
 import type { Step } from '../../src/steps/types.js'
@@ -172,8 +172,22 @@ describe('cloudfront step', () => {
     fake.resetCalls()
     const outcome = await run()
     expect(writes()).toEqual([])
-    // The last invalidation stays recorded: nothing is "deleted" when no file changed.
+    // The last invalidation stays recorded: nothing is "deleted" when no file changed, nor planned so offline.
     expect(resultsOf(outcome).some((r) => r.action === 'deleted')).toBe(false)
+    const ctx = await loadContext({
+      root,
+      env: 'staging',
+      command: 'plan',
+      mode: 'plan',
+      offline: true,
+      timing: FAST_TIMING,
+    })
+    try {
+      const offline = await runSteps(ctx, [s3Stand, cloudfrontStep], 'silent')
+      expect(resultsOf(offline).map((r) => r.action)).not.toContain('would-delete')
+    } finally {
+      await ctx.close()
+    }
   })
 
   test('destroy disables the distribution, waits until that is deployed, deletes it, then the OAC', async () => {
