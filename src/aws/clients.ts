@@ -1,7 +1,7 @@
 // One SDK client per service and region, created on first use, with our retry policy. Resource modules
 // import only the client classes they use, so `infra --help` loads no SDK at all.
-import { InfraError } from '../errors/index.js'
-import { isRetryQuotaExhausted } from './errors.js'
+import { InfraError, StepError } from '../errors/index.js'
+import { isNotServiceResponse, isRetryQuotaExhausted, unreachableCode } from './errors.js'
 import { APIGATEWAY_PACE, Pacer, pacingMiddleware } from './pacing.js'
 import { backoffDelay, sleep, type Backoff } from './retry.js'
 
@@ -50,6 +50,51 @@ export function rejectWritesMiddleware() {
     if (isWriteCommand(command)) throw new DryRunWriteError(command)
     return next(args)
   }
+}
+
+/** The endpoint, not the request, is the problem: unreachable, or not speaking the service's protocol. */
+export class EndpointError extends StepError {}
+
+const ENDPOINT_HINT =
+  'Check the network, the region (--region, AWS_REGION in the env file) and AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE>, then rerun.'
+
+/** 'ApiGatewayV2Client' → 'apigatewayv2': the service as the SDK's package names it. */
+export function serviceOf(clientName: string): string {
+  return clientName.replace(/Client$/, '').toLowerCase()
+}
+
+/**
+ * Says what went wrong in the user's terms once the SDK has given up: "cannot reach <host> (ENOTFOUND)" rather than
+ * a bare errno, and "the endpoint <url> does not support <service>:<Operation>" rather than a JSON parse error.
+ */
+export function endpointErrorsMiddleware(service: string) {
+  return (next: (args: unknown) => Promise<unknown>, context: { commandName?: string; endpointV2?: { url?: URL } }) =>
+    async (args: unknown) => {
+      try {
+        return await next(args)
+      } catch (e) {
+        const url = context.endpointV2?.url
+        const code = unreachableCode(e)
+        if (code) {
+          const host = url?.host ?? (e as { hostname?: string }).hostname ?? `the ${service} endpoint`
+          throw new EndpointError(
+            'EndpointUnreachable',
+            `cannot reach ${host} (${code}): check the network, the region, or AWS_ENDPOINT_URL`,
+            { hint: ENDPOINT_HINT, cause: e },
+          )
+        }
+        if (isNotServiceResponse(e)) {
+          const operation = (context.commandName ?? 'UnknownCommand').replace(/Command$/, '')
+          const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode
+          throw new EndpointError(
+            'EndpointUnsupported',
+            `the endpoint ${url?.origin ?? `of ${service}`} does not support ${service}:${operation} (HTTP ${status ?? '?'}, not an AWS response)`,
+            { hint: ENDPOINT_HINT, cause: e },
+          )
+        }
+        throw e
+      }
+    }
 }
 
 export interface QuotaBackoff {
@@ -108,6 +153,11 @@ export class AwsClients {
     const cached = this.cache.get(key)
     if (cached) return cached as T
     const client = new Client(this.clientConfig(Client.name, region))
+    client.middlewareStack.add(endpointErrorsMiddleware(serviceOf(Client.name)), {
+      step: 'initialize',
+      name: 'infraEndpointErrors',
+      priority: 'high',
+    })
     if (this.settings.dryRun) {
       client.middlewareStack.add(rejectWritesMiddleware(), {
         step: 'initialize',

@@ -252,6 +252,30 @@ export function isApiGatewayAlreadyExists(e: unknown): boolean {
   return err.name === 'ConflictException' && (err.message?.includes(APIGATEWAY_ALREADY_EXISTS) ?? false)
 }
 
+// Node's codes for a request that never reached an endpoint: the name did not resolve, nothing listens there, or
+// there is no route. Nothing was sent, so nothing can have changed (unlike a connection lost mid-request).
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'])
+
+/** The errno code when the endpoint could not be reached at all (DNS, refused connection, no route). */
+export function unreachableCode(e: unknown): string | undefined {
+  const code = (asAws(e) as { code?: unknown }).code
+  return typeof code === 'string' && UNREACHABLE.has(code) ? code : undefined
+}
+
+// The SDK's words when a response body is not in the service's format (an HTML page from a proxy or an emulator).
+const NOT_DESERIALIZABLE = 'Deserialization error'
+
+/**
+ * The endpoint answered, but not as the service does: it does not implement the operation (an emulator, a wrong
+ * AWS_ENDPOINT_URL). AWS's own transient failures (5xx, 429) are not this, except 501 Not Implemented.
+ */
+export function isNotServiceResponse(e: unknown): boolean {
+  const err = asAws(e)
+  const status = err.$metadata?.httpStatusCode ?? 0
+  const transient = status === 429 || (status >= 500 && status !== 501)
+  return !transient && (err.message?.includes(NOT_DESERIALIZABLE) ?? false)
+}
+
 // CloudWatch names "not found" per API: DeleteAlarms `ResourceNotFound`, GetDashboard/DeleteDashboards
 // `DashboardNotFoundError` (both the wire code `ResourceNotFound`).
 const CLOUDWATCH_NOT_FOUND = new Set(['ResourceNotFound', 'DashboardNotFoundError'])
@@ -259,27 +283,6 @@ const CLOUDWATCH_NOT_FOUND = new Set(['ResourceNotFound', 'DashboardNotFoundErro
 /** CloudWatch: the alarm or dashboard does not exist (besides the usual names isNotFound knows). */
 export function isCloudWatchNotFound(e: unknown): boolean {
   return CLOUDWATCH_NOT_FOUND.has(errorName(e)) || isNotFound(e)
-}
-
-// Bedrock answers a create whose name is taken (a guardrail) with a ConflictException; its other conflicts (a busy
-// guardrail, a reused client token with another request) say otherwise. The wording is not documented: matched loosely.
-const BEDROCK_NAME_TAKEN = 'already exists'
-
-export function isBedrockNameTaken(e: unknown): boolean {
-  const err = asAws(e)
-  return err.name === 'ConflictException' && (err.message?.includes(BEDROCK_NAME_TAKEN) ?? false)
-}
-
-// What an endpoint without an operation answers: emulators (LocalStack's community edition has no Bedrock control
-// plane) or a proxy.
-const UNKNOWN_OPERATION = new Set(['UnknownOperationException', 'UnknownOperation', 'NotImplemented', 'InvalidAction'])
-
-/** The endpoint does not offer this service's control plane: unreachable, unknown operation, or not AWS's answer. */
-export function isServiceNotOffered(e: unknown): boolean {
-  const err = asAws(e) as AwsErrorLike & { code?: unknown }
-  // The client's endpoint middleware (clients.ts) reports an unreachable endpoint and a non-AWS answer by these codes.
-  if (err.code === 'EndpointUnreachable' || err.code === 'EndpointUnsupported') return true
-  return UNKNOWN_OPERATION.has(err.name ?? '') || err.$metadata?.httpStatusCode === 501
 }
 
 // S3 answers a read of a bucket setting that was never set with its own NoSuch…/…NotFoundError code.
@@ -310,4 +313,25 @@ export function isBucketAlreadyOwnedByYou(e: unknown): boolean {
 export function isBucketForbidden(e: unknown): boolean {
   const err = asAws(e)
   return err.name === 'Forbidden' || err.name === 'AccessDenied' || err.$metadata?.httpStatusCode === 403
+}
+
+// Bedrock answers a create whose name is taken (a guardrail) with a ConflictException; its other conflicts (a busy
+// guardrail, a reused client token with another request) say otherwise. The wording is not documented: matched loosely.
+const BEDROCK_NAME_TAKEN = 'already exists'
+
+export function isBedrockNameTaken(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ConflictException' && (err.message?.includes(BEDROCK_NAME_TAKEN) ?? false)
+}
+
+// What an endpoint without an operation answers: emulators (LocalStack's community edition has no Bedrock control
+// plane) or a proxy.
+const UNKNOWN_OPERATION = new Set(['UnknownOperationException', 'UnknownOperation', 'NotImplemented', 'InvalidAction'])
+
+/** The endpoint does not offer this service's control plane: unreachable, unknown operation, or not AWS's answer. */
+export function isServiceNotOffered(e: unknown): boolean {
+  const err = asAws(e) as AwsErrorLike & { code?: unknown }
+  // The client's endpoint middleware (clients.ts) reports an unreachable endpoint and a non-AWS answer by these codes.
+  if (err.code === 'EndpointUnreachable' || err.code === 'EndpointUnsupported') return true
+  return UNKNOWN_OPERATION.has(err.name ?? '') || err.$metadata?.httpStatusCode === 501
 }

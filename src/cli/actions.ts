@@ -1,11 +1,16 @@
 // What the commands do, behind one dynamic import so the SDK loads only when a command runs.
 import path from 'node:path'
-import { loadContext, type Context, type ContextOptions } from '../context/context.js'
-import { ConfigError } from '../errors/index.js'
-import { formatOutcome } from '../output/summary.js'
+import { AwsClients } from '../aws/clients.js'
+import { sharedNameWarnings } from '../config/load.js'
+import { DEFAULT_CONCURRENCY, loadContext, type Context, type ContextOptions } from '../context/context.js'
+import { AwsAccessError } from '../errors/index.js'
+import { plain, type Paint } from '../output/color.js'
+import { confirmationReasons } from '../output/plan.js'
+import { formatOutcome, type OutcomeView } from '../output/summary.js'
 import { formatStatus, type StatusReport } from '../output/status.js'
 import { runSteps, type Renderer, type RunOutcome } from '../runner/run-steps.js'
 import { findStep, STEPS, withDependencies } from '../steps/index.js'
+import type { Step } from '../steps/types.js'
 
 export interface CommonOptions {
   env?: string
@@ -21,13 +26,20 @@ export interface RunRequest extends CommonOptions {
   refresh?: boolean
   /** A dry run that makes no AWS call at all: planned from the manifest. */
   offline?: boolean
-  concurrency: number
+  concurrency?: number
   /** Step ids or numbers; empty: every implemented step. */
   only?: string[]
   renderer: Renderer
   /** `--canary <percent>`: new Lambda versions get this share of the alias's traffic. */
   canary?: number
+  /** How the summary colours its markers. */
+  paint?: Paint
+  /** Where warnings go (stderr): environments sharing names. */
+  warn?: (message: string) => void
 }
+
+/** A deploy's plan shown before it applies: returns to apply, throws to stop with nothing changed. */
+export type Review = (plan: RunResult, reasons: string[]) => Promise<void>
 
 function contextOptions(
   o: CommonOptions,
@@ -50,24 +62,48 @@ export interface RunResult {
   text: string
 }
 
-/** deploy-all, step and plan: the same code path; a dry run only observes. */
-export async function runDeployment(req: RunRequest, selectDependencies: boolean): Promise<RunResult> {
+/**
+ * deploy-all, step and plan: the same code path; a dry run only observes. With `review`, an apply first plans in the
+ * same locked context (dry-run clients: they refuse writes) and asks before it changes anything.
+ */
+export async function runDeployment(req: RunRequest, selectDependencies: boolean, review?: Review): Promise<RunResult> {
   const selected = req.only?.length ? req.only.map((ref) => findStep(ref)) : STEPS
   const steps = selectDependencies ? withDependencies(selected) : selected
   const mode = req.dryRun ? 'plan' : 'apply'
-  const outcome = await withContext(
-    contextOptions(req, {
-      command: req.command,
-      mode,
-      adopt: req.adopt,
-      refresh: req.refresh,
-      offline: req.offline,
-      concurrency: req.concurrency,
-      canaryPercent: req.canary,
-    }),
-    (ctx) => runSteps(ctx, steps, req.renderer),
-  )
-  return { outcome, text: formatOutcome(outcome) }
+  const opts = contextOptions(req, {
+    command: req.command,
+    mode,
+    adopt: req.adopt,
+    refresh: req.refresh,
+    offline: req.offline,
+    concurrency: req.concurrency ?? DEFAULT_CONCURRENCY,
+    canaryPercent: req.canary,
+  })
+  return withContext(opts, async (ctx) => {
+    for (const warning of await sharedNameWarnings(ctx.config)) req.warn?.(warning)
+    const view: OutcomeView = {
+      paint: req.paint ?? plain,
+      offlineBecause: req.offline ? 'flag' : 'no-credentials',
+      before: Object.fromEntries(Object.entries(ctx.manifest.manifest.steps).map(([id, s]) => [id, s.status])),
+    }
+    if (review && !ctx.dryRun) {
+      const planned = await planWithin(ctx, steps)
+      const reasons = confirmationReasons(planned.steps.flatMap((s) => s.results))
+      if (reasons.length > 0) await review({ outcome: planned, text: formatOutcome(planned, view) }, reasons)
+    }
+    const outcome = await runSteps(ctx, steps, req.renderer)
+    return { outcome, text: formatOutcome(outcome, view) }
+  })
+}
+
+/** The plan of an apply's own context: dry-run clients (writes refused) and a converged set of its own. */
+async function planWithin(ctx: Context, steps: Step[]): Promise<RunOutcome> {
+  const aws = new AwsClients({ ...ctx.aws.settings, dryRun: true })
+  try {
+    return await runSteps({ ...ctx, aws, dryRun: true, converged: new Set() }, steps, 'silent')
+  } finally {
+    aws.destroy()
+  }
 }
 
 /** status: the manifest's record; with refresh, a read-only pass over AWS that reports drift. */
@@ -78,11 +114,12 @@ export async function showStatus(
   return withContext(contextOptions(o, { command: 'status', mode }), async (ctx) => {
     // Checked before any step runs: without credentials there is nothing to compare with.
     if (o.refresh && ctx.offline)
-      throw new ConfigError('NoCredentials', 'checking drift: status --refresh needs AWS credentials to read AWS', {
+      throw new AwsAccessError('NoCredentials', 'checking drift: status --refresh needs AWS credentials to read AWS', {
         hint: `Set AWS_PROFILE or pass --profile, or run \`infra status --env ${ctx.config.env}\` to see the manifest alone.`,
       })
     const drift = o.refresh ? await runSteps(ctx, STEPS, 'silent') : undefined
-    const report: StatusReport = { env: ctx.config.env, manifest: ctx.manifest.manifest, drift }
+    const manifest = ctx.manifest.exists ? ctx.manifest.manifest : null
+    const report: StatusReport = { env: ctx.config.env, manifest, ...(drift ? { drift } : {}) }
     return { report, text: formatStatus(report) }
   })
 }

@@ -1,6 +1,8 @@
-// Flags every command shares and the one place errors become exit codes. Imports nothing heavy, so that
-// `infra --help` stays fast; commands load the AWS SDK only inside run().
-import { Command, Flags } from '@oclif/core'
+// Flags every command shares and the one place errors become exit codes and, with --json, a JSON document on stdout.
+// Imports nothing heavy, so that `infra --help` stays fast; commands load the AWS SDK only inside run().
+import { Command, Errors, Flags } from '@oclif/core'
+import { closest } from '../config/issues.js'
+import type { InfraError } from '../errors/index.js'
 import { ConfigError, isInfraError, StateError, StepError } from '../errors/index.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
@@ -23,6 +25,13 @@ export const offlineFlag = Flags.boolean({
   default: false,
 })
 
+export const concurrencyFlag = Flags.integer({
+  summary: 'How many independent steps run at once',
+  default: 4,
+  min: 1,
+  max: 16,
+})
+
 /** Flags of the commands that converge steps (deploy-all, step). */
 export const runFlags = {
   'dry-run': Flags.boolean({ summary: 'Read AWS and print the plan; send no write call', default: false }),
@@ -33,9 +42,21 @@ export const runFlags = {
     min: 1,
     max: 99,
   }),
-  concurrency: Flags.integer({ summary: 'How many independent steps run at once', default: 4, min: 1, max: 16 }),
   adopt: Flags.boolean({ summary: 'Take over same-named resources that lack this service’s tags', default: false }),
 }
+
+/** rollback and promote: the alias both move, named alike. */
+export const aliasFlagSummary =
+  'The Lambda alias to move: the lambda step names it after ENVIRONMENT (for --env production, `production`)'
+
+/** An error as --json prints it: `{"ok":false,"error":{code,message,hint}}`. */
+export interface ErrorJson {
+  ok: false
+  error: { code: string; message: string; hint?: string }
+}
+
+// oclif wraps parse errors in these words; the message keeps what is wrong, the hint says where help is.
+const OCLIF_WRAPPING = /^The following errors? occurred:\s*|\nSee more help with --help$/g
 
 export abstract class InfraCommand extends Command {
   static override enableJsonFlag = true
@@ -46,31 +67,69 @@ export abstract class InfraCommand extends Command {
     return process.stdout.isTTY && !process.env.CI ? 'default' : 'plain'
   }
 
-  /** Prints the run's summary; a failed step sets the exit code (with --json the outcome is still printed). */
-  protected finish(result: { outcome: RunOutcome; text: string }): RunOutcome {
+  /** The exit code an error ends the command with; `plan --detailed-exitcode` makes every error 1. */
+  protected exitCodeFor(error: InfraError): number {
+    return error.exitCode
+  }
+
+  /** Warnings go to stderr, so that stdout stays one JSON document with --json. */
+  protected warnAll(warnings: string[]): void {
+    for (const warning of warnings) process.stderr.write(`Warning: ${warning}\n`)
+  }
+
+  /**
+   * Prints the run's summary; a failed step sets the exit code. With --json the outcome is printed with the error
+   * beside it (`ok: false`), as for any other failure.
+   */
+  protected finish(result: { outcome: RunOutcome; text: string }): RunOutcome & Partial<Pick<ErrorJson, 'error'>> {
     if (!this.jsonEnabled()) this.log(result.text)
     const failed = result.outcome.steps.find((s) => s.status === 'failed')
-    if (failed) {
-      // A config or state error inside a step keeps its own exit code (2, 3); anything else is a failed step (1).
-      const Kind = { 2: ConfigError, 3: StateError }[failed.error?.exitCode ?? 1] ?? StepError
-      const rerun = `infra ${result.outcome.command} --env ${result.outcome.env}`
-      const failure = new Kind(
-        failed.error?.code ?? 'StepFailed',
-        `step ${failed.id} failed: ${failed.error?.message}`,
-        {
-          hint: failed.error?.hint ?? `Fix the cause, then rerun \`${rerun}\`; it resumes where it stopped.`,
-        },
-      )
-      if (!this.jsonEnabled()) throw failure
-      process.exitCode = failure.exitCode
-    }
-    return result.outcome
+    if (!failed) return result.outcome
+    // A config or state error inside a step keeps its own exit code (2, 3); anything else is a failed step (1).
+    const Kind = { 2: ConfigError, 3: StateError }[failed.error?.exitCode ?? 1] ?? StepError
+    const rerun = `infra ${result.outcome.command} --env ${result.outcome.env}`
+    const failure = new Kind(failed.error?.code ?? 'StepFailed', `step ${failed.id} failed: ${failed.error?.message}`, {
+      hint: failed.error?.hint ?? `Fix the cause, then rerun \`${rerun}\`; it resumes where it stopped.`,
+    })
+    if (!this.jsonEnabled()) throw failure
+    process.exitCode = this.exitCodeFor(failure)
+    return { ...result.outcome, error: errorJson(failure).error }
   }
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
-    if (isInfraError(err)) {
-      this.error(err.message, { exit: err.exitCode, code: err.code, suggestions: err.hint ? [err.hint] : undefined })
+    const known = isInfraError(err) ? err : this.usageError(err)
+    if (!known) {
+      if (!this.jsonEnabled()) return super.catch(err)
+      process.exitCode = this.exitCodeFor(new StepError('UnexpectedError', err.message))
+      this.logJson(errorJson(new StepError('UnexpectedError', err.message)))
+      return undefined
     }
-    return super.catch(err)
+    const exit = this.exitCodeFor(known)
+    if (this.jsonEnabled()) {
+      process.exitCode = exit
+      this.logJson(errorJson(known))
+      return undefined
+    }
+    this.error(known.message, { exit, code: known.code, suggestions: known.hint ? [known.hint] : undefined })
   }
+
+  /** oclif's parse errors (an unknown flag, a missing one) as one line with "did you mean", not the whole usage. */
+  private usageError(err: Error): ConfigError | undefined {
+    if (!(err instanceof Errors.CLIError) || !('parse' in err)) return undefined
+    const help = `See \`infra ${this.id ?? ''} --help\` for its flags and examples.`.replace('  ', ' ')
+    const unknown = (err as { flags?: unknown }).flags
+    if (Array.isArray(unknown)) {
+      const known = Object.keys(this.ctor.flags ?? {}).map((f) => `--${f}`)
+      const messages = unknown.map((flag: string) => {
+        const near = closest(flag, known)
+        return `unknown flag ${flag}${near ? ` (did you mean ${near}?)` : ''}`
+      })
+      return new ConfigError('UnknownFlag', messages.join('\n'), { hint: help })
+    }
+    return new ConfigError('InvalidUsage', err.message.replace(OCLIF_WRAPPING, ''), { hint: help })
+  }
+}
+
+export function errorJson(e: InfraError): ErrorJson {
+  return { ok: false, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } }
 }

@@ -2,7 +2,7 @@
 // Like a deploy, a real run locks the manifest and checks the account first; a dry run only reads.
 import path from 'node:path'
 import { loadContext } from '../context/context.js'
-import { StepError, isInfraError } from '../errors/index.js'
+import { AwsAccessError, isInfraError } from '../errors/index.js'
 import { formatRelease, type ReleaseOutcome } from '../releases/common.js'
 import { promote } from '../releases/promote.js'
 import { rollback, type RollbackRequest } from '../releases/rollback.js'
@@ -27,7 +27,7 @@ export async function runRelease(
   })
   try {
     if (ctx.offline) {
-      throw new StepError('NoCredentials', `${command} --dry-run needs AWS credentials to read the aliases`, {
+      throw new AwsAccessError('NoCredentials', `${command} --dry-run needs AWS credentials to read the aliases`, {
         hint: 'Set AWS_PROFILE or pass --profile.',
       })
     }
@@ -65,7 +65,7 @@ export async function runStageRollback(
   })
   try {
     if (ctx.offline) {
-      throw new StepError('NoCredentials', 'rollback --dry-run needs AWS credentials to read the stage', {
+      throw new AwsAccessError('NoCredentials', 'rollback --dry-run needs AWS credentials to read the stage', {
         hint: 'Set AWS_PROFILE or pass --profile.',
       })
     }

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { envFlags, InfraCommand } from '../cli/base-command.js'
+import { aliasFlagSummary, envFlags, InfraCommand } from '../cli/base-command.js'
 import type { ReleaseOutcome } from '../releases/common.js'
 import type { StageRollbackOutcome } from '../releases/stage-rollback.js'
 
@@ -7,7 +7,7 @@ export default class Rollback extends InfraCommand {
   static override summary =
     'Point Lambda aliases back at the previous version (or --to), or remove a running canary; or, with --stage, point the REST API stage back at its previous deployment'
   static override description =
-    'For each function (or each --function), the alias goes back to the version published before the one it serves, as recorded in the manifest or, without one, as listed by Lambda; the version is checked to exist first. During a canary, the canary is removed and the alias stays on its version. The next deploy of unchanged code moves the alias forward again.\n\nWith --stage, the REST API stage goes back to the deployment created before the one it serves (by creation date), or to --to <deployment id>; the next deploy moves it forward again to the deployment of the current definition.'
+    'Exactly one of --alias (Lambda) or --stage (REST API) is required. By default each goes back one step: the previous version, or the previous deployment; --to picks another.\n\nFor each function (or each --function), the alias goes back to the version published before the one it serves, as recorded in the manifest or, without one, as listed by Lambda; the version is checked to exist first. During a canary, the canary is removed and the alias stays on its version. The next deploy of unchanged code moves the alias forward again.\n\nWith --stage, the REST API stage goes back to the deployment created before the one it serves (by creation date), or to --to <deployment id>; the next deploy moves it forward again to the deployment of the current definition.'
   static override examples = [
     '<%= config.bin %> rollback --alias production --env production',
     '<%= config.bin %> rollback --alias production --env production --function prompt-crud --to 4',
@@ -17,11 +17,12 @@ export default class Rollback extends InfraCommand {
   static override flags = {
     ...envFlags,
     alias: Flags.string({
-      summary: 'The alias to move (the lambda step names it after ENVIRONMENT, e.g. production)',
+      summary: `${aliasFlagSummary}; this or --stage is required`,
       exactlyOne: ['alias', 'stage'],
     }),
     stage: Flags.string({
-      summary: 'The REST API stage to move back a deployment (the api step names it after ENVIRONMENT)',
+      summary:
+        'The REST API stage to move back a deployment: the api step names it after ENVIRONMENT; this or --alias is required',
       exactlyOne: ['alias', 'stage'],
       exclusive: ['function'],
     }),

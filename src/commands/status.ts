@@ -3,7 +3,10 @@ import { envFlags, InfraCommand } from '../cli/base-command.js'
 import type { StatusReport } from '../output/status.js'
 
 export default class Status extends InfraCommand {
-  static override summary = 'Show each step’s status, when it ran and its outputs; --refresh reports drift'
+  static override summary =
+    'Show each step’s status, when it ran, what it made and the endpoints; --refresh reports drift'
+  static override description =
+    'Reads the manifest (.infra/<env>/manifest.json) only: no AWS call. --json prints the manifest as recorded (null for an environment never deployed). --refresh reads AWS (never writes) and lists what the next deploy would change.'
   static override examples = [
     '<%= config.bin %> status --env production',
     '<%= config.bin %> status --env dev --refresh',

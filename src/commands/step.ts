@@ -1,15 +1,15 @@
 import { Args } from '@oclif/core'
-import { envFlags, InfraCommand, runFlags } from '../cli/base-command.js'
+import { envFlags, InfraCommand, offlineFlag, runFlags } from '../cli/base-command.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export default class StepCommand extends InfraCommand {
   static override summary = 'Run one step of the manual (by id or number)'
   static override description =
-    'Runs one step alone. The steps it needs must have run before (their outputs come from the manifest); otherwise it names the command to run first.'
+    'Runs one step alone. The steps it needs must have run before (their outputs come from the manifest); otherwise it names the command to run first. --dry-run prints its plan; --offline plans it from the manifest without contacting AWS.'
   static override examples = [
     '<%= config.bin %> step dynamodb --env dev',
     '<%= config.bin %> step 02 --env production --dry-run',
-    '<%= config.bin %> step iam --env staging --json',
+    '<%= config.bin %> step iam --env staging --offline',
     '<%= config.bin %> step lambda --env production --canary 10',
   ]
   static override args = {
@@ -18,19 +18,25 @@ export default class StepCommand extends InfraCommand {
   static override flags = {
     ...envFlags,
     ...runFlags,
+    offline: offlineFlag,
   }
 
   async run(): Promise<RunOutcome> {
     const { args, flags } = await this.parse(StepCommand)
-    const { runDeployment } = await import('../cli/actions.js')
+    const [{ runDeployment }, { stdoutPaint }] = await Promise.all([
+      import('../cli/actions.js'),
+      import('../output/color.js'),
+    ])
     return this.finish(
       await runDeployment(
         {
           ...flags,
           command: `step ${args.step}`,
           only: [args.step],
-          dryRun: flags['dry-run'],
+          dryRun: flags['dry-run'] || flags.offline,
           renderer: this.renderer(),
+          paint: stdoutPaint(),
+          warn: (w) => this.warnAll([w]),
         },
         false,
       ),

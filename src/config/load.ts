@@ -4,9 +4,10 @@ import { statSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError } from '../errors/index.js'
-import { parseEnvFile } from './env-file.js'
-import { CONFIG_HINT, closest, issuesError, type ConfigIssue } from './issues.js'
+import { parseEnvFile, type EnvFile } from './env-file.js'
+import { CONFIG_HINT, closest, didYouMean, issuesError, type ConfigIssue, type Locate } from './issues.js'
 import { parseJsonSource } from './json-source.js'
+import { isKnownRegion, knownRegions } from './regions.js'
 import { resolveConfig } from './resolve.js'
 import { configSchema } from './schema.js'
 import type { ConfigFlags, ResolvedConfig } from './types.js'
@@ -59,7 +60,7 @@ export async function loadConfig(opts: LoadOptions): Promise<ResolvedConfig> {
   const envPath = path.join(root, ENVIRONMENTS_DIR, `${env}.env`)
   const envFile = parseEnvFile(await readText(envPath, 'UnknownEnvironment'), shown(envPath))
 
-  return resolveConfig({
+  const config = resolveConfig({
     raw: result.data,
     env,
     envFile,
@@ -68,6 +69,49 @@ export async function loadConfig(opts: LoadOptions): Promise<ResolvedConfig> {
     configFile,
     locate: parsed.locate,
     fileExists: isFile,
+  })
+  checkRegionExists(config.region, { flags, envFile, configFile, locate: parsed.locate })
+  return config
+}
+
+/** A well-formed region the SDK does not list is refused where it was set (flag, env file line, config.json). */
+function checkRegionExists(
+  region: string,
+  from: { flags: ConfigFlags; envFile: EnvFile; configFile: string; locate: Locate },
+): void {
+  if (isKnownRegion(region)) return
+  const line = from.envFile.lines.AWS_REGION
+  const where: Omit<ConfigIssue, 'message'> =
+    from.flags.region !== undefined
+      ? { file: '--region' }
+      : line !== undefined
+        ? { file: from.envFile.file, position: { line }, field: 'AWS_REGION' }
+        : { file: from.configFile, position: from.locate(['region']), field: 'region' }
+  const message = `"${region}" is not an AWS region (${didYouMean(region, knownRegions())}the AWS SDK lists ${knownRegions().length} regions, e.g. us-east-1, eu-west-1)`
+  throw issuesError('UnknownRegion', [{ ...where, message }], "Set a region from the AWS SDK's list, then rerun.")
+}
+
+/**
+ * Other environments that would collide with this one: the same SERVICE_NAME in the same account (every resource
+ * gets the same name), or the same ENVIRONMENT (a copied env file: aliases and stages named after another one).
+ * Environments whose own files do not load are skipped: `infra validate` reports them.
+ */
+export async function sharedNameWarnings(config: ResolvedConfig): Promise<string[]> {
+  const root = config.files.root
+  const others = (await listEnvironments(root)).filter((e) => e !== config.env)
+  const loaded = await Promise.all(others.map((env) => loadConfig({ root, env }).catch(() => undefined)))
+  const file = (env: string) => `${ENVIRONMENTS_DIR}/${env}.env`
+  return loaded.flatMap((other) => {
+    if (!other) return []
+    if (other.serviceName === config.serviceName && other.accountId === config.accountId)
+      return [
+        `${file(config.env)} and ${file(other.env)} share SERVICE_NAME ${config.serviceName} in account ${config.accountId}: their resources get the same names. Give each environment its own SERVICE_NAME.`,
+      ]
+    if (other.environment === config.environment)
+      return [
+        `${file(config.env)} and ${file(other.env)} share ENVIRONMENT=${config.environment} (a copied file?): Lambda aliases and API stages are named after it. Set ENVIRONMENT=${config.env} in ${file(config.env)}.`,
+      ]
+    return []
   })
 }
 

@@ -1,5 +1,6 @@
 // One error class per kind, each with an exit code and a hint that names the next command.
-// Exit codes: 1 a step failed, 2 usage or config error, 3 state locked or corrupt, 4 wrong account.
+// Exit codes: 1 a step failed, 2 usage or config error, 3 state locked or corrupt, 4 wrong account,
+// 5 AWS not reachable or no usable credentials (before any change).
 
 export interface ErrorDetails {
   hint?: string
@@ -45,6 +46,11 @@ export class AccountMismatchError extends InfraError {
       details,
     )
   }
+}
+
+/** AWS could not be asked: no credentials, credentials refused, or the endpoint unreachable. Nothing was changed. */
+export class AwsAccessError extends InfraError {
+  override readonly exitCode = 5
 }
 
 /** A step failed while talking to AWS; the message names the operation and the resource. */

@@ -8,13 +8,9 @@ import { describeResult } from './plan.js'
 
 export interface StatusReport {
   env: string
-  manifest: Readonly<Manifest>
+  /** The manifest as recorded on disk; null when the environment was never deployed. */
+  manifest: Readonly<Manifest> | null
   drift?: RunOutcome
-}
-
-function outputsLine(outputs: Record<string, unknown>): string {
-  const text = JSON.stringify(outputs)
-  return text === '{}' ? '' : text.length > 100 ? `${text.slice(0, 97)}...` : text
 }
 
 /** Where each Lambda alias sends its traffic, with a canary's split (recorded by the lambda step, rollback, promote). */
@@ -33,13 +29,35 @@ function aliasLines(manifest: Readonly<Manifest>): string[] {
   return lines.length > 0 ? ['Lambda aliases:', ...lines.sort()] : []
 }
 
+/** `4 dynamodb-table, 1 log-group`: what the manifest records for one step. */
+function resourceCounts(manifest: Readonly<Manifest>, stepId: string): string {
+  const counts = new Map<string, number>()
+  for (const r of Object.values(manifest.resources)) {
+    if (r.step === stepId) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1)
+  }
+  return [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')
+}
+
+function endpointLines(manifest: Readonly<Manifest>): string[] {
+  const endpoints = STEP_IDS.flatMap((id) =>
+    Object.entries((manifest.steps[id]?.outputs.endpoints ?? {}) as Record<string, string>),
+  )
+  return endpoints.length > 0 ? ['Endpoints:', ...endpoints.map(([name, url]) => `  ${name}: ${url}`)] : []
+}
+
+export function neverDeployed(env: string): string {
+  return `Environment ${env} has never been deployed: infra has no record of it (.infra/${env}/manifest.json). Start with \`infra plan --env ${env}\` to see what would be created, then \`infra deploy-all --env ${env}\`.`
+}
+
 export function formatStatus(report: StatusReport): string {
   const { manifest } = report
+  if (!manifest) return neverDeployed(report.env)
   const table = new Table({
-    head: ['step', 'status', 'finished', 'outputs'],
+    head: ['step', 'status', 'finished', 'resources'],
     style: { head: [], border: [] },
     wordWrap: true,
-    colWidths: [16, 11, 26, 60],
+    wrapOnWordBoundary: false,
+    colWidths: [16, 11, 26, 50],
   })
   for (const id of STEP_IDS) {
     const step = manifest.steps[id]
@@ -47,16 +65,18 @@ export function formatStatus(report: StatusReport): string {
       `${String(MANUAL_NUMBERS[id]).padStart(2, '0')} ${id}`,
       step?.status ?? 'never run',
       step?.finishedAt ?? step?.startedAt ?? '',
-      step ? (step.error ? `${step.error.code}: ${step.error.message}` : outputsLine(step.outputs)) : '',
+      step?.error ? `${step.error.code}: ${step.error.message}` : resourceCounts(manifest, id),
     ])
   }
   const lines = [
     `Environment ${report.env} (${manifest.service}, ${manifest.region}${manifest.account ? `, account ${manifest.account}` : ''})`,
     table.toString(),
+    ...endpointLines(manifest),
+    ...aliasLines(manifest),
   ]
-  lines.push(...aliasLines(manifest))
   const last = manifest.history.at(-1)
   if (last) lines.push(`Last run: ${last.command} ${last.status} at ${last.finishedAt ?? last.startedAt}`)
+  lines.push(`Every id, name and URL for other tools: \`infra outputs --env ${report.env}\`.`)
   if (report.drift) {
     const drifted = report.drift.steps.flatMap((s) => s.results).filter((r) => r.action !== 'unchanged')
     lines.push(

@@ -1,17 +1,39 @@
 // The final summary of a run: per step what changed, what was skipped and why, and how long it took.
 import Table from 'cli-table3'
-import type { RunOutcome } from '../runner/run-steps.js'
+import type { StepStatus } from '../manifest/types.js'
+import type { RunOutcome, StepOutcome } from '../runner/run-steps.js'
 import { summarize } from '../runner/run-steps.js'
-import { describeResult } from './plan.js'
+import { plain, type Paint } from './color.js'
+import { paintResult } from './plan.js'
 
-export function formatOutcome(outcome: RunOutcome): string {
+export interface OutcomeView {
+  paint?: Paint
+  /** Why an offline plan was offline: --offline was given, or no credentials were found. */
+  offlineBecause?: 'flag' | 'no-credentials'
+  /** Each step's status in the manifest before this run (absent: it never ran). */
+  before?: Partial<Record<string, StepStatus>>
+}
+
+const OFFLINE_BANNERS = {
+  flag: 'Offline plan (--offline): AWS was not contacted, so this plan comes from the manifest alone and nothing was checked against AWS.',
+  'no-credentials':
+    'Offline plan: no AWS credentials were found, so AWS was not contacted; this plan comes from the manifest alone and nothing was checked against AWS.',
+}
+
+/** What a plan says about a step's inputs: nothing on its first run, nothing when they are as last time. */
+function inputsNote(step: StepOutcome, before: OutcomeView['before']): string {
+  const last = before?.[step.id]
+  if (!step.inputsChanged || last === undefined) return ''
+  return last === 'done' ? ' (inputs changed since the last run)' : ' (its last run did not finish)'
+}
+
+export function formatOutcome(outcome: RunOutcome, view: OutcomeView = {}): string {
+  const paint = view.paint ?? plain
   const lines: string[] = []
-  if (outcome.offline)
-    lines.push(
-      'Offline plan: AWS was not contacted (--offline, or no credentials found), so this plan comes from the manifest alone and nothing was checked against AWS.',
-      '',
-    )
-  for (const step of outcome.steps) {
+  if (outcome.offline) lines.push(OFFLINE_BANNERS[view.offlineBecause ?? 'no-credentials'], '')
+  // The manual's order, whatever order the dependency graph finished them in.
+  const steps = [...outcome.steps].sort((a, b) => a.number - b.number)
+  for (const step of steps) {
     const label = `${String(step.number).padStart(2, '0')} ${step.id}`
     if (step.status === 'skipped') lines.push(`${label}: ${step.reason}`)
     else if (step.status === 'failed')
@@ -19,12 +41,12 @@ export function formatOutcome(outcome: RunOutcome): string {
     // A plan lists no-ops too; after an apply, only what changed or needs attention.
     const shown = outcome.dryRun ? step.results : step.results.filter((r) => r.action !== 'unchanged' || r.note)
     if (step.status === 'done' && (shown.length > 0 || outcome.dryRun)) {
-      lines.push(`${label}:${outcome.dryRun && step.inputsChanged ? ' (inputs changed since the last run)' : ''}`)
+      lines.push(`${label}:${outcome.dryRun ? inputsNote(step, view.before) : ''}`)
     }
-    for (const r of shown) lines.push(`  ${describeResult(r)}`)
+    for (const r of shown) lines.push(`  ${paintResult(r, paint)}`)
   }
   const table = new Table({ head: ['step', 'status', 'resources', 'time'], style: { head: [], border: [] } })
-  for (const step of outcome.steps) {
+  for (const step of steps) {
     table.push([
       `${String(step.number).padStart(2, '0')} ${step.id}`,
       step.status,
@@ -33,9 +55,14 @@ export function formatOutcome(outcome: RunOutcome): string {
     ])
   }
   lines.push('', table.toString(), '', totals(outcome))
-  const endpoints = outcome.steps.flatMap((s) => Object.entries((s.outputs.endpoints ?? {}) as Record<string, string>))
+  const endpoints = steps.flatMap((s) => Object.entries((s.outputs.endpoints ?? {}) as Record<string, string>))
   if (endpoints.length > 0) lines.push('', 'Endpoints:', ...endpoints.map(([name, url]) => `  ${name}: ${url}`))
   return lines.join('\n')
+}
+
+/** A plan that would change something: a create, an update or a delete (for `plan --detailed-exitcode`). */
+export function planHasChanges(outcome: RunOutcome): boolean {
+  return outcome.steps.some((s) => s.results.some((r) => r.action.startsWith('would-')))
 }
 
 function totals(outcome: RunOutcome): string {

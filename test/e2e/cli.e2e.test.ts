@@ -193,7 +193,7 @@ describe('plan and status', () => {
       env: { FAKE_AWS_FAIL: 'GetCallerIdentity:CredentialsProviderError' },
     })
     expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout).toContain('Offline plan: AWS was not contacted')
+    expect(run.stdout).toContain('Offline plan: no AWS credentials were found, so AWS was not contacted')
     expect(run.stdout).toMatch(/Plan: \d+ to create/)
   })
 
@@ -238,7 +238,7 @@ describe('the demo needs no AWS account at all', () => {
   test('the README’s demo: --offline makes no AWS call at all, even with credentials at hand', async () => {
     const run = await cli(['deploy-all', '--env', 'production', '--dry-run', '--offline'])
     expect(run.code, run.stderr).toBe(0)
-    expect(run.stdout).toContain('Offline plan: AWS was not contacted')
+    expect(run.stdout).toContain('Offline plan (--offline): AWS was not contacted')
     expect(readCalls(ws.state)).toEqual([])
   })
 })
