@@ -89,7 +89,7 @@ describe('removal: what config drops', () => {
 })
 
 describe('destroy', () => {
-  test('deletes everything but the tables and the user pool; a second destroy is a no-op', async () => {
+  test('deletes everything but the tables, the user pool and the frontend bucket; a second destroy is a no-op', async () => {
     expect((await cli(['deploy-all', '--env', 'staging'])).code).toBe(0)
 
     const dry = await cli(['destroy', '--env', 'staging', '--dry-run'])
@@ -112,7 +112,8 @@ describe('destroy', () => {
       websocketApis: [],
     })
     const kinds = new Set(Object.values(manifestOf().resources).map((r) => r.kind))
-    expect([...kinds].sort()).toEqual(['cognito-user-pool', 'dynamodb-table', 'iam-role'])
+    // The frontend bucket holds data too: it and its files stay until --delete-data.
+    expect([...kinds].sort()).toEqual(['cognito-user-pool', 'dynamodb-table', 'iam-role', 's3-bucket', 's3-site-files'])
 
     const before = writeCount()
     const again = await cli(['destroy', '--env', 'staging', '--yes'])
