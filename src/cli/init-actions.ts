@@ -31,7 +31,7 @@ function checked(req: InitRequest): InitOptions {
   }
   fieldProblem('--name', req.name, configSchema.shape.service_name)
   fieldProblem('--region', req.region, configSchema.shape.region)
-  if (!isKnownRegion(req.region) && problems.length === 0)
+  if (configSchema.shape.region.safeParse(req.region).success && !isKnownRegion(req.region))
     problems.push(
       `--region "${req.region}" is not an AWS region (${didYouMean(req.region, knownRegions())}e.g. us-east-1)`,
     )
