@@ -52,7 +52,20 @@ export interface WebSocketOutputs extends Outputs {
 }
 
 export type { CognitoOutputs } from './cognito-specs.js'
+
+export interface BedrockOutputs extends Outputs {
+  /** The published version functions with `bedrock: true` use; absent when config has no guardrail. */
+  guardrail?: { id: string; version: string; arn: string }
+}
 export type { S3Outputs } from './s3-specs.js'
+
+export interface MonitoringOutputs extends Outputs {
+  dashboard?: string
+  /** The SNS topic the alarms notify. */
+  topicArn?: string
+  /** The names of the alarms converged. */
+  alarms: string[]
+}
 
 export interface CloudFrontOutputs extends Outputs {
   distributionId?: string
@@ -61,14 +74,6 @@ export interface CloudFrontOutputs extends Outputs {
   url?: string
   /** `InProgress` until CloudFront has deployed the last change everywhere, then `Deployed` (a run does not wait). */
   status?: string
-}
-
-export interface MonitoringOutputs extends Outputs {
-  dashboard?: string
-  /** The SNS topic the alarms notify. */
-  topicArn?: string
-  /** The names of the alarms converged. */
-  alarms: string[]
 }
 
 /** Step id → its outputs; steps not implemented yet output nothing but endpoints. */
@@ -83,7 +88,7 @@ export interface StepOutputs {
   /** Empty when config has no cognito section. */
   cognito: Partial<CognitoOutputs>
   dns: Outputs
-  bedrock: Outputs
+  bedrock: BedrockOutputs
   monitoring: MonitoringOutputs
 }
 
