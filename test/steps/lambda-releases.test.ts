@@ -197,7 +197,7 @@ describe('canary', () => {
     })
     expect(text).toContain(`${PROMPT}:${ALIAS} → version 1 (90%), version 2 (10%, canary)`)
     expect(text).toContain(`${fnName('usage-handler')}:${ALIAS} → version 1`)
-    expect(report.manifest.resources['lambda-function:prompt-crud']?.attributes?.alias).toMatchObject({
+    expect(report.manifest?.resources['lambda-function:prompt-crud']?.attributes?.alias).toMatchObject({
       canary: { weight: 0.1 },
     })
   })
