@@ -29,13 +29,13 @@ function aliasLines(manifest: Readonly<Manifest>): string[] {
   return lines.length > 0 ? ['Lambda aliases:', ...lines.sort()] : []
 }
 
-/** `4 dynamodb-table, 1 log-group`: what the manifest records for one step. */
+/** `4 dynamodb-table` and `1 log-group`, one per line: what the manifest records for one step. */
 function resourceCounts(manifest: Readonly<Manifest>, stepId: string): string {
   const counts = new Map<string, number>()
   for (const r of Object.values(manifest.resources)) {
     if (r.step === stepId) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1)
   }
-  return [...counts].map(([kind, n]) => `${n} ${kind}`).join(', ')
+  return [...counts].map(([kind, n]) => `${n} ${kind}`).join('\n')
 }
 
 function endpointLines(manifest: Readonly<Manifest>): string[] {
@@ -56,8 +56,7 @@ export function formatStatus(report: StatusReport): string {
     head: ['step', 'status', 'finished', 'resources'],
     style: { head: [], border: [] },
     wordWrap: true,
-    wrapOnWordBoundary: false,
-    colWidths: [16, 11, 26, 50],
+    colWidths: [16, 11, 26, 40],
   })
   for (const id of STEP_IDS) {
     const step = manifest.steps[id]
@@ -65,12 +64,18 @@ export function formatStatus(report: StatusReport): string {
       `${String(MANUAL_NUMBERS[id]).padStart(2, '0')} ${id}`,
       step?.status ?? 'never run',
       step?.finishedAt ?? step?.startedAt ?? '',
-      step?.error ? `${step.error.code}: ${step.error.message}` : resourceCounts(manifest, id),
+      step?.error ? `${step.error.code} (below)` : resourceCounts(manifest, id),
     ])
   }
+  // Whole, under the table: a cell would cut a long message (an ARN) mid-value.
+  const errors = STEP_IDS.flatMap((id) => {
+    const error = manifest.steps[id]?.error
+    return error ? [`  ${id}: ${error.code}: ${error.message}`] : []
+  })
   const lines = [
     `Environment ${report.env} (${manifest.service}, ${manifest.region}${manifest.account ? `, account ${manifest.account}` : ''})`,
     table.toString(),
+    ...(errors.length > 0 ? ['Errors of the last run:', ...errors] : []),
     ...endpointLines(manifest),
     ...aliasLines(manifest),
   ]

@@ -6,6 +6,7 @@ import { ansi } from '../../src/output/color.js'
 import { collectOutputs, formatOutputs } from '../../src/output/outputs.js'
 import { confirmationReasons, describeResult, paintResult } from '../../src/output/plan.js'
 import { diffPolicy } from '../../src/output/policy-diff.js'
+import { formatStatus } from '../../src/output/status.js'
 import { formatOutcome, planHasChanges } from '../../src/output/summary.js'
 import type { Ensured } from '../../src/resources/types.js'
 import type { RunOutcome, StepOutcome } from '../../src/runner/run-steps.js'
@@ -207,5 +208,45 @@ describe('infra outputs', () => {
     expect(formatOutputs(values, 'dotenv')).toBe('A=https://x/y\nB="it\'s spaced"\n')
     expect(formatOutputs(values, 'shell')).toBe("export A='https://x/y'\nexport B='it'\\''s spaced'\n")
     expect(JSON.parse(formatOutputs(values, 'json'))).toEqual(values)
+  })
+})
+
+describe('infra status', () => {
+  const arn = 'arn:aws:lambda:us-east-1:123456789012:function:a-function-name-long-enough-to-be-cut-in-a-cell'
+  const manifest = {
+    service: 'svc',
+    region: 'us-east-1',
+    steps: {
+      dynamodb: { status: 'done', finishedAt: '2026-01-01T00:00:00.000Z', outputs: {} },
+      lambda: {
+        status: 'failed',
+        outputs: {},
+        error: { code: 'FunctionCreateFailed', message: `creating Lambda function (${arn}): boom` },
+      },
+      api: {
+        status: 'done',
+        outputs: { endpoints: { 'REST API': 'https://abc.execute-api.us-east-1.amazonaws.com/dev' } },
+      },
+    },
+    resources: {
+      'dynamodb-table:a': { kind: 'dynamodb-table', step: 'dynamodb', name: 'a' },
+      'dynamodb-table:b': { kind: 'dynamodb-table', step: 'dynamodb', name: 'b' },
+      'log-group:a': { kind: 'log-group', step: 'dynamodb', name: 'x' },
+    },
+    history: [],
+  } as unknown as Manifest
+
+  test('a table of what each step made; errors and endpoints whole, below it', () => {
+    const text = formatStatus({ env: 'dev', manifest })
+    expect(text).toMatch(
+      /02 dynamodb\s+│ done\s+│ 2026-01-01T00:00:00.000Z │ 2 dynamodb-table\s+│\n│\s+│\s+│\s+│ 1 log-group/,
+    )
+    expect(text).toContain(`  lambda: FunctionCreateFailed: creating Lambda function (${arn}): boom`)
+    expect(text).toContain('Endpoints:\n  REST API: https://abc.execute-api.us-east-1.amazonaws.com/dev')
+    expect(text).not.toMatch(/…|\.\.\./)
+  })
+
+  test('never deployed: how to start', () => {
+    expect(formatStatus({ env: 'dev', manifest: null })).toContain('Start with `infra plan --env dev`')
   })
 })
