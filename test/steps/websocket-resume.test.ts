@@ -163,7 +163,7 @@ describe('websocket step: plan and account settings', () => {
       '+ create lambda-permission new-service-staging-websocket-disconnect:staging/infra-websocket-api: allows apigateway.amazonaws.com',
       '+ create lambda-permission new-service-staging-websocket-message:staging/infra-websocket-api: allows apigateway.amazonaws.com',
       '+ create iam-role-policy new-service-staging-lambda-role/websocket-manage-connections: AnswerOnWebSocketConnections: execute-api:ManageConnections',
-      `+ create websocket-deployment ${API_NAME}`,
+      `+ create websocket-deployment ${API_NAME}: of routes definition 2678b2501204c6bd`,
       `+ create websocket-stage ${API_NAME}/staging: throttling 50/s burst 100, JSON access log, no auto-deploy`,
     ])
   })
