@@ -98,25 +98,21 @@ export abstract class InfraCommand extends Command {
 
   protected override async catch(err: Error & { exitCode?: number }): Promise<unknown> {
     const known = isInfraError(err) ? err : this.usageError(err)
-    if (!known) {
-      if (!this.jsonEnabled()) return super.catch(err)
-      process.exitCode = this.exitCodeFor(new StepError('UnexpectedError', err.message))
-      this.logJson(errorJson(new StepError('UnexpectedError', err.message)))
-      return undefined
-    }
-    const exit = this.exitCodeFor(known)
+    if (!known && !this.jsonEnabled()) return super.catch(err)
+    const error = known ?? new StepError('UnexpectedError', err.message)
+    const exit = this.exitCodeFor(error)
     if (this.jsonEnabled()) {
       process.exitCode = exit
-      this.logJson(errorJson(known))
+      this.logJson(errorJson(error))
       return undefined
     }
-    this.error(known.message, { exit, code: known.code, suggestions: known.hint ? [known.hint] : undefined })
+    this.error(error.message, { exit, code: error.code, suggestions: error.hint ? [error.hint] : undefined })
   }
 
   /** oclif's parse errors (an unknown flag, a missing one) as one line with "did you mean", not the whole usage. */
   private usageError(err: Error): ConfigError | undefined {
     if (!(err instanceof Errors.CLIError) || !('parse' in err)) return undefined
-    const help = `See \`infra ${this.id ?? ''} --help\` for its flags and examples.`.replace('  ', ' ')
+    const help = `See \`${['infra', this.id].filter(Boolean).join(' ')} --help\` for its flags and examples.`
     const unknown = (err as { flags?: unknown }).flags
     if (Array.isArray(unknown)) {
       const known = Object.keys(this.ctor.flags ?? {}).map((f) => `--${f}`)

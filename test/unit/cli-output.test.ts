@@ -241,6 +241,7 @@ describe('infra status', () => {
     expect(text).toMatch(
       /02 dynamodb\s+│ done\s+│ 2026-01-01T00:00:00.000Z │ 2 dynamodb-table\s+│\n│\s+│\s+│\s+│ 1 log-group/,
     )
+    expect(text).toMatch(/01 iam\s+│ never run/)
     expect(text).toContain(`  lambda: FunctionCreateFailed: creating Lambda function (${arn}): boom`)
     expect(text).toContain('Endpoints:\n  REST API: https://abc.execute-api.us-east-1.amazonaws.com/dev')
     expect(text).not.toMatch(/…|\.\.\./)
