@@ -5,7 +5,7 @@ import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicy
 import { isNotFound } from '../../aws/errors.js'
 import { converge } from '../engine/converge.js'
 import type { ResourceKind } from '../engine/kind.js'
-import { samePolicy, type PolicyDocument } from '../policy-document.js'
+import { parsePolicy, samePolicy, type PolicyDocument } from '../policy-document.js'
 import type { Ensured, ResourceContext } from '../types.js'
 
 export const ROLE_POLICY_KIND = 'iam-role-policy'
@@ -60,7 +60,9 @@ export const rolePolicyKind: ResourceKind<NamedRoleInlinePolicySpec, string> = {
     return document === undefined ? [] : [{ observed: document }]
   },
   diff: (document, spec) =>
-    samePolicy(document, spec.document) ? [] : [{ field: 'PolicyDocument', from: 'differs', to: spec.document }],
+    samePolicy(document, spec.document)
+      ? []
+      : [{ field: 'PolicyDocument', from: parsePolicy(document), to: spec.document }],
   async create(ctx, spec) {
     await putPolicy(ctx, spec)
     return { observed: JSON.stringify(spec.document) }

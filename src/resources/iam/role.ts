@@ -23,7 +23,7 @@ import type { ResourceRecord } from '../../manifest/types.js'
 import { changedTags, diffTags } from '../common.js'
 import { converge } from '../engine/converge.js'
 import type { ResourceKind } from '../engine/kind.js'
-import { samePolicy, type PolicyDocument } from '../policy-document.js'
+import { parsePolicy, samePolicy, type PolicyDocument } from '../policy-document.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 
 export const ROLE_KIND = 'iam-role'
@@ -86,12 +86,17 @@ async function getInlinePolicy(iam: IAMClient, roleName: string, policyName: str
 export function diffRole(have: ObservedRole, want: RoleSpec): Change[] {
   const changes: Change[] = []
   if (!have.role.AssumeRolePolicyDocument || !samePolicy(have.role.AssumeRolePolicyDocument, want.trustPolicy)) {
-    changes.push({ field: 'AssumeRolePolicyDocument', to: want.trustPolicy })
+    const from = have.role.AssumeRolePolicyDocument
+    changes.push({
+      field: 'AssumeRolePolicyDocument',
+      from: from ? parsePolicy(from) : undefined,
+      to: want.trustPolicy,
+    })
   }
   for (const [name, doc] of Object.entries(want.inlinePolicies)) {
     const current = have.inlinePolicies[name]
     if (!current || !samePolicy(current, doc))
-      changes.push({ field: `InlinePolicy[${name}]`, from: current ? 'differs' : undefined, to: doc })
+      changes.push({ field: `InlinePolicy[${name}]`, from: current ? parsePolicy(current) : undefined, to: doc })
   }
   for (const arn of want.managedPolicyArns) {
     if (!have.attachedPolicyArns.includes(arn)) changes.push({ field: `AttachedPolicy[${arn}]`, to: 'attached' })
