@@ -288,8 +288,10 @@ describe('a deployed environment: outputs, status, plans a reviewer can read, th
     expect(plain.stdout).toContain('~ update iam-role new-service-staging-lambda-role')
     expect(plain.stdout).toMatch(/^ {4}InlinePolicy\[service-access\]/m)
     expect(plain.stdout).toMatch(
-      /^ {6,8}.*Allow .*dynamodb:PutItem.* on arn:aws:dynamodb:us-east-1:\d+:table\/new-service-staging-usage$/m,
+      /^ {6,8}\+ Allow .*dynamodb:PutItem.* on arn:aws:dynamodb:us-east-1:\d+:table\/new-service-staging-audit$/m,
     )
+    // Only what changed: the statements the policy already had are not repeated.
+    expect(plain.stdout).not.toMatch(/table\/new-service-staging-usage$/m)
     expect(plain.stdout).not.toContain('\u001b[')
     expect(coloured.stdout).toContain('\u001b[33m~ update\u001b[39m iam-role')
     expect(noColour.stdout).not.toContain('\u001b[')
