@@ -43,7 +43,7 @@ function show(value: unknown): string {
 }
 
 export function describeChange(c: Change): string {
-  return `${c.field}: ${show(c.from)} → ${show(c.to)}`
+  return c.summary ?? `${c.field}: ${show(c.from)} → ${show(c.to)}`
 }
 
 /** A policy document change as lines: `+ Allow …` / `- Allow …`; undefined for any other change. */

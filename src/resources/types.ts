@@ -22,6 +22,8 @@ export interface Change {
   field: string
   from?: unknown
   to?: unknown
+  /** How a reviewer reads it when `from → to` would not say much (two code hashes): shown instead of them. */
+  summary?: string
 }
 
 export interface Ensured {

@@ -1,5 +1,6 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda'
 import { describe, expect, test } from 'vitest'
+import { describeChange } from '../../src/output/plan.js'
 import { latestChanged } from '../../src/resources/lambda/function.js'
 import {
   diffFunction,
@@ -143,10 +144,19 @@ describe('diffFunctionCode', () => {
   })
 
   test('another hash, another architecture (x86_64 when Lambda reports none)', () => {
-    expect(diffFunctionCode(matching, spec, 'sha-b')).toEqual([{ field: 'CodeSha256', from: 'sha-a', to: 'sha-b' }])
+    expect(diffFunctionCode(matching, spec, 'sha-b')).toEqual([
+      expect.objectContaining({ field: 'CodeSha256', from: 'sha-a', to: 'sha-b' }),
+    ])
     expect(diffFunctionCode({ ...matching, Architectures: undefined }, spec, 'sha-a')).toEqual([
       { field: 'Architectures', from: 'x86_64', to: 'arm64' },
     ])
+  })
+
+  test('a reviewer reads the handler and the size change, not two hashes', () => {
+    const [change] = diffFunctionCode({ ...matching, CodeSize: 12_288 }, spec, 'sha-b', 12_800)
+    expect(describeChange(change!)).toBe(`code changed: handler ${spec.handler}, 12.0 kB → 12.5 kB (+0.5 kB)`)
+    const [unknownBefore] = diffFunctionCode({ ...matching, CodeSize: undefined }, spec, 'sha-b', 2048)
+    expect(describeChange(unknownBefore!)).toBe(`code changed: handler ${spec.handler}, ? → 2.0 kB`)
   })
 })
 

@@ -84,10 +84,35 @@ export function diffFunctionConfiguration(
   return changes
 }
 
-/** Pure: the code and the architecture, both changed with UpdateFunctionCode. */
-export function diffFunctionCode(have: FunctionConfiguration, want: FunctionSpec, codeSha256: string): Change[] {
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`
+
+/** `handler index.handler, 12.0 kB → 12.4 kB (+0.4 kB)`: what a reviewer needs of a code change, not two hashes. */
+function describeCodeChange(have: FunctionConfiguration, want: FunctionSpec, codeSize?: number): string {
+  const before = have.CodeSize === undefined ? undefined : kilobytes(have.CodeSize)
+  const after = codeSize === undefined ? undefined : kilobytes(codeSize)
+  const delta =
+    have.CodeSize !== undefined && codeSize !== undefined
+      ? ` (${codeSize >= have.CodeSize ? '+' : '-'}${kilobytes(Math.abs(codeSize - have.CodeSize))})`
+      : ''
+  const sizes = after ? `, ${before ?? '?'} → ${after}${delta}` : ''
+  return `code changed: handler ${want.handler}${sizes}`
+}
+
+/** Pure: the code and the architecture, both changed with UpdateFunctionCode. `codeSize` (bytes) is for the plan. */
+export function diffFunctionCode(
+  have: FunctionConfiguration,
+  want: FunctionSpec,
+  codeSha256: string,
+  codeSize?: number,
+): Change[] {
   const changes: Change[] = []
-  if (have.CodeSha256 !== codeSha256) changes.push({ field: 'CodeSha256', from: have.CodeSha256, to: codeSha256 })
+  if (have.CodeSha256 !== codeSha256)
+    changes.push({
+      field: 'CodeSha256',
+      from: have.CodeSha256,
+      to: codeSha256,
+      summary: describeCodeChange(have, want, codeSize),
+    })
   const architecture = have.Architectures?.[0] ?? DEFAULT_ARCHITECTURE
   if (architecture !== want.architecture)
     changes.push({ field: 'Architectures', from: architecture, to: want.architecture })
@@ -101,7 +126,7 @@ export function diffFunction(
 ): Change[] {
   return [
     ...diffFunctionConfiguration(have.configuration, want),
-    ...(want.code ? diffFunctionCode(have.configuration, want, want.code.codeSha256) : []),
+    ...(want.code ? diffFunctionCode(have.configuration, want, want.code.codeSha256, want.code.zip.length) : []),
     ...diffTags(have.tags, want.tags),
   ]
 }
