@@ -1,10 +1,8 @@
 // Pure: config + what the upstream steps deployed → step 11's topic, subscriptions, alarms and dashboard. Every alarm
 // has the dimensions of one deployed resource (an alarm without them watches a metric API Gateway never publishes and
 // can never fire). Unit-tested without AWS.
-import path from 'node:path'
 import type { ResolvedConfig } from '../config/types.js'
-import { expandTemplate, templateVars } from '../config/names.js'
-import { CONFIG_HINT, formatPath, issuesError } from '../config/issues.js'
+import { configFieldError, expandField } from './config-fields.js'
 import type { AlarmDefinition, AlarmSpec } from '../resources/cloudwatch/alarm.js'
 import type { DashboardSpec } from '../resources/cloudwatch/dashboard.js'
 import type { SubscriptionSpec } from '../resources/sns/subscription.js'
@@ -55,17 +53,6 @@ const anyInPeriod = (namespace: string, metricName: string, dimensions: Record<s
   treatMissingData: 'notBreaching',
 })
 
-function configError(config: ResolvedConfig, field: (string | number)[], message: string) {
-  const file = path.relative(config.files.root, config.files.config) || 'config.json'
-  return issuesError('InvalidConfig', [{ file, field: formatPath(field), message }], CONFIG_HINT)
-}
-
-function expand(config: ResolvedConfig, field: (string | number)[], template: string): string {
-  const { value, problems } = expandTemplate(template, templateVars(config))
-  if (problems.length > 0) throw configError(config, field, problems.join('; '))
-  return value
-}
-
 /**
  * What was deployed: the functions, tables and APIs upstream outputs name. In a plan (`planning`), what config
  * describes counts as deployed, with ids not known yet shown as such.
@@ -90,7 +77,7 @@ export function watchedResources(config: ResolvedConfig, upstream: Upstream, pla
     ...(rest && (planning || upstream.api?.restApiId)
       ? {
           rest: {
-            apiName: expand(config, ['rest_api', 'name'], rest.name),
+            apiName: expandField(config, ['rest_api', 'name'], rest.name),
             stage: upstream.api?.stage ?? config.environment,
           },
         }
@@ -189,20 +176,23 @@ function generatedAlarms(
 function configuredAlarms(config: ResolvedConfig, section: MonitoringSection, w: Watched) {
   return section.alarms.map((a, i) => {
     const at = (...field: string[]) => ['monitoring', 'alarms', i, ...field]
-    const name = expand(config, at('name'), a.name)
+    const name = expandField(config, at('name'), a.name)
     let dimensions = Object.fromEntries(
-      Object.entries(a.dimensions ?? {}).map(([k, v]) => [k, expand(config, at('dimensions', k), v)]),
+      Object.entries(a.dimensions ?? {}).map(([k, v]) => [k, expandField(config, at('dimensions', k), v)]),
     )
     if (Object.keys(dimensions).length === 0) {
       if (a.namespace !== 'AWS/ApiGateway' || !config.sections.rest_api)
-        throw configError(
+        throw configFieldError(
           config,
           at('dimensions'),
           `alarm ${name} has no dimensions: it would watch no resource and never fire; name the ${a.namespace} resource it watches`,
         )
       dimensions = w.rest
         ? { ApiName: w.rest.apiName, Stage: w.rest.stage }
-        : { ApiName: expand(config, ['rest_api', 'name'], config.sections.rest_api.name), Stage: config.environment }
+        : {
+            ApiName: expandField(config, ['rest_api', 'name'], config.sections.rest_api.name),
+            Stage: config.environment,
+          }
     }
     const shape: AlarmShape = {
       namespace: a.namespace,
@@ -235,7 +225,7 @@ export function monitoringPlan(
     ? undefined
     : {
         logicalId: 'alarms',
-        name: expand(config, ['monitoring', 'alarm_topic'], section.alarm_topic),
+        name: expandField(config, ['monitoring', 'alarm_topic'], section.alarm_topic),
         tags: config.tags,
       }
   const topicArn = section.alarm_topic_arn ?? topicArnOf(topic!.name)
@@ -243,7 +233,7 @@ export function monitoringPlan(
   const seen = new Set<string>()
   for (const a of all) {
     if (seen.has(a.name))
-      throw configError(
+      throw configFieldError(
         config,
         ['monitoring', 'alarms'],
         `two alarms are named ${a.name}; rename the one in config.json (infra generates ${all.filter((x) => !x.logicalId.startsWith('config-')).length} alarms of its own)`,
@@ -268,7 +258,7 @@ export function monitoringPlan(
     })),
     dashboard: {
       logicalId: 'overview',
-      name: expand(config, ['monitoring', 'dashboard'], section.dashboard),
+      name: expandField(config, ['monitoring', 'dashboard'], section.dashboard),
       body: dashboardBody(w, config.region),
     },
   }

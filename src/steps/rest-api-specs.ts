@@ -1,11 +1,9 @@
 // Pure: config + upstream outputs → the REST API (step 04) as wanted: the API, its definition (paths, methods, Lambda
 // proxy integrations on each function's environment alias, the Cognito authorizer, CORS), the stage, its log group,
 // the usage plan and the Lambda permissions. Unit-tested without AWS.
-import path from 'node:path'
 import { corsOriginsFor } from '../config/cors.js'
 import type { ResolvedConfig } from '../config/types.js'
-import { expandTemplate, templateVars } from '../config/names.js'
-import { CONFIG_HINT, formatPath, issuesError } from '../config/issues.js'
+import { configFieldError, expandField } from './config-fields.js'
 import { StepError } from '../errors/index.js'
 import { lambdaIntegrationUri } from '../resources/apigateway/call.js'
 import { partitionOf } from '../resources/common.js'
@@ -71,17 +69,6 @@ export interface RestApiPlan {
   targets: PermissionTarget[]
 }
 
-function configError(config: ResolvedConfig, field: (string | number)[], message: string) {
-  const file = path.relative(config.files.root, config.files.config) || 'config.json'
-  return issuesError('InvalidConfig', [{ file, field: formatPath(field), message }], CONFIG_HINT)
-}
-
-function expand(config: ResolvedConfig, field: (string | number)[], template: string): string {
-  const { value, problems } = expandTemplate(template, templateVars(config))
-  if (problems.length > 0) throw configError(config, field, problems.join('; '))
-  return value
-}
-
 function missing(what: string, step: StepId, env: string): StepError {
   return new StepError('UpstreamOutputMissing', `reading the outputs of step ${step}: ${what} is not there`, {
     hint: `Run \`infra step ${step} --env ${env}\` (or \`infra deploy-all --env ${env}\`), then rerun the api step.`,
@@ -115,7 +102,7 @@ export function restApiUpstream(config: ResolvedConfig, upstream: Upstream, plan
 export function corsOrigins(config: ResolvedConfig, rest: RestApiSection): string[] | undefined {
   if (!rest.cors) return undefined
   const choice = corsOriginsFor(rest.cors.allowed_origins, config.environment, config.production)
-  if ('problem' in choice) throw configError(config, [...choice.problem.field], choice.problem.message)
+  if ('problem' in choice) throw configFieldError(config, [...choice.problem.field], choice.problem.message)
   return choice.origins
 }
 
@@ -193,8 +180,8 @@ export function restApiPlan(config: ResolvedConfig, up: RestApiUpstream): RestAp
   const rest = config.sections.rest_api
   if (!rest) return undefined
   const at = (...field: string[]) => ['rest_api', ...field]
-  const name = expand(config, at('name'), rest.name)
-  const logGroupName = expand(config, at('access_logs', 'log_group'), rest.access_logs.log_group)
+  const name = expandField(config, at('name'), rest.name)
+  const logGroupName = expandField(config, at('access_logs', 'log_group'), rest.access_logs.log_group)
   const usage = rest.usage_plan
   const targets = new Map<string, PermissionTarget>()
   for (const e of rest.endpoints) {
@@ -233,12 +220,12 @@ export function restApiPlan(config: ResolvedConfig, up: RestApiUpstream): RestAp
       ? {
           usagePlan: {
             logicalId: REST_API_LOGICAL_ID,
-            name: expand(config, at('usage_plan', 'name'), usage.name),
+            name: expandField(config, at('usage_plan', 'name'), usage.name),
             ...(usage.throttle
               ? { throttle: { rateLimit: usage.throttle.rate_limit, burstLimit: usage.throttle.burst_limit } }
               : {}),
             ...(usage.quota ? { quota: usage.quota } : {}),
-            apiKeys: usage.api_keys.map((k, i) => expand(config, ['rest_api', 'usage_plan', 'api_keys', i], k)),
+            apiKeys: usage.api_keys.map((k, i) => expandField(config, ['rest_api', 'usage_plan', 'api_keys', i], k)),
             tags: config.tags,
           },
         }
