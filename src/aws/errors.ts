@@ -15,11 +15,13 @@ const NOT_FOUND = new Set([
   'NotFoundException',
   'NotFound',
   'NoSuchBucket',
+  'NoSuchKey',
   'ParameterNotFound',
   'ProvisionedConcurrencyConfigNotFoundException',
   'NoSuchDistribution',
   'NoSuchOriginAccessControl',
   'NoSuchInvalidation',
+  'NoSuchHostedZone',
 ])
 const THROTTLED = new Set([
   'ThrottlingException',
@@ -35,6 +37,8 @@ const ALREADY_EXISTS = new Set([
   'ResourceInUseException',
   'ParameterAlreadyExists',
   'OriginAccessControlAlreadyExists',
+  // Route 53's answer to a CreateHostedZone sent again with the same CallerReference.
+  'HostedZoneAlreadyExists',
 ])
 
 // Lambda's words for "the new role is not visible to Lambda yet" (terraform-provider-aws lambda/function.go).
@@ -138,6 +142,11 @@ export function isFunctionBusy(e: unknown): boolean {
 export function isPreconditionFailed(e: unknown): boolean {
   const name = errorName(e)
   return name === 'PreconditionFailedException' || name === 'PreconditionFailed'
+}
+
+/** S3 conditional write: another conditional write to the same key was in flight; S3 asks to retry it. */
+export function isConditionalRequestConflict(e: unknown): boolean {
+  return errorName(e) === 'ConditionalRequestConflict'
 }
 
 /** DynamoDB: the table or one of its indexes is still changing. */
@@ -334,4 +343,9 @@ export function isServiceNotOffered(e: unknown): boolean {
   // The client's endpoint middleware (clients.ts) reports an unreachable endpoint and a non-AWS answer by these codes.
   if (err.code === 'EndpointUnreachable' || err.code === 'EndpointUnsupported') return true
   return UNKNOWN_OPERATION.has(err.name ?? '') || err.$metadata?.httpStatusCode === 501
+}
+
+/** ACM: a certificate still attached to a CloudFront distribution or an API custom domain (released with a delay). */
+export function isCertificateInUse(e: unknown): boolean {
+  return errorName(e) === 'ResourceInUseException'
 }

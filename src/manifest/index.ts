@@ -3,3 +3,5 @@ export { ManifestStore, type NewResourceRecord, type OpenOptions } from './store
 export { LOCK_STALE_MS, LOCK_UPDATE_MS, readLock, type LockHolder, type LockState } from './lock.js'
 export { manifestPaths, type ManifestPaths } from './paths.js'
 export { manifestSchema } from './schema.js'
+export type { ManifestBackend, StateLock } from './backend.js'
+export { LocalBackend } from './local-backend.js'

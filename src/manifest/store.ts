@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import writeFileAtomic from 'write-file-atomic'
 import { StateError } from '../errors/index.js'
-import { ManifestLock } from './lock.js'
-import { displayPath, manifestPaths, type ManifestPaths } from './paths.js'
+import type { ManifestBackend } from './backend.js'
+import { LocalBackend } from './local-backend.js'
 import { load, type Loaded, type OpenOptions } from './load.js'
 import { parseManifestText, serializeManifest } from './schema.js'
 import {
@@ -25,22 +23,21 @@ interface Waiter {
   reject: (e: unknown) => void
 }
 
-// `.infra/<env>/manifest.json`. Changes are applied in memory in call order and persisted (write-file-atomic: temp
-// file, fsync, rename) before their promise resolves. Changes made while a write is in flight share the next write, so
+// The manifest of one environment, kept by a backend (local `.infra/<env>/manifest.json`, or an S3 object). Changes
+// are applied in memory in call order and persisted before their promise resolves. Changes made while a write is in flight share the next write, so
 // steps running in parallel cost one write per burst rather than one per change, and none is lost.
 export class ManifestStore {
   private m: Manifest
   private text: string
   private loaded: Loaded
-  private readonly lockHandle: ManifestLock
   private applied = 0
   private saved = 0
   private writing = false
   private waiters: Waiter[] = []
-  private backedUp = false
+  private wroteUnderLock = false
 
   private constructor(
-    private readonly paths: ManifestPaths,
+    readonly backend: ManifestBackend,
     private readonly identity: ManifestIdentity,
     private readonly opts: OpenOptions,
     loaded: Loaded,
@@ -48,13 +45,24 @@ export class ManifestStore {
     this.loaded = loaded
     this.m = loaded.manifest
     this.text = serializeManifest(loaded.manifest)
-    this.lockHandle = new ManifestLock(paths)
   }
 
-  /** Reads the manifest without locking it (enough for plan and status); call lock() before changing it. */
-  static async open(dir: string, identity: ManifestIdentity, opts: OpenOptions = {}): Promise<ManifestStore> {
-    const paths = manifestPaths(dir)
-    return new ManifestStore(paths, identity, opts, await load(paths, identity, { setAside: false, ...opts }))
+  /** Reads `<dir>/manifest.json` without locking it (enough for plan and status); call lock() before changing it. */
+  static open(dir: string, identity: ManifestIdentity, opts: OpenOptions = {}): Promise<ManifestStore> {
+    return ManifestStore.openWith(new LocalBackend(dir, identity.env), identity, opts)
+  }
+
+  /** The same, from any backend. */
+  static async openWith(
+    backend: ManifestBackend,
+    identity: ManifestIdentity,
+    opts: OpenOptions = {},
+  ): Promise<ManifestStore> {
+    return new ManifestStore(backend, identity, opts, await load(backend, identity, { setAside: false, ...opts }))
+  }
+
+  private get lockHandle() {
+    return this.backend.lock
   }
 
   /** The current copy. Each change replaces it, so a reference kept across a change is a stable snapshot. */
@@ -78,21 +86,21 @@ export class ManifestStore {
   }
 
   get file(): string {
-    return this.paths.manifest
+    return this.backend.file
   }
 
   /** Takes the lock, then reads the manifest again: another run may have changed it since open(). */
   async lock(holder: { command: string }): Promise<void> {
     if (!(await this.lockHandle.acquire(holder.command))) return
     try {
-      this.loaded = await load(this.paths, this.identity, { ...this.opts, setAside: true })
+      this.loaded = await load(this.backend, this.identity, { ...this.opts, setAside: true })
     } catch (e) {
       await this.lockHandle.unlock()
       throw e
     }
     this.m = this.loaded.manifest
     this.text = serializeManifest(this.m)
-    this.backedUp = false
+    this.wroteUnderLock = false
   }
 
   /** Waits for pending writes, then releases the lock (its dir and holder record go together). */
@@ -189,11 +197,12 @@ export class ManifestStore {
       const draft = structuredClone(this.m)
       // An async function would go on changing the draft after it was written.
       if ((mutate(draft) as unknown) instanceof Promise)
-        throw invalidChange(this.file, 'update() needs a synchronous function')
+        throw invalidChange(this.backend.location, 'update() needs a synchronous function')
       draft.updatedAt = new Date().toISOString()
       const text = serializeManifest(draft)
       const parsed = parseManifestText(text)
-      if (!parsed.ok) throw invalidChange(this.file, 'problem' in parsed ? parsed.problem : `version ${parsed.tooNew}`)
+      if (!parsed.ok)
+        throw invalidChange(this.backend.location, 'problem' in parsed ? parsed.problem : `version ${parsed.tooNew}`)
       this.m = parsed.manifest
       this.text = text
     } catch (e) {
@@ -214,10 +223,10 @@ export class ManifestStore {
         let failure: unknown
         try {
           await this.lockHandle.verify()
-          await this.backupOnce()
-          await writeFileAtomic(this.paths.manifest, text)
+          await this.backend.write(text, !this.wroteUnderLock)
+          this.wroteUnderLock = true
         } catch (e) {
-          failure = e instanceof StateError ? e : writeError(this.paths, e, this.identity.env)
+          failure = e
         }
         // A failed write is reported to the changes it carried; they stay in memory and go out with the next write.
         this.saved = seq
@@ -233,18 +242,6 @@ export class ManifestStore {
     }
   }
 
-  // Once per lock (per run): the manifest as the run found it. Backing up before every write would only keep the
-  // state one change ago, which the atomic rename already protects.
-  private async backupOnce(): Promise<void> {
-    if (this.backedUp) return
-    try {
-      await writeFileAtomic(this.paths.backup, await readFile(this.paths.manifest))
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
-    }
-    this.backedUp = true
-  }
-
   private settled(): Promise<void> {
     if (this.saved >= this.applied) return Promise.resolve()
     return new Promise((resolve) => this.waiters.push({ seq: this.applied, resolve, reject: () => resolve() }))
@@ -255,19 +252,8 @@ function trimHistory(m: Manifest): void {
   if (m.history.length > HISTORY_LIMIT) m.history.splice(0, m.history.length - HISTORY_LIMIT)
 }
 
-function invalidChange(file: string, problem: string): StateError {
-  return new StateError('ManifestInvalidChange', `recording in manifest (${displayPath(file)}): ${problem}`, {
+function invalidChange(location: string, problem: string): StateError {
+  return new StateError('ManifestInvalidChange', `recording in manifest (${location}): ${problem}`, {
     hint: 'This is a bug in infra (the change was not written); rerun the command and report it with `infra --version`.',
   })
-}
-
-function writeError(paths: ManifestPaths, cause: unknown, env: string): StateError {
-  return new StateError(
-    'ManifestWriteFailed',
-    `writing manifest (${displayPath(paths.manifest)}): ${(cause as Error).message}`,
-    {
-      hint: `Check free space and permissions of ${displayPath(paths.dir)}, then rerun \`infra deploy-all --env ${env}\`; resources created meanwhile are found again by name and tags.`,
-      cause,
-    },
-  )
 }
