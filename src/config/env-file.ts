@@ -2,7 +2,15 @@
 // name file:line. Only ENV_FILE_KEYS may be set; each value is checked by the rule config.json's field uses.
 import { parse } from 'dotenv'
 import type { z } from 'zod'
-import { billingModeSchema, configSchema, ENV_FILE_KEYS, functionSchema, type EnvFileKey } from './schema.js'
+import {
+  billingModeSchema,
+  configSchema,
+  ENV_FILE_KEYS,
+  functionSchema,
+  nameTemplate,
+  type EnvFileKey,
+} from './schema.js'
+import { AWS_REGION_PATTERN, STATE_BACKENDS } from './state-schema.js'
 import { closest, issuesError, show, type ConfigIssue } from './issues.js'
 
 export interface EnvFileValues {
@@ -15,6 +23,10 @@ export interface EnvFileValues {
   LAMBDA_MEMORY?: number
   LAMBDA_TIMEOUT?: number
   DYNAMODB_BILLING?: z.output<typeof billingModeSchema>
+  STATE_BACKEND?: (typeof STATE_BACKENDS)[number]
+  STATE_BUCKET?: string
+  STATE_PREFIX?: string
+  STATE_REGION?: string
 }
 
 export interface EnvFile {
@@ -125,6 +137,15 @@ function checkValue(key: EnvFileKey, raw: string): Checked {
         ? { value: raw }
         : { error: `expected one of ${modes.join(', ')}` }
     }
+    case 'STATE_BACKEND':
+      return (STATE_BACKENDS as readonly string[]).includes(raw)
+        ? { value: raw }
+        : { error: `expected one of ${STATE_BACKENDS.join(', ')}` }
+    case 'STATE_BUCKET':
+    case 'STATE_PREFIX':
+      return bySchema(nameTemplate, raw)
+    case 'STATE_REGION':
+      return AWS_REGION_PATTERN.test(raw) ? { value: raw } : { error: 'an AWS region such as "us-east-1"' }
   }
 }
 

@@ -23,6 +23,7 @@ import { corsOriginsFor } from './cors.js'
 import { placeholderProblems } from './placeholders.js'
 import { resolveCognito } from './resolve-cognito.js'
 import { resolveFunctions } from './resolve-functions.js'
+import { resolveState } from './resolve-state.js'
 import { resolveTables } from './resolve-tables.js'
 import type { EnvFile } from './env-file.js'
 import type { EnvFileKey, RawConfig } from './schema.js'
@@ -209,6 +210,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     tables,
     functions,
     bedrockModels: raw.bedrock?.models ?? [],
+    state: resolveState(ctx, region),
     sections: pickSections(raw),
     files: { config: input.files.config, envFile: input.files.envFile, root: path.resolve(input.files.root) },
   }

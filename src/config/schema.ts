@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { stateSchemaOf } from './state-schema.js'
 
 // The shape of config.json. Snake case, as in the manual's config.json. Names are templates:
 // `${SERVICE_NAME}`, `${ENVIRONMENT}`, `${AWS_REGION}`, `${DOMAIN}`, `${ACCOUNT_ID}` and `${name}` (the entry's key)
@@ -565,6 +566,7 @@ export const configSchema = z.strictObject({
   dns: dnsSchema.optional(),
   bedrock: bedrockSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  state: stateSchemaOf(nameTemplate).optional(),
 })
 
 export type RawConfig = z.output<typeof configSchema>
@@ -582,5 +584,9 @@ export const ENV_FILE_KEYS = {
   LAMBDA_MEMORY: 'lambda_defaults.memory_mb',
   LAMBDA_TIMEOUT: 'lambda_defaults.timeout_s',
   DYNAMODB_BILLING: 'billing_mode of every table',
+  STATE_BACKEND: 'state.backend (local or s3)',
+  STATE_BUCKET: 'state.bucket',
+  STATE_PREFIX: 'state.prefix',
+  STATE_REGION: 'state.region',
 } as const
 export type EnvFileKey = keyof typeof ENV_FILE_KEYS

@@ -1,6 +1,7 @@
 // The config after validation and resolution for one environment: defaults applied, names expanded,
 // env-file and flag overrides merged (flags > env file > config.json). Everything downstream reads this.
 import type { RawConfig } from './schema.js'
+import type { StateConfig } from './state-schema.js'
 
 export type AttributeType = 'S' | 'N' | 'B'
 export interface KeyAttribute {
@@ -85,6 +86,8 @@ export interface ResolvedConfig {
   tables: TableConfig[]
   functions: FunctionConfig[]
   bedrockModels: string[]
+  /** Where the manifest is kept (config "state", STATE_* in the env file). */
+  state: StateConfig
   /** Sections whose steps are not implemented yet, as validated (snake case). */
   sections: Pick<RawConfig, 'rest_api' | 'websocket_api' | 'frontend' | 'cognito' | 'dns' | 'bedrock' | 'monitoring'>
   /** Where each value came from, for error messages. */

@@ -1,6 +1,5 @@
 // Everything a run needs, built once by a command: the resolved config, lazily created AWS clients, the
 // manifest (locked for runs that may write), and the run options.
-import path from 'node:path'
 import { findCallerIdentity, verifyAccount } from '../aws/account.js'
 import { AwsClients } from '../aws/clients.js'
 import { loadConfig } from '../config/load.js'
@@ -9,6 +8,8 @@ import { validateLocally } from '../validate/index.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
+import { stateBackend } from '../manifest/open-backend.js'
+import type { LeaseOptions } from '../manifest/s3-lock.js'
 import { REAL_TIMING, type RemovalOptions, type ResourceContext, type Timing } from '../resources/types.js'
 
 export type RunMode = 'apply' | 'plan' | 'read'
@@ -33,6 +34,8 @@ export interface ContextOptions {
   offline?: boolean
   /** destroy: what it may delete (deploy-all prunes with the defaults: data kept, protection kept). */
   removal?: RemovalOptions
+  /** Tests: the S3 state lock's lease and clock. */
+  stateLease?: LeaseOptions
 }
 
 export interface Context {
@@ -69,10 +72,14 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
   else if (opts.mode === 'plan') preflightSteps(config)
   const dryRun = opts.mode !== 'apply'
   const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
-  const dir = path.join(opts.root, '.infra', config.env)
   const identity = { service: config.serviceName, env: config.env, region: config.region, account: config.accountId }
-  const manifest = await ManifestStore.open(dir, identity, {
+  const backend = stateBackend(config, { root: opts.root, dryRun, offline: opts.offline, lease: opts.stateLease })
+  const manifest = await ManifestStore.openWith(backend, identity, {
     discardCorrupt: opts.refresh === true && opts.mode === 'apply',
+  }).catch((e: unknown) => {
+    aws.destroy()
+    backend.close?.()
+    throw e
   })
 
   let offline = false
@@ -80,6 +87,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     offline = await checkAccess(opts, config, aws, manifest)
   } catch (e) {
     aws.destroy() // nothing else will: the caller never gets the context
+    await manifest.close().catch(() => undefined)
     throw e
   }
   return {
@@ -98,7 +106,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     removal: opts.removal ?? { mode: 'prune', deleteData: false, disableDeletionProtection: false },
     async close() {
       aws.destroy()
-      if (opts.mode === 'apply') await manifest.unlock()
+      await manifest.close()
     },
   }
 }

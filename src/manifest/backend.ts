@@ -31,4 +31,6 @@ export interface ManifestBackend {
   restoreAdvice(): Promise<string>
   /** How to put aside a manifest that belongs to another service or environment. */
   moveAsideAdvice(): string
+  /** Releases what the backend holds open (its SDK clients). */
+  close?(): void
 }

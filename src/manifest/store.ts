@@ -109,6 +109,15 @@ export class ManifestStore {
     await this.lockHandle.unlock()
   }
 
+  /** The end of a run: pending writes, the lock, and what the backend holds open. */
+  async close(): Promise<void> {
+    try {
+      await this.unlock()
+    } finally {
+      this.backend.close?.()
+    }
+  }
+
   update(mutate: (m: Manifest) => void): Promise<void> {
     return this.change(mutate)
   }

@@ -29,7 +29,7 @@ async function failing(project: ProjectOptions, load: Omit<LoadOptions, 'root'> 
 }
 
 const VALID_ENV_KEYS =
-  'valid keys: SERVICE_NAME, ENVIRONMENT, AWS_REGION, AWS_ACCOUNT_ID, AWS_PROFILE, DOMAIN, LAMBDA_MEMORY, LAMBDA_TIMEOUT, DYNAMODB_BILLING'
+  'valid keys: SERVICE_NAME, ENVIRONMENT, AWS_REGION, AWS_ACCOUNT_ID, AWS_PROFILE, DOMAIN, LAMBDA_MEMORY, LAMBDA_TIMEOUT, DYNAMODB_BILLING, STATE_BACKEND, STATE_BUCKET, STATE_PREFIX, STATE_REGION'
 
 describe('config.json', () => {
   test('a JSON syntax error names line and column', async () => {

@@ -47,6 +47,24 @@ export function liveKeys(store: ObjectStore): string[] {
     .sort()
 }
 
+/** A conditional request's failure as S3 answers it, or undefined when its conditions hold (or it has none). */
+export function unmetCondition(
+  found: ObjectVersionState | undefined,
+  c: { IfMatch?: string; IfNoneMatch?: string },
+): { name: string; message: string; status: number } | undefined {
+  if (c.IfMatch !== undefined && !found)
+    return { name: 'NoSuchKey', message: 'The specified key does not exist.', status: 404 }
+  const mismatch = c.IfMatch !== undefined && c.IfMatch !== '*' && c.IfMatch !== found?.etag
+  const exists = c.IfNoneMatch === '*' && found !== undefined
+  if (mismatch || exists)
+    return {
+      name: 'PreconditionFailed',
+      message: 'At least one of the pre-conditions you specified did not hold',
+      status: 412,
+    }
+  return undefined
+}
+
 /** Adds a version: versioned buckets keep the old ones; the others replace the 'null' version. */
 export function putVersion(store: ObjectStore, key: string, version: ObjectVersionState, versioned: boolean): void {
   const versions = versioned ? (store[key] ?? []) : (store[key] ?? []).filter((v) => v.versionId !== 'null')

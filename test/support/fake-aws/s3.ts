@@ -10,6 +10,7 @@ import {
   DeleteBucketTaggingCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
@@ -35,7 +36,7 @@ import {
   type ServerSideEncryptionConfiguration,
   type Tag,
 } from '@aws-sdk/client-s3'
-import { DEFAULT_ACCOUNT, DEFAULT_REGION, on, type FakeEnv, type ServiceFake } from './core.js'
+import { DEFAULT_ACCOUNT, DEFAULT_REGION, on, type FakeEnv, type Handler, type ServiceFake } from './core.js'
 import {
   bodyBytes,
   current,
@@ -45,6 +46,7 @@ import {
   listVersions,
   md5Etag,
   putVersion,
+  unmetCondition,
   type ObjectStore,
 } from './s3-objects.js'
 
@@ -92,6 +94,8 @@ export class FakeS3 implements ServiceFake {
   buckets: Record<string, BucketState> = {}
   /** Bucket names owned by other accounts (S3's namespace is global). */
   foreign: Record<string, string> = {}
+  /** The next this many conditional writes meet another one in flight: 409 ConditionalRequestConflict, nothing written. */
+  conditionalConflicts = 0
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
 
   attach(env: FakeEnv): void {
@@ -153,9 +157,17 @@ export class FakeS3 implements ServiceFake {
       on(DeleteBucketPolicyCommand, (i) => this.set(i.Bucket, { policy: undefined })),
       on(PutObjectCommand, (i) => this.putObject(i)),
       on(HeadObjectCommand, (i) => this.headObject(i.Bucket, i.Key)),
+      // Not through on(): the body's transformToString cannot be cloned.
+      [GetObjectCommand, (i: sdk.GetObjectCommandInput) => this.getObject(i.Bucket, i.Key)] as [
+        typeof GetObjectCommand,
+        Handler,
+      ],
       on(ListObjectsV2Command, (i) => listV2(this.bucket(i.Bucket).objects, i.Bucket!, i)),
       on(ListObjectVersionsCommand, (i) => listVersions(this.bucket(i.Bucket).objects, i.Bucket!, i)),
-      on(DeleteObjectCommand, (i) => this.deleteObject(i.Bucket, { Key: i.Key, VersionId: i.VersionId })),
+      on(DeleteObjectCommand, (i) => {
+        this.checkConditions(i.Bucket, i.Key, { IfMatch: i.IfMatch })
+        return this.deleteObject(i.Bucket, { Key: i.Key, VersionId: i.VersionId })
+      }),
       on(DeleteObjectsCommand, (i) => {
         const objects = i.Delete?.Objects ?? []
         if (objects.length === 0 || objects.length > MAX_DELETE) {
@@ -199,6 +211,12 @@ export class FakeS3 implements ServiceFake {
   load(state: any): void {
     this.buckets = structuredClone(state?.buckets ?? {})
     this.foreign = structuredClone(state?.foreign ?? {})
+  }
+
+  /** Test helper: the object was last written `ms` earlier than it was (a lease that ran out while nobody looked). */
+  ageObject(bucket: string, key: string, ms: number): void {
+    const found = this.object(bucket, key)
+    if (found) found.lastModified -= ms
   }
 
   /** A bucket of this account; another account's is 403 (Forbidden on HEAD, AccessDenied elsewhere). */
@@ -356,6 +374,7 @@ export class FakeS3 implements ServiceFake {
 
   private putObject(i: sdk.PutObjectCommandInput) {
     const bucket = this.bucket(i.Bucket)
+    this.checkConditions(i.Bucket, i.Key, { IfMatch: i.IfMatch, IfNoneMatch: i.IfNoneMatch })
     const bytes = bodyBytes(i.Body)
     const versioned = bucket.versioning === 'Enabled'
     const etag = md5Etag(bytes)
@@ -377,6 +396,43 @@ export class FakeS3 implements ServiceFake {
       versioned,
     )
     return { ETag: etag, ServerSideEncryption: 'AES256', ...(versioned && { VersionId: versionId }) }
+  }
+
+  /** If-Match / If-None-Match: checked against the current version, atomically with the write (one event loop turn). */
+  private checkConditions(
+    name: string | undefined,
+    key: string | undefined,
+    c: { IfMatch?: string; IfNoneMatch?: string },
+  ) {
+    if (c.IfMatch === undefined && c.IfNoneMatch === undefined) return
+    if (this.conditionalConflicts > 0) {
+      this.conditionalConflicts--
+      throw s3Error(
+        'ConditionalRequestConflict',
+        'A conflicting conditional operation is currently in progress against this resource. Please try again.',
+        409,
+      )
+    }
+    const unmet = unmetCondition(current(this.bucket(name).objects, key ?? ''), c)
+    if (unmet) throw s3Error(unmet.name, unmet.message, unmet.status)
+  }
+
+  private getObject(name: string | undefined, key: string | undefined) {
+    const found = current(this.bucket(name).objects, key ?? '')
+    if (!found) throw s3Error('NoSuchKey', 'The specified key does not exist.', 404)
+    const bytes = Buffer.from(found.body ?? '', 'base64')
+    return {
+      Body: {
+        transformToString: async (encoding?: BufferEncoding) => bytes.toString(encoding ?? 'utf8'),
+        transformToByteArray: async () => new Uint8Array(bytes),
+      },
+      ETag: found.etag,
+      ContentLength: found.size,
+      LastModified: new Date(found.lastModified),
+      ...(found.contentType && { ContentType: found.contentType }),
+      Metadata: found.metadata,
+      ...(found.versionId !== 'null' && { VersionId: found.versionId }),
+    }
   }
 
   private headObject(name: string | undefined, key: string | undefined) {
