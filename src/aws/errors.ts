@@ -22,6 +22,9 @@ const NOT_FOUND = new Set([
   'NoSuchOriginAccessControl',
   'NoSuchInvalidation',
   'NoSuchHostedZone',
+  // SQS (the JSON protocol's name, and the query protocol's code)
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
 ])
 const THROTTLED = new Set([
   'ThrottlingException',
@@ -39,6 +42,8 @@ const ALREADY_EXISTS = new Set([
   'OriginAccessControlAlreadyExists',
   // Route 53's answer to a CreateHostedZone sent again with the same CallerReference.
   'HostedZoneAlreadyExists',
+  // SQS CreateQueue: the name exists with other attributes (AWS's code QueueAlreadyExists)
+  'QueueNameExists',
 ])
 
 // Lambda's words for "the new role is not visible to Lambda yet" (terraform-provider-aws lambda/function.go).
@@ -142,11 +147,6 @@ export function isFunctionBusy(e: unknown): boolean {
 export function isPreconditionFailed(e: unknown): boolean {
   const name = errorName(e)
   return name === 'PreconditionFailedException' || name === 'PreconditionFailed'
-}
-
-/** S3 GetObject (or a conditional PutObject's If-Match) on a key that has no current version. */
-export function isNoSuchKey(e: unknown): boolean {
-  return errorName(e) === 'NoSuchKey'
 }
 
 /** S3 conditional write: another conditional write to the same key was in flight; S3 asks to retry it. */
@@ -353,4 +353,9 @@ export function isServiceNotOffered(e: unknown): boolean {
 /** ACM: a certificate still attached to a CloudFront distribution or an API custom domain (released with a delay). */
 export function isCertificateInUse(e: unknown): boolean {
   return errorName(e) === 'ResourceInUseException'
+}
+
+/** SQS CreateQueue within 60 s of deleting a queue of the same name. */
+export function isQueueDeletedRecently(e: unknown): boolean {
+  return errorName(e) === 'QueueDeletedRecently'
 }

@@ -26,7 +26,7 @@ export function expandTemplate(template: string, vars: TemplateVars): { value: s
     if (name === 'name' && vars.name !== undefined) return vars.name
     if (!(TEMPLATE_VARS as readonly string[]).includes(name)) {
       const near = closest(name, known)
-      const where = name === 'name' ? '${name} exists only in tables and functions; ' : ''
+      const where = name === 'name' ? '${name} exists only in the names of tables, functions, buckets and queues; ' : ''
       const hint = near ? `did you mean \${${near}}? ` : ''
       problems.push(
         `unknown variable ${whole} in ${show(template)} (${where}${hint}use ${known.map((k) => `\${${k}}`).join(', ')})`,
@@ -70,6 +70,18 @@ export const NAME_RULES = {
     max: 512,
     chars: /^[\w.\-/#]*$/,
     rule: 'log group names are 1-512 characters of A-Z a-z 0-9 . - _ / #',
+  },
+  bucket: {
+    min: 3,
+    max: 63,
+    chars: /^[a-z0-9.-]*$/,
+    rule: 'bucket names are 3-63 characters of a-z 0-9 . - (global across AWS: add ${ACCOUNT_ID} or ${AWS_REGION} to keep one free)',
+  },
+  queue: {
+    min: 1,
+    max: 80,
+    chars: /^[A-Za-z0-9_-]*$/,
+    rule: 'queue names are 1-80 characters of A-Z a-z 0-9 - _ (.fifo is added for FIFO queues)',
   },
 } as const
 export type NameKind = keyof typeof NAME_RULES

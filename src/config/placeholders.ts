@@ -15,10 +15,12 @@ export interface PlaceholderProblem {
 const CHECKED_ELSEWHERE = (path: FieldPath): boolean =>
   path[0] === 'name_pattern' || (path[0] === 'functions' && path[2] === 'environment')
 
-/** `${name}` is the entry's key in the names of tables and functions, and nowhere else. */
+const ENTRY_SECTIONS = new Set(['tables', 'functions', 'buckets', 'queues'])
+
+/** `${name}` is the entry's key in the names of tables, functions, buckets and queues, and nowhere else. */
 function entryKey(path: FieldPath): string | undefined {
   const [section, key, field] = path
-  return (section === 'tables' || section === 'functions') && path.length === 3 && field === 'name'
+  return ENTRY_SECTIONS.has(String(section)) && path.length === 3 && field === 'name'
     ? String(key)
     : undefined
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { didYouMean, type FieldPath } from './issues.js'
 import type { ResolveContext } from './resolve.js'
 import { environmentProblems } from './step-references.js'
+import { resolveFunctionEvents } from './resolve-events.js'
 import type { FunctionConfig } from './types.js'
 
 // Lambda rejects CreateFunction with any of these in Environment ("Reserved keys used in this request").
@@ -109,7 +110,8 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
       ...(f.reserved_concurrency === undefined ? {} : { reservedConcurrency: f.reserved_concurrency }),
       ...(f.provisioned_concurrency === undefined ? {} : { provisionedConcurrency: f.provisioned_concurrency }),
       layers: f.layers,
-      ...(f.dead_letter_arn === undefined ? {} : { deadLetterArn: f.dead_letter_arn }),
+      // Buckets, queues, triggers and the dead-letter target (a queue of config, or an ARN).
+      ...resolveFunctionEvents(ctx, key, f, f.timeout_s ?? env.LAMBDA_TIMEOUT ?? defaults.timeout_s),
       logRetentionDays: f.log_retention_days ?? defaults.log_retention_days,
       tracing: defaults.tracing,
       bundleAwsSdk: defaults.bundle_aws_sdk,

@@ -23,7 +23,7 @@ import { corsOriginsFor } from './cors.js'
 import { placeholderProblems } from './placeholders.js'
 import { resolveCognito } from './resolve-cognito.js'
 import { resolveFunctions } from './resolve-functions.js'
-import { resolveState } from './resolve-state.js'
+import { checkS3Overlaps, resolveBuckets, resolveQueues, resolveSchedulerRole } from './resolve-events.js'
 import { resolveTables } from './resolve-tables.js'
 import type { EnvFile } from './env-file.js'
 import type { EnvFileKey, RawConfig } from './schema.js'
@@ -182,6 +182,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
   const tables = resolveTables(ctx)
   const functions = resolveFunctions(ctx)
+  const buckets = resolveBuckets(ctx)
+  const queues = resolveQueues(ctx)
+  checkS3Overlaps(ctx, functions)
+  const schedulerRole = resolveSchedulerRole(ctx, functions)
   checkSectionReferences(ctx)
   if (raw.cognito) resolveCognito(ctx, raw.cognito)
   const cors = raw.rest_api?.cors && corsOriginsFor(raw.rest_api.cors.allowed_origins, environment, production)
@@ -209,8 +213,10 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     iam: { lambdaRole, apiGatewayCloudWatchRole, ...(bedrockLoggingRole ? { bedrockLoggingRole } : {}) },
     tables,
     functions,
+    buckets,
+    queues,
+    ...(schedulerRole ? { schedulerRole } : {}),
     bedrockModels: raw.bedrock?.models ?? [],
-    state: resolveState(ctx, region),
     sections: pickSections(raw),
     files: { config: input.files.config, envFile: input.files.envFile, root: path.resolve(input.files.root) },
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { stateSchemaOf } from './state-schema.js'
+import { eventSchemas } from './schema-events.js'
 
 // The shape of config.json. Snake case, as in the manual's config.json. Names are templates:
 // `${SERVICE_NAME}`, `${ENVIRONMENT}`, `${AWS_REGION}`, `${DOMAIN}`, `${ACCOUNT_ID}` and `${name}` (the entry's key)
@@ -33,6 +33,8 @@ export const billingModeSchema = z.enum(['PAY_PER_REQUEST', 'PROVISIONED'])
 export const capacitySchema = z.strictObject({ read: z.int().min(1), write: z.int().min(1) })
 export const streamViewSchema = z.enum(['NEW_AND_OLD_IMAGES', 'NEW_IMAGE', 'OLD_IMAGE', 'KEYS_ONLY'])
 export const tagsSchema = z.record(z.string().min(1).max(128), z.string().max(256))
+// Buckets, queues and functions' access and triggers (schema-events.ts).
+const events = eventSchemas({ nameTemplate, tags: tagsSchema, logicalId })
 
 const projectionSchema = z.union([
   z.enum(['ALL', 'KEYS_ONLY']),
@@ -97,6 +99,7 @@ export const functionSchema = z.strictObject({
   provisioned_concurrency: z.int().min(1).optional(),
   layers: z.array(z.string().startsWith('arn:')).max(5).default([]),
   dead_letter_arn: z.string().startsWith('arn:').optional(),
+  ...events.functionFields,
   log_retention_days: logRetentionDays.optional(),
   tags: tagsSchema.default({}),
 })
@@ -559,6 +562,8 @@ export const configSchema = z.strictObject({
   tables: z.record(logicalId, tableSchema).default({}),
   lambda_defaults: lambdaDefaultsSchema.prefault({}),
   functions: z.record(logicalId, functionSchema).default({}),
+  buckets: z.record(logicalId, events.bucket).default({}),
+  queues: z.record(logicalId, events.queue).default({}),
   rest_api: restApiSchema.optional(),
   websocket_api: websocketApiSchema.optional(),
   frontend: frontendSchema.optional(),
@@ -566,7 +571,6 @@ export const configSchema = z.strictObject({
   dns: dnsSchema.optional(),
   bedrock: bedrockSchema.optional(),
   monitoring: monitoringSchema.optional(),
-  state: stateSchemaOf(nameTemplate).optional(),
 })
 
 export type RawConfig = z.output<typeof configSchema>
@@ -584,9 +588,5 @@ export const ENV_FILE_KEYS = {
   LAMBDA_MEMORY: 'lambda_defaults.memory_mb',
   LAMBDA_TIMEOUT: 'lambda_defaults.timeout_s',
   DYNAMODB_BILLING: 'billing_mode of every table',
-  STATE_BACKEND: 'state.backend (local or s3)',
-  STATE_BUCKET: 'state.bucket',
-  STATE_PREFIX: 'state.prefix',
-  STATE_REGION: 'state.region',
 } as const
 export type EnvFileKey = keyof typeof ENV_FILE_KEYS

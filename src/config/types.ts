@@ -1,7 +1,7 @@
 // The config after validation and resolution for one environment: defaults applied, names expanded,
 // env-file and flag overrides merged (flags > env file > config.json). Everything downstream reads this.
 import type { RawConfig } from './schema.js'
-import type { StateConfig } from './state-schema.js'
+import type { BucketConfig, FunctionEvents, QueueConfig, SchedulerRoleConfig } from './events-types.js'
 
 export type AttributeType = 'S' | 'N' | 'B'
 export interface KeyAttribute {
@@ -37,7 +37,8 @@ export interface TableConfig {
   tags: Tags
 }
 
-export interface FunctionConfig {
+/** `buckets`, `queues`, `triggers` (events-types.ts) are declared with the rest of the function. */
+export interface FunctionConfig extends FunctionEvents {
   logicalId: string
   name: string
   description?: string
@@ -85,9 +86,12 @@ export interface ResolvedConfig {
   }
   tables: TableConfig[]
   functions: FunctionConfig[]
+  /** General buckets (step 06) and queues (step 02). */
+  buckets: BucketConfig[]
+  queues: QueueConfig[]
+  /** Present when a function has a schedule: the role EventBridge Scheduler invokes it with (step 01). */
+  schedulerRole?: SchedulerRoleConfig
   bedrockModels: string[]
-  /** Where the manifest is kept (config "state", STATE_* in the env file). */
-  state: StateConfig
   /** Sections whose steps are not implemented yet, as validated (snake case). */
   sections: Pick<RawConfig, 'rest_api' | 'websocket_api' | 'frontend' | 'cognito' | 'dns' | 'bedrock' | 'monitoring'>
   /** Where each value came from, for error messages. */

@@ -34,6 +34,7 @@ import { alarmKind } from './cloudwatch/alarm.js'
 import { dashboardKind } from './cloudwatch/dashboard.js'
 import { subscriptionKind } from './sns/subscription.js'
 import { topicKind } from './sns/topic.js'
+import { queueKind } from './sqs/queue.js'
 
 // Each service's kinds on their own line(s).
 const ALL = [
@@ -65,6 +66,8 @@ const ALL = [
   userPoolKind,
   userPoolClientKind,
   userPoolDomainKind,
+  // sqs
+  queueKind,
   // s3
   bucketKind,
   bucketPolicyKind,

@@ -21,8 +21,16 @@ export interface TableOutput {
   streamArn?: string
 }
 
+export interface QueueOutput {
+  name: string
+  url: string
+  arn: string
+}
+
+/** Step 02 is the data stores' step: tables, and the queues (by their key in config; absent before queues existed). */
 export interface DynamoDbOutputs extends Outputs {
   tables: Record<string, TableOutput>
+  queues?: Record<string, QueueOutput>
 }
 
 export interface FunctionOutput {

@@ -12,6 +12,7 @@ import { FakeLambda } from './lambda.js'
 import { FakeLogs } from './logs.js'
 import { FakeS3 } from './s3.js'
 import { FakeSns } from './sns.js'
+import { FakeSqs } from './sqs.js'
 import { FakeSsm } from './ssm.js'
 import { FakeSts } from './sts.js'
 import { FakeTagging } from './tagging.js'
@@ -25,6 +26,7 @@ export { FakeLambda, type FunctionState } from './lambda.js'
 export { FakeLogs } from './logs.js'
 export { FakeS3, type BucketState } from './s3.js'
 export { FakeSsm } from './ssm.js'
+export { FakeSqs, type QueueState } from './sqs.js'
 export { FakeCloudWatch, type AlarmState } from './cloudwatch.js'
 export { FakeSns, PENDING_CONFIRMATION, type TopicState } from './sns.js'
 export { FakeApiGateway, type ApiState } from './apigateway.js'
@@ -48,6 +50,7 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeCloudWatch(),
   () => new FakeSns(),
   () => new FakeS3(),
+  () => new FakeSqs(),
 ]
 
 export interface FakeAwsOptions {
@@ -99,6 +102,9 @@ export class AllFakes extends FakeAws {
   }
   get s3(): FakeS3 {
     return this.service<FakeS3>('s3')
+  }
+  get sqs(): FakeSqs {
+    return this.service<FakeSqs>('sqs')
   }
 }
 
