@@ -11,9 +11,13 @@ export interface PlaceholderProblem {
   message: string
 }
 
-// Checked where they are resolved: name_pattern once (resolve.ts), environment values with their step references.
+// Checked where they are resolved: name_pattern once (resolve.ts), environment values with their step references,
+// parameters, permission statements and the identity pool with their own keys (resolve-params.ts).
 const CHECKED_ELSEWHERE = (path: FieldPath): boolean =>
-  path[0] === 'name_pattern' || (path[0] === 'functions' && path[2] === 'environment')
+  path[0] === 'name_pattern' ||
+  path[0] === 'parameters' ||
+  (path[0] === 'functions' && (path[2] === 'environment' || path[2] === 'permissions')) ||
+  (path[0] === 'cognito' && path[1] === 'identity_pool')
 
 const ENTRY_SECTIONS = new Set(['tables', 'functions', 'buckets', 'queues'])
 

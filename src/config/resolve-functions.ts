@@ -2,6 +2,7 @@
 import path from 'node:path'
 import { didYouMean, type FieldPath } from './issues.js'
 import type { ResolveContext } from './resolve.js'
+import { resolveStatements } from './resolve-params.js'
 import { environmentProblems } from './step-references.js'
 import { resolveFunctionEvents } from './resolve-events.js'
 import type { FunctionConfig } from './types.js'
@@ -112,6 +113,7 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
       layers: f.layers,
       // Buckets, queues, triggers and the dead-letter target (a queue of config, or an ARN).
       ...resolveFunctionEvents(ctx, key, f, f.timeout_s ?? env.LAMBDA_TIMEOUT ?? defaults.timeout_s),
+      permissions: resolveStatements(ctx, [...at, 'permissions'], f.permissions),
       logRetentionDays: f.log_retention_days ?? defaults.log_retention_days,
       tracing: defaults.tracing,
       bundleAwsSdk: defaults.bundle_aws_sdk,

@@ -22,6 +22,7 @@ import {
 import { corsOriginsFor } from './cors.js'
 import { placeholderProblems } from './placeholders.js'
 import { resolveCognito } from './resolve-cognito.js'
+import { resolveIdentityPool, resolveParameters } from './resolve-params.js'
 import { resolveFunctions } from './resolve-functions.js'
 import { checkS3Overlaps, resolveBuckets, resolveQueues, resolveSchedulerRole } from './resolve-events.js'
 import { resolveTables } from './resolve-tables.js'
@@ -188,6 +189,8 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const schedulerRole = resolveSchedulerRole(ctx, functions)
   checkSectionReferences(ctx)
   if (raw.cognito) resolveCognito(ctx, raw.cognito)
+  resolveIdentityPool(ctx, raw)
+  const parameters = resolveParameters(ctx, raw)
   const cors = raw.rest_api?.cors && corsOriginsFor(raw.rest_api.cors.allowed_origins, environment, production)
   if (cors && 'problem' in cors) problem(cors.problem.field, cors.problem.message)
   for (const p of placeholderProblems(raw, vars)) problem(p.path, p.message)
@@ -217,6 +220,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     queues,
     ...(schedulerRole ? { schedulerRole } : {}),
     bedrockModels: raw.bedrock?.models ?? [],
+    parameters,
     sections: pickSections(raw),
     files: { config: input.files.config, envFile: input.files.envFile, root: path.resolve(input.files.root) },
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { functionPermissionsSchema, identityPoolSchema, parametersSchema } from './schema-params.js'
 import { eventSchemas } from './schema-events.js'
 
 // The shape of config.json. Snake case, as in the manual's config.json. Names are templates:
@@ -99,6 +100,7 @@ export const functionSchema = z.strictObject({
   provisioned_concurrency: z.int().min(1).optional(),
   layers: z.array(z.string().startsWith('arn:')).max(5).default([]),
   dead_letter_arn: z.string().startsWith('arn:').optional(),
+  permissions: functionPermissionsSchema,
   ...events.functionFields,
   log_retention_days: logRetentionDays.optional(),
   tags: tagsSchema.default({}),
@@ -380,6 +382,7 @@ export const cognitoSchema = z.strictObject({
     .describe(
       "The manual's app client: a client secret and USER_PASSWORD_AUTH. Discouraged: a browser cannot keep a secret, and USER_PASSWORD_AUTH sends the password itself where SRP sends a proof. Only for a server-side client that needs it",
     ),
+  identity_pool: identityPoolSchema.optional(),
   tags: tagsSchema.default({}),
 })
 // Step 09: the hosted zone, the records that point at the frontend and the APIs, and the ACM certificate.
@@ -571,6 +574,7 @@ export const configSchema = z.strictObject({
   dns: dnsSchema.optional(),
   bedrock: bedrockSchema.optional(),
   monitoring: monitoringSchema.optional(),
+  parameters: parametersSchema.default({}),
 })
 
 export type RawConfig = z.output<typeof configSchema>

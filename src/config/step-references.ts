@@ -1,84 +1,211 @@
-// `${step.output}` in a function's environment: a value the lambda step fills in from an earlier step's outputs,
-// e.g. "USER_POOL_ID": "${cognito.userPoolId}". Only steps the lambda step runs after can be read; the list of
-// what each one outputs is here so that a typo is a config error at load time, not an empty variable at run time.
+// References in config values: `${<source>.<output>}` and `${<source>.<entry>.<output>}` read a step's outputs
+// (`${cognito.userPoolId}`, `${tables.usage.streamArn}`, `${api.url}`), `${ssm:/path}` reads an existing String
+// parameter at plan time. REFERENCE_SOURCES is the one table of what can be read: a section that hands values on
+// adds one entry. Here a reference is checked against config (a typo is a config error naming the field and listing
+// what exists); steps/references.ts orders the steps by them and fills them in.
 import { closest, didYouMean } from './issues.js'
 import type { RawConfig } from './schema.js'
 
-/** Step id → the outputs a function may read; the lambda step `needs` every step named here. */
-export const FUNCTION_ENV_OUTPUTS = {
-  cognito: ['userPoolId', 'userPoolArn', 'clientId', 'issuer', 'hostedUiUrl', 'domain'],
-} as const satisfies Record<string, readonly string[]>
-export type ReferencedStep = keyof typeof FUNCTION_ENV_OUTPUTS
-
-/** The config.json section each referenced step needs. */
-const SECTION_OF = { cognito: 'cognito' } as const satisfies Record<ReferencedStep, keyof RawConfig>
-
-export interface StepReference {
-  /** As written: `${cognito.userPoolId}`. */
-  text: string
+export interface ReferenceSource {
+  /** The step whose outputs hold the values. */
   step: string
+  /** The config section the values come from: it must be there; for collections its keys are the entries. */
+  section: keyof RawConfig
+  /** `tables.<name>.<output>`: one set of outputs per entry of the section. */
+  collection?: boolean
+  /** Output name → its path in the step's outputs (`{}` stands for the entry). */
+  outputs: Record<string, string>
+  /** Why an entry does not have this output (a table without a stream has no streamArn). */
+  unavailable?(raw: RawConfig, entry: string, output: string): string | undefined
+}
+
+export const REFERENCE_SOURCES = {
+  tables: {
+    step: 'dynamodb',
+    section: 'tables',
+    collection: true,
+    outputs: { name: 'tables.{}.name', arn: 'tables.{}.arn', streamArn: 'tables.{}.streamArn' },
+    unavailable: (raw, entry, output) =>
+      output === 'streamArn' && raw.tables[entry]?.stream === false
+        ? `table ${entry} has no stream (set tables.${entry}.stream, e.g. "NEW_AND_OLD_IMAGES")`
+        : undefined,
+  },
+  functions: {
+    step: 'lambda',
+    section: 'functions',
+    collection: true,
+    outputs: { name: 'functions.{}.name', arn: 'functions.{}.arn', aliasArn: 'functions.{}.aliasArn' },
+  },
+  api: { step: 'api', section: 'rest_api', outputs: { url: 'url', id: 'restApiId', stage: 'stage' } },
+  websocket: {
+    step: 'websocket',
+    section: 'websocket_api',
+    outputs: { url: 'url', id: 'websocketApiId', stage: 'stage' },
+  },
+  cognito: {
+    step: 'cognito',
+    section: 'cognito',
+    outputs: {
+      userPoolId: 'userPoolId',
+      userPoolArn: 'userPoolArn',
+      clientId: 'clientId',
+      issuer: 'issuer',
+      hostedUiUrl: 'hostedUiUrl',
+      domain: 'domain',
+      identityPoolId: 'identityPoolId',
+    },
+    unavailable: (raw, _entry, output) =>
+      output === 'identityPoolId' && !raw.cognito?.identity_pool
+        ? 'config.json has no cognito.identity_pool (add one, or remove the reference)'
+        : undefined,
+  },
+  frontend: { step: 's3', section: 'frontend', outputs: { bucket: 'bucket.name', bucketArn: 'bucket.arn' } },
+  cloudfront: {
+    step: 'cloudfront',
+    section: 'frontend',
+    outputs: { url: 'url', domainName: 'domainName', distributionId: 'distributionId' },
+  },
+  bedrock: {
+    step: 'bedrock',
+    section: 'bedrock',
+    outputs: { guardrailId: 'guardrail.id', guardrailArn: 'guardrail.arn', guardrailVersion: 'guardrail.version' },
+  },
+  monitoring: { step: 'monitoring', section: 'monitoring', outputs: { topicArn: 'topicArn', dashboard: 'dashboard' } },
+} satisfies Record<string, ReferenceSource>
+export type SourceName = keyof typeof REFERENCE_SOURCES
+
+const SOURCES: Record<string, ReferenceSource> = REFERENCE_SOURCES
+
+export interface OutputReference {
+  kind: 'output'
+  /** As written: `${tables.usage.name}`. */
+  text: string
+  source: string
+  entry?: string
   output: string
 }
+export interface SsmReference {
+  kind: 'ssm'
+  text: string
+  /** The parameter's name: `/shared/vpc-id`. */
+  name: string
+}
+export type Reference = OutputReference | SsmReference
 
-// A dot tells a step reference from a name-template variable such as ${SERVICE_NAME}.
-const REFERENCE = /\$\{([A-Za-z][\w-]*)\.([A-Za-z][\w.]*)\}/g
+// A dot tells an output reference from a name-template variable such as ${SERVICE_NAME}.
+const OUTPUT_REF = /^([A-Za-z][\w-]*)\.([A-Za-z][\w-]*)(?:\.([A-Za-z]\w*))?$/
+const SSM_REF = /^ssm:(.*)$/
+const PLACEHOLDER = /\$\{([^}]*)\}/g
+// SSM parameter names: letters, digits and . - _ /, fully qualified (`/a/b`); `aws`/`ssm` prefixes are reserved.
+const PARAMETER_NAME = /^(\/[A-Za-z0-9_.-]+)+$/
+const RESERVED_PARAMETER = /^\/(aws|ssm)/i
 
-export function findStepReferences(value: string): StepReference[] {
-  return [...value.matchAll(REFERENCE)].map((m) => ({ text: m[0], step: m[1]!, output: m[2]! }))
+/** Every reference in `value` (placeholders that are neither are not references: see `otherPlaceholders`). */
+export function findReferences(value: string): Reference[] {
+  return [...value.matchAll(PLACEHOLDER)].flatMap(([text, inner]): Reference[] => {
+    const ssm = SSM_REF.exec(inner!)
+    if (ssm) return [{ kind: 'ssm', text, name: ssm[1]! }]
+    const m = OUTPUT_REF.exec(inner!)
+    if (!m) return []
+    return [
+      m[3] === undefined
+        ? { kind: 'output', text, source: m[1]!, output: m[2]! }
+        : { kind: 'output', text, source: m[1]!, entry: m[2]!, output: m[3] },
+    ]
+  })
 }
 
-const isReferencedStep = (step: string): step is ReferencedStep => Object.hasOwn(FUNCTION_ENV_OUTPUTS, step)
-const known = () =>
-  Object.entries(FUNCTION_ENV_OUTPUTS).flatMap(([step, outputs]) => outputs.map((o) => `\${${step}.${o}}`))
+export const outputReferences = (value: string): OutputReference[] =>
+  findReferences(value).filter((r): r is OutputReference => r.kind === 'output')
+export const ssmReferences = (value: string): SsmReference[] =>
+  findReferences(value).filter((r): r is SsmReference => r.kind === 'ssm')
 
-// Any placeholder, to find those that are not step references.
-const PLACEHOLDER = /\$\{[^}]*\}/g
-const isReference = (text: string): boolean => new RegExp(`^${REFERENCE.source}$`).test(text)
+/** The source a (checked) reference reads. */
+export function sourceOf(ref: OutputReference): ReferenceSource {
+  return SOURCES[ref.source]!
+}
+
+/** Where a (checked) reference's value is in its step's outputs: `tables.usage.name`. */
+export function outputPath(ref: OutputReference): string {
+  return sourceOf(ref).outputs[ref.output]!.replace('{}', ref.entry ?? '')
+}
+
+/** `${tables.<name>.name|arn|streamArn}, ${api.url|id|stage}, …`: what can be read, for messages. */
+export function readableReferences(): string {
+  return Object.entries(SOURCES)
+    .map(([name, s]) => `\${${name}.${s.collection ? '<name>.' : ''}${Object.keys(s.outputs).join('|')}}`)
+    .join(', ')
+}
 
 /**
- * What is wrong with each placeholder in a function's environment value, as config issue messages (none: all fine).
- * Only `${step.output}` references are filled in there; name-template variables are not.
+ * What is wrong with each placeholder of a value that references may appear in (a function's environment, a
+ * parameter), as config issue messages (none: all fine). `where` names the field's kind for messages.
  */
-export function environmentProblems(
-  value: string,
-  raw: Pick<RawConfig, (typeof SECTION_OF)[ReferencedStep]>,
-): string[] {
-  const others = (value.match(PLACEHOLDER) ?? []).filter((text) => !isReference(text))
+export function referenceValueProblems(value: string, raw: RawConfig, where: string): string[] {
+  const others = [...value.matchAll(PLACEHOLDER)]
+    .filter(([, inner]) => !SSM_REF.test(inner!) && !OUTPUT_REF.test(inner!))
+    .map(([text]) => {
+      const near = closest(text.slice(2, -1), Object.keys(SOURCES))
+      const guess = near ? `did you mean \${${near}.…}? ` : ''
+      return `${text} is not filled in in ${where} (${guess}it can read ${readableReferences()} and \${ssm:/parameter/name})`
+    })
   const unclosed = /\$\{[^}]*$/.test(value)
-    ? [`unclosed "\${" in ${JSON.stringify(value)} (expected \${step.output})`]
+    ? [`unclosed "\${" in ${JSON.stringify(value)} (expected \${source.output} or \${ssm:/name})`]
     : []
-  return [
-    ...others.map((text) => {
-      const near = closest(
-        text.slice(2, -1),
-        known().map((k) => k.slice(2, -1)),
-      )
-      const guess = near ? `did you mean \${${near}}? ` : ''
-      return `${text} is not filled in in a function's environment (${guess}it can read ${known().join(', ')}; SERVICE_NAME and STAGE are set for every function)`
-    }),
-    ...unclosed,
-    ...referenceProblems(value, raw),
-  ]
+  return [...others, ...unclosed, ...referenceProblems(value, raw)]
+}
+
+/** A function's environment: references, and SERVICE_NAME/STAGE set for every function instead of templates. */
+export function environmentProblems(value: string, raw: RawConfig): string[] {
+  return referenceValueProblems(value, raw, "a function's environment").map((m) =>
+    m.includes('is not filled in') ? m.replace(/\)$/, '; SERVICE_NAME and STAGE are set for every function)') : m,
+  )
 }
 
 /** What is wrong with each reference in `value`, as config issue messages (none: all fine). */
-export function referenceProblems(value: string, raw: Pick<RawConfig, (typeof SECTION_OF)[ReferencedStep]>): string[] {
-  return findStepReferences(value).flatMap(({ text, step, output }) => {
-    if (!isReferencedStep(step)) {
-      const near = closest(step, Object.keys(FUNCTION_ENV_OUTPUTS))
-      return [
-        `${text} reads step "${step}", whose outputs a function cannot use (${near ? `did you mean ${near}? ` : ''}a function's environment can read ${known().join(', ')}; steps that need the functions, like api and websocket, run after them)`,
-      ]
-    }
-    const outputs: readonly string[] = FUNCTION_ENV_OUTPUTS[step]
-    if (!outputs.includes(output))
-      return [
-        `${text}: step ${step} has no output "${output}" (${didYouMean(output, outputs)}outputs: ${outputs.join(', ')})`,
-      ]
-    if (raw[SECTION_OF[step]] === undefined)
-      return [
-        `${text} reads step ${step}, but config.json has no ${SECTION_OF[step]} section (add one, or remove the reference)`,
-      ]
-    return []
-  })
+export function referenceProblems(value: string, raw: Partial<RawConfig>): string[] {
+  return findReferences(value).flatMap((ref) =>
+    ref.kind === 'ssm' ? ssmProblems(ref) : outputProblems(ref, raw as RawConfig),
+  )
+}
+
+function ssmProblems(ref: SsmReference): string[] {
+  if (!PARAMETER_NAME.test(ref.name))
+    return [
+      `${ref.text}: "${ref.name}" is not a parameter name (expected a full name such as \${ssm:/shared/vpc-id}: / then letters, digits, . - _)`,
+    ]
+  if (RESERVED_PARAMETER.test(ref.name)) return [`${ref.text}: names starting with /aws or /ssm are reserved by AWS`]
+  return []
+}
+
+function outputProblems(ref: OutputReference, raw: RawConfig): string[] {
+  const { text, source: name, entry, output } = ref
+  const source = SOURCES[name]
+  if (!source) {
+    const near = closest(name, Object.keys(SOURCES))
+    return [
+      `${text} reads "${name}", which is not a source of values (${near ? `did you mean ${near}? ` : ''}it can read ${readableReferences()})`,
+    ]
+  }
+  const outputs = Object.keys(source.outputs)
+  const form = `\${${name}.${source.collection ? '<name>.' : ''}<output>}`
+  if (!!source.collection !== (entry !== undefined))
+    return [`${text}: ${name} is read as ${form} (outputs: ${outputs.join(', ')})`]
+  const section = raw[source.section]
+  if (section === undefined)
+    return [
+      `${text} reads ${name}, but config.json has no ${source.section} section (add one, or remove the reference)`,
+    ]
+  if (entry !== undefined && !Object.hasOwn(section as object, entry)) {
+    const entries = Object.keys(section as object)
+    return [
+      `${text}: "${entry}" is not in ${source.section} (${didYouMean(entry, entries)}${source.section}: ${entries.join(', ') || 'none'})`,
+    ]
+  }
+  if (!Object.hasOwn(source.outputs, output))
+    return [
+      `${text}: ${entry === undefined ? `step ${name}` : `${name}.${entry}`} has no output "${output}" (${didYouMean(output, outputs)}outputs: ${outputs.join(', ')})`,
+    ]
+  const why = source.unavailable?.(raw, entry ?? '', output)
+  return why ? [`${text}: ${why}`] : []
 }

@@ -1,5 +1,6 @@
 // The config after validation and resolution for one environment: defaults applied, names expanded,
 // env-file and flag overrides merged (flags > env file > config.json). Everything downstream reads this.
+import type { ParameterConfig, PermissionStatement } from './resolve-params.js'
 import type { RawConfig } from './schema.js'
 import type { BucketConfig, FunctionEvents, QueueConfig, SchedulerRoleConfig } from './events-types.js'
 
@@ -57,6 +58,8 @@ export interface FunctionConfig extends FunctionEvents {
   provisionedConcurrency?: number
   layers: string[]
   deadLetterArn?: string
+  /** Free statements merged into the functions' role policy (config checked them for wildcards). */
+  permissions?: PermissionStatement[]
   logRetentionDays: number
   tracing: 'Active' | 'PassThrough'
   bundleAwsSdk: boolean
@@ -92,6 +95,8 @@ export interface ResolvedConfig {
   /** Present when a function has a schedule: the role EventBridge Scheduler invokes it with (step 01). */
   schedulerRole?: SchedulerRoleConfig
   bedrockModels: string[]
+  /** SSM parameters written after the steps whose outputs their values read. */
+  parameters: ParameterConfig[]
   /** Sections whose steps are not implemented yet, as validated (snake case). */
   sections: Pick<RawConfig, 'rest_api' | 'websocket_api' | 'frontend' | 'cognito' | 'dns' | 'bedrock' | 'monitoring'>
   /** Where each value came from, for error messages. */

@@ -4,6 +4,7 @@
 import type { ResolvedConfig } from '../config/types.js'
 import type { PolicyDocument, PolicyStatement } from '../resources/policy-document.js'
 import { partitionOf } from '../resources/common.js'
+import { declaredStatements } from './declared-statements.js'
 
 const READ_ACTIONS = [
   'dynamodb:GetItem',
@@ -106,6 +107,8 @@ export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
       Resource: parameters.map((p) => regional('ssm', `parameter${p}`)),
     })
   }
+  // Last: what functions declare beyond the shorthands (`permissions`).
+  statements.push(...declaredStatements(config.functions.flatMap((f) => f.permissions ?? []), 'Declared'))
   return { Version: '2012-10-17', Statement: statements }
 }
 

@@ -34,6 +34,7 @@ import { alarmKind } from './cloudwatch/alarm.js'
 import { dashboardKind } from './cloudwatch/dashboard.js'
 import { subscriptionKind } from './sns/subscription.js'
 import { topicKind } from './sns/topic.js'
+import { parameterKind } from './ssm/parameter.js'
 import { queueKind } from './sqs/queue.js'
 
 // Each service's kinds on their own line(s).
@@ -85,6 +86,8 @@ const ALL = [
   guardrailKind,
   guardrailVersionKind,
   invocationLoggingKind,
+  // ssm
+  parameterKind,
 ]
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(ALL.map((k) => [k.kind, k as unknown as AnyKind]))

@@ -9,6 +9,7 @@ import { hashOf } from './hash.js'
 import { orderByNeeds } from '../steps/index.js'
 import { removeRecords, staleRecords } from './prune.js'
 import { upstreamOutputs } from './upstream.js'
+import { withReferenceNeeds } from '../steps/references.js'
 
 export interface StepOutcome {
   id: StepId
@@ -49,8 +50,10 @@ function deferred(): Deferred {
 
 const RENDERERS: Record<Renderer, ListrRendererValue> = { default: 'default', plain: 'simple', silent: 'silent' }
 
-export async function runSteps(ctx: Context, steps: Step[], renderer: Renderer): Promise<RunOutcome> {
+export async function runSteps(ctx: Context, selected: Step[], renderer: Renderer): Promise<RunOutcome> {
   const started = Date.now()
+  // A value that reads another step's outputs (`${api.url}` in parameters) makes its step wait for that one.
+  const steps = withReferenceNeeds(selected, ctx.config)
   const finished = new Map(steps.map((s) => [s.id, deferred()]))
   const upstream = upstreamOutputs(ctx, steps)
   // Local work (packaging, which also checks every handler) finishes before the first step: a handler that does not

@@ -10,6 +10,7 @@ import { ensureConcurrency } from '../resources/lambda/concurrency.js'
 import { findMissingParameters } from '../resources/ssm/parameters.js'
 import type { PackagedFunctionSpec } from '../resources/lambda/function-diff.js'
 import { functionSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
+import { referencingValues, ssmReferenceValues } from './references.js'
 import type { Ensured } from '../resources/types.js'
 import type { FunctionOutput, LambdaOutputs } from './outputs.js'
 import type { PrepareContext, Step, StepContext } from './types.js'
@@ -60,6 +61,8 @@ export const lambdaStep: Step<'lambda'> = {
   async run(ctx) {
     const planning = ctx.dryRun || ctx.offline
     const up = lambdaUpstream(ctx.config, ctx.upstream, ctx.upstream.bedrock, planning)
+    const ssm = await ssmReferenceValues(ctx, referencingValues(ctx.config, 'lambda').map((v) => v.value))
+    up.references = { ...up.references, ...ssm }
     // Config asks for a guardrail that step 10 did not hand over (it failed, or never ran).
     const unguarded = (fn: { bedrock: boolean }) =>
       fn.bedrock && !!ctx.config.sections.bedrock?.guardrail && !up.guardrail && !planning

@@ -1,7 +1,6 @@
 // Pure: config → the desired user pool, app client and domain of step 08, and the step's outputs. Unit-tested.
 import { resolveCognito, type CognitoConfig } from '../config/resolve-cognito.js'
 import { formatPath } from '../config/issues.js'
-import type { FUNCTION_ENV_OUTPUTS } from '../config/step-references.js'
 import { templateVars } from '../config/names.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { ConfigError } from '../errors/index.js'
@@ -86,9 +85,6 @@ export interface CognitoOutputs {
   endpoints: { 'Hosted UI': string }
 }
 
-// Every output a function's environment may read (config/step-references.ts) is one this step produces.
-type Readable = (typeof FUNCTION_ENV_OUTPUTS)['cognito'][number]
-export const _READABLE_OUTPUTS_EXIST: Readable extends keyof CognitoOutputs ? true : never = true
 
 /**
  * A value not known yet is "(known after apply)" in a plan; in a real run it is left out (a pool left alone has no

@@ -11,6 +11,7 @@ import { cloudfrontStep } from './07-cloudfront.js'
 import { cognitoStep } from './08-cognito.js'
 import { bedrockStep } from './10-bedrock.js'
 import { monitoringStep } from './11-monitoring.js'
+import { parametersStep } from './12-parameters.js'
 import { STEP_IDS, type Step, type StepId } from './types.js'
 
 export const STEPS: Step[] = [
@@ -24,6 +25,7 @@ export const STEPS: Step[] = [
   cognitoStep,
   bedrockStep,
   monitoringStep,
+  parametersStep,
 ]
 
 /** The manual's numbering for every step, implemented or not. */

@@ -2,11 +2,11 @@
 import path from 'node:path'
 import { corsOriginsFor } from '../config/cors.js'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
-import { findStepReferences } from '../config/step-references.js'
 import { StepError } from '../errors/index.js'
 import type { FunctionSpec } from '../resources/lambda/function-diff.js'
 import type { LogGroupSpec } from '../resources/logs/log-group.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { outputReferenceValues, referencingValues, withReferences } from './references.js'
 import type { StepId, Upstream } from './types.js'
 
 /** What step 03 reads from the steps before it. */
@@ -15,7 +15,7 @@ export interface LambdaUpstream {
   /** Table logical id → physical name. */
   tables: Record<string, string>
   guardrail?: { id: string; version: string }
-  /** `${step.output}` as written in a function's environment → its value (step references, e.g. Cognito's ids). */
+  /** `${source.output}` and `${ssm:/name}` as written in a function's environment → its value. */
   references?: Record<string, string>
 }
 
@@ -78,35 +78,17 @@ export function lambdaUpstream(
   }
 }
 
-/** A dotted path (`userPoolId`, `roles.lambda.arn`) into a step's outputs. */
-function outputAt(outputs: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((at, key) => (isRecord(at) ? at[key] : undefined), outputs)
-}
-
 /**
- * The value of every `${step.output}` the functions' environments use (config load checked that each names a step
- * this one needs and an output it has). In a plan what is not known yet is "(known after apply)".
+ * The value of every `${source.output}` the functions' environments use (config load checked each one; references.ts
+ * finds them). In a plan what is not known yet is "(known after apply)".
  */
 export function stepReferenceValues(
   config: ResolvedConfig,
   upstream: Upstream,
   planning: boolean,
 ): Record<string, string> {
-  const values: Record<string, string> = {}
-  for (const ref of config.functions.flatMap((f) => Object.values(f.environment).flatMap(findStepReferences))) {
-    const value = outputAt(upstream[ref.step as StepId], ref.output)
-    if (typeof value === 'string' && value !== '') values[ref.text] = value
-    else if (planning) values[ref.text] = KNOWN_AFTER_APPLY
-    else throw missing(`${ref.output} (read by ${ref.text})`, ref.step as StepId, config.env)
-  }
-  return values
-}
-
-/** A variable's value with its `${step.output}` references filled in; one not known yet makes all of it unknown. */
-export function withReferences(value: string, references: Record<string, string> = {}): string {
-  const refs = findStepReferences(value)
-  if (refs.some((r) => references[r.text] === KNOWN_AFTER_APPLY)) return KNOWN_AFTER_APPLY
-  return refs.reduce((out, r) => out.replaceAll(r.text, references[r.text] ?? r.text), value)
+  const values = referencingValues(config, 'lambda').map((v) => v.value)
+  return outputReferenceValues(config, values, upstream, planning)
 }
 
 /**

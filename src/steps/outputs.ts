@@ -84,6 +84,11 @@ export interface CloudFrontOutputs extends Outputs {
   status?: string
 }
 
+export interface ParametersOutputs extends Outputs {
+  /** The SSM parameters written: name → ARN. */
+  parameters: Record<string, string>
+}
+
 /** Step id → its outputs; steps not implemented yet output nothing but endpoints. */
 export interface StepOutputs {
   iam: IamOutputs
@@ -98,6 +103,7 @@ export interface StepOutputs {
   dns: Outputs
   bedrock: BedrockOutputs
   monitoring: MonitoringOutputs
+  parameters: ParametersOutputs
 }
 
 /** The outputs of the steps a step needs, from this run or the manifest. */

@@ -14,6 +14,7 @@ export const STEP_IDS = [
   'dns',
   'bedrock',
   'monitoring',
+  'parameters',
 ] as const
 export type StepId = (typeof STEP_IDS)[number]
 

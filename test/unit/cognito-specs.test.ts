@@ -2,15 +2,11 @@
 // `${step.output}` references a function's environment may use, validated at load and filled in by the lambda step.
 import { describe, expect, test } from 'vitest'
 import { loadConfig } from '../../src/config/load.js'
-import { findStepReferences, referenceProblems } from '../../src/config/step-references.js'
+import { findReferences, referenceProblems } from '../../src/config/step-references.js'
 import type { FunctionConfig, ResolvedConfig } from '../../src/config/types.js'
 import { cognitoConfig, cognitoOutputs, cognitoSpecs } from '../../src/steps/cognito-specs.js'
-import {
-  functionEnvironment,
-  lambdaUpstream,
-  stepReferenceValues,
-  withReferences,
-} from '../../src/steps/lambda-specs.js'
+import { functionEnvironment, lambdaUpstream, stepReferenceValues } from '../../src/steps/lambda-specs.js'
+import { withReferences } from '../../src/steps/references.js'
 import { REPO_ROOT, workspace } from '../support/context.js'
 
 const load = (env: string, root = REPO_ROOT) => loadConfig({ root, env })
@@ -118,21 +114,21 @@ describe('cognito config checks at load time', () => {
 
 describe('${step.output} in a function’s environment', () => {
   test('found by their dot; name-template variables are not references', () => {
-    expect(findStepReferences('${cognito.userPoolId}/${SERVICE_NAME}')).toEqual([
-      { text: '${cognito.userPoolId}', step: 'cognito', output: 'userPoolId' },
+    expect(findReferences('${cognito.userPoolId}/${SERVICE_NAME}')).toEqual([
+      { kind: 'output', text: '${cognito.userPoolId}', source: 'cognito', output: 'userPoolId' },
     ])
   })
 
-  test('problems: an unknown output (with a suggestion), a step whose outputs functions cannot read, no section', () => {
+  test('problems: an unknown output (with a suggestion), a source whose section is missing', () => {
     const raw = { cognito: {} as never }
     expect(referenceProblems('${cognito.userPoolID}', raw)).toEqual([
-      '${cognito.userPoolID}: step cognito has no output "userPoolID" (did you mean userPoolId? outputs: userPoolId, userPoolArn, clientId, issuer, hostedUiUrl, domain)',
+      '${cognito.userPoolID}: step cognito has no output "userPoolID" (did you mean userPoolId? outputs: userPoolId, userPoolArn, clientId, issuer, hostedUiUrl, domain, identityPoolId)',
     ])
-    expect(referenceProblems('${api.url}', raw)[0]).toMatch(
-      /^\$\{api\.url\} reads step "api", whose outputs a function cannot use/,
-    )
+    expect(referenceProblems('${api.url}', raw)).toEqual([
+      '${api.url} reads api, but config.json has no rest_api section (add one, or remove the reference)',
+    ])
     expect(referenceProblems('${cognito.clientId}', {})).toEqual([
-      '${cognito.clientId} reads step cognito, but config.json has no cognito section (add one, or remove the reference)',
+      '${cognito.clientId} reads cognito, but config.json has no cognito section (add one, or remove the reference)',
     ])
     expect(referenceProblems('${cognito.clientId}', raw)).toEqual([])
   })

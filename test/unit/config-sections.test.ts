@@ -91,7 +91,7 @@ describe('placeholders', () => {
         (c.functions['usage-handler'].environment = { NAME: '${SERVICE_NAME}', POOL: '${cognito.userPoolid}' }),
     })
     expect(message).toContain(
-      "functions.usage-handler.environment.NAME: ${SERVICE_NAME} is not filled in in a function's environment (it can read ${cognito.userPoolId}, ",
+      "functions.usage-handler.environment.NAME: ${SERVICE_NAME} is not filled in in a function's environment (it can read ${tables.<name>.name|arn|streamArn}, ",
     )
     expect(message).toContain('SERVICE_NAME and STAGE are set for every function)')
     expect(message).toContain(

@@ -1,18 +1,23 @@
 // FakeSsm: Parameter Store parameters (put, get, describe, delete). What it models: logs-ssm.md.
 import * as sdk from '@aws-sdk/client-ssm'
 import {
+  AddTagsToResourceCommand,
   DeleteParameterCommand,
   DescribeParametersCommand,
   GetParameterCommand,
   GetParametersCommand,
   InvalidFilterOption,
   InvalidNextToken,
+  InvalidResourceId,
+  InvalidResourceType,
+  ListTagsForResourceCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
   ParameterPatternMismatchException,
   PutParameterCommand,
   SSMClient,
   SSMServiceException,
+  type AddTagsToResourceRequest,
   type DeleteParameterRequest,
   type DescribeParametersRequest,
   type DescribeParametersResult,
@@ -20,6 +25,8 @@ import {
   type GetParameterResult,
   type GetParametersRequest,
   type GetParametersResult,
+  type ListTagsForResourceRequest,
+  type ListTagsForResourceResult,
   type Parameter,
   type ParameterMetadata,
   type ParameterType,
@@ -50,6 +57,7 @@ export interface FakeSsmOptions {
 const DEFAULT_KEY_ID = 'alias/aws/ssm'
 const DESCRIBE_PAGE = 10
 const GET_PARAMETERS_MAX = 10
+const MAX_TAGS = 50
 
 /** SSM's ValidationException has no SDK class: the deserializer builds an SSMServiceException. */
 function validationError(message: string): SSMServiceException {
@@ -99,6 +107,8 @@ export class FakeSsm implements ServiceFake {
       on(GetParametersCommand, (i) => this.getParameters(i)),
       on(DescribeParametersCommand, (i) => this.describeParameters(i)),
       on(DeleteParameterCommand, (i) => this.deleteParameter(i)),
+      on(AddTagsToResourceCommand, (i) => this.addTags(i)),
+      on(ListTagsForResourceCommand, (i) => this.listTags(i)),
     ]
   }
 
@@ -270,6 +280,30 @@ export class FakeSsm implements ServiceFake {
       Policies: [],
       DataType: 'text',
     }
+  }
+
+  /** Tagging addresses a parameter by ResourceType 'Parameter' and its name; other types are not modelled. */
+  private tagged(type: string | undefined, id: string | undefined): ParameterState {
+    if (type !== 'Parameter') {
+      if (type === undefined) throw validationError('ResourceType is required.')
+      throw awsError(InvalidResourceType, `FakeSsm: ResourceType ${type} not modelled`)
+    }
+    const p = this.parameters[id ?? '']
+    if (!p) throw awsError(InvalidResourceId, 'UnknownError')
+    return p
+  }
+
+  private addTags(i: AddTagsToResourceRequest) {
+    const p = this.tagged(i.ResourceType, i.ResourceId)
+    const tags = { ...p.tags, ...Object.fromEntries((i.Tags ?? []).map((t) => [t.Key!, t.Value!])) }
+    if (Object.keys(tags).length > MAX_TAGS) throw validationError(`A resource can have at most ${MAX_TAGS} tags.`)
+    p.tags = tags
+    return {}
+  }
+
+  private listTags(i: ListTagsForResourceRequest): ListTagsForResourceResult {
+    const p = this.tagged(i.ResourceType, i.ResourceId)
+    return { TagList: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })) }
   }
 
   private deleteParameter(i: DeleteParameterRequest) {
