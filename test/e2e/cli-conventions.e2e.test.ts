@@ -97,7 +97,15 @@ describe('help, version, completion, did you mean', () => {
 
   test('npx infra works on a checkout that was never built: installing runs prepare, which builds dist/', async () => {
     const checkout = path.join(ws.dir, 'checkout')
-    for (const item of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'src'])
+    for (const item of [
+      'package.json',
+      'package-lock.json',
+      'tsconfig.json',
+      'tsconfig.build.json',
+      'bin',
+      'src',
+      'scripts',
+    ])
       cpSync(path.join(REPO_ROOT, item), path.join(checkout, item), { recursive: true })
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(checkout, 'node_modules'), 'dir')
     // A cache of its own: npx links the project into it (running prepare); a shared one may hold a stale link.
@@ -107,7 +115,7 @@ describe('help, version, completion, did you mean', () => {
     child.stdout.on('data', (d) => (stdout += d))
     expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0)
     expect(stdout).toMatch(/^infra\//)
-    expect(existsSync(path.join(checkout, 'dist/commands/deploy-all.js'))).toBe(true)
+    expect(existsSync(path.join(checkout, 'dist/bundle/infra.js'))).toBe(true)
   }, 180_000)
 })
 

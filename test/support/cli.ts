@@ -1,13 +1,15 @@
 // Runs the built CLI (bin/run.js) as a child process against the fake AWS, in a throwaway workspace.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import {
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs'
@@ -20,7 +22,23 @@ import { createFakeAws, type AllFakes, type CallRecord } from './fake-aws/index.
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const PRELOAD_PATH = fileURLToPath(new URL('./fake-aws-preload.ts', import.meta.url))
 const CLI_PATH = join(REPO_ROOT, 'bin', 'run.js')
+const CLI_BUNDLE = join(REPO_ROOT, 'dist', 'bundle', 'infra.js')
 const DEFAULT_TIMEOUT_MS = 60_000
+
+let bundleChecked = false
+
+/**
+ * bin/run.js runs the bundle (scripts/bundle-cli.mjs), which a plain `tsc` build does not refresh: rebuilt once per
+ * process when a file of src/ is newer, so a CLI process always runs the code under test.
+ */
+export function ensureFreshBundle(): void {
+  if (bundleChecked) return
+  bundleChecked = true
+  const built = existsSync(CLI_BUNDLE) ? statSync(CLI_BUNDLE).mtimeMs : 0
+  const src = join(REPO_ROOT, 'src')
+  const stale = readdirSync(src, { recursive: true }).some((f) => statSync(join(src, String(f))).mtimeMs > built)
+  if (stale) execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle-cli.mjs')], { stdio: 'inherit' })
+}
 
 let preloadBundle: string | undefined
 
@@ -102,6 +120,7 @@ export interface RunCliOptions {
 /** Runs `node bin/run.js ...args` with the fake AWS preloaded. Rejects only when it outlives `timeoutMs`. */
 export function runCli(args: string[], opts: RunCliOptions): Promise<CliResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  ensureFreshBundle()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI_PATH, ...args], {
       cwd: opts.cwd ?? dirname(opts.state),
