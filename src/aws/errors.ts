@@ -359,3 +359,18 @@ export function isCertificateInUse(e: unknown): boolean {
 export function isQueueDeletedRecently(e: unknown): boolean {
   return errorName(e) === 'QueueDeletedRecently'
 }
+
+// Cost Explorer answers these when the caller may not use it, it was never enabled for the account (AccessDenied:
+// "User not enabled for cost explorer access"), or it has no data yet; an emulator may not know the service.
+const COST_EXPLORER_UNAVAILABLE = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'DataUnavailableException',
+  'OptInRequired',
+])
+
+/** Cost Explorer cannot answer for this caller: the report goes on with the estimate alone. */
+export function isCostExplorerUnavailable(e: unknown): boolean {
+  return COST_EXPLORER_UNAVAILABLE.has(errorName(e))
+}

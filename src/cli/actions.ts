@@ -32,6 +32,8 @@ export interface RunRequest extends CommonOptions {
   renderer: Renderer
   /** `--canary <percent>`: new Lambda versions get this share of the alias's traffic. */
   canary?: number
+  /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
+  takeOverLogging?: boolean
   /** How the summary colours its markers. */
   paint?: Paint
   /** Where warnings go (stderr): environments sharing names. */
@@ -78,6 +80,7 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
     offline: req.offline,
     concurrency: req.concurrency ?? DEFAULT_CONCURRENCY,
     canaryPercent: req.canary,
+    takeOverLogging: req.takeOverLogging,
   })
   return withContext(opts, async (ctx) => {
     for (const warning of await sharedNameWarnings(ctx.config)) req.warn?.(warning)

@@ -43,6 +43,12 @@ export const runFlags = {
     max: 99,
   }),
   adopt: Flags.boolean({ summary: 'Take over same-named resources that lack this service’s tags', default: false }),
+  'take-over-logging': Flags.boolean({
+    summary: 'Let the bedrock step replace the account’s Bedrock invocation logging when another setting is there',
+    description:
+      'Bedrock model invocation logging is one setting per account and region; without this flag a setting this service did not make is shown and left alone.',
+    default: false,
+  }),
 }
 
 /** rollback and promote: the alias both move, named alike. */

@@ -39,6 +39,7 @@ export default class DeployAll extends InfraCommand {
         {
           ...flags,
           command: 'deploy-all',
+          takeOverLogging: flags['take-over-logging'],
           dryRun,
           renderer: this.renderer(),
           paint: stdoutPaint(),

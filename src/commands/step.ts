@@ -33,6 +33,7 @@ export default class StepCommand extends InfraCommand {
           ...flags,
           command: `step ${args.step}`,
           only: [args.step],
+          takeOverLogging: flags['take-over-logging'],
           dryRun: flags['dry-run'] || flags.offline,
           renderer: this.renderer(),
           paint: stdoutPaint(),

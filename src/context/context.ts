@@ -30,6 +30,8 @@ export interface ContextOptions {
   timing?: Timing
   /** `--canary <percent>` (1–99): new Lambda versions get this share of the alias's traffic. */
   canaryPercent?: number
+  /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
+  takeOverLogging?: boolean
   /** Plan from the manifest alone, without any AWS call (not even to find credentials). */
   offline?: boolean
   /** destroy: what it may delete (deploy-all prunes with the defaults: data kept, protection kept). */
@@ -51,6 +53,7 @@ export interface Context {
   timing: Timing
   command: string
   canaryPercent?: number
+  takeOverLogging?: boolean
   /** Manifest keys converged in this run, by every step: what a step recorded but did not converge is removed. */
   converged: Set<string>
   removal: RemovalOptions
@@ -102,6 +105,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     timing: opts.timing ?? REAL_TIMING,
     command: opts.command,
     ...(opts.canaryPercent !== undefined ? { canaryPercent: opts.canaryPercent } : {}),
+    ...(opts.takeOverLogging ? { takeOverLogging: true } : {}),
     converged: new Set<string>(),
     removal: opts.removal ?? { mode: 'prune', deleteData: false, disableDeletionProtection: false },
     async close() {

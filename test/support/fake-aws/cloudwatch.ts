@@ -9,6 +9,7 @@ import {
   DeleteDashboardsCommand,
   DescribeAlarmsCommand,
   GetDashboardCommand,
+  GetMetricDataCommand,
   InvalidParameterCombinationException,
   InvalidParameterValueException,
   ListTagsForResourceCommand,
@@ -22,6 +23,7 @@ import {
   type PutMetricAlarmInput,
   type Tag,
 } from '@aws-sdk/client-cloudwatch'
+import { MetricStore } from './cloudwatch-metrics.js'
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, awsError, on, type FakeEnv, type ServiceFake } from './core.js'
 
 export interface AlarmState {
@@ -40,6 +42,8 @@ export class FakeCloudWatch implements ServiceFake {
   readonly client = CloudWatchClient
   alarms: Record<string, AlarmState> = {}
   dashboards: Record<string, string> = {}
+  /** Datapoints for GetMetricData: `metrics.put(namespace, metric, dimensions, points)`. */
+  readonly metrics = new MetricStore()
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
 
   attach(env: FakeEnv): void {
@@ -58,6 +62,7 @@ export class FakeCloudWatch implements ServiceFake {
       on(PutDashboardCommand, (i) => this.putDashboard(i.DashboardName ?? '', i.DashboardBody ?? '')),
       on(GetDashboardCommand, (i) => this.getDashboard(i.DashboardName ?? '')),
       on(DeleteDashboardsCommand, (i) => this.deleteDashboards(i.DashboardNames ?? [])),
+      on(GetMetricDataCommand, (i) => this.metrics.getMetricData(i)),
     ]
   }
 
@@ -76,12 +81,13 @@ export class FakeCloudWatch implements ServiceFake {
   }
 
   toJSON(): unknown {
-    return structuredClone({ alarms: this.alarms, dashboards: this.dashboards })
+    return structuredClone({ alarms: this.alarms, dashboards: this.dashboards, metrics: this.metrics.metrics })
   }
 
   load(state: any): void {
     this.alarms = structuredClone(state?.alarms ?? {})
     this.dashboards = structuredClone(state?.dashboards ?? {})
+    this.metrics.metrics = structuredClone(state?.metrics ?? [])
   }
 
   private putMetricAlarm(i: PutMetricAlarmInput) {

@@ -5,6 +5,7 @@ import { FakeBedrock } from './bedrock.js'
 import { FakeCloudWatch } from './cloudwatch.js'
 import { FakeCloudFront } from './cloudfront.js'
 import { FakeCognito } from './cognito.js'
+import { FakeCostExplorer } from './cost-explorer.js'
 import { FakeAws, type ServiceFake } from './core.js'
 import { FakeDynamoDB } from './dynamodb.js'
 import { FakeIam } from './iam.js'
@@ -32,6 +33,7 @@ export { FakeSns, PENDING_CONFIRMATION, type TopicState } from './sns.js'
 export { FakeApiGateway, type ApiState } from './apigateway.js'
 export { FakeBedrock, type GuardrailState } from './bedrock.js'
 export { FakeCognito, type ClientState, type DomainState, type PoolState } from './cognito.js'
+export { FakeCostExplorer, type CostExplorerState, type DailyCost } from './cost-explorer.js'
 
 /** One factory per service; each FakeAws gets fresh instances. */
 export const SERVICE_FAKES: Array<() => ServiceFake> = [
@@ -48,6 +50,7 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeCloudFront(),
   () => new FakeBedrock(),
   () => new FakeCloudWatch(),
+  () => new FakeCostExplorer(),
   () => new FakeSns(),
   () => new FakeS3(),
   () => new FakeSqs(),
@@ -96,6 +99,9 @@ export class AllFakes extends FakeAws {
   }
   get cloudwatch(): FakeCloudWatch {
     return this.service<FakeCloudWatch>('cloudwatch')
+  }
+  get costExplorer(): FakeCostExplorer {
+    return this.service<FakeCostExplorer>('ce')
   }
   get sns(): FakeSns {
     return this.service<FakeSns>('sns')
