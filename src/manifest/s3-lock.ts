@@ -73,7 +73,7 @@ export class S3Lock implements StateLock {
   constructor(
     private readonly at: StateObjectAddress,
     /** `s3://bucket/key` of the lock, for messages. */
-    private readonly location: string,
+    readonly location: string,
     private readonly env: string,
     opts: LeaseOptions = {},
   ) {
@@ -90,6 +90,17 @@ export class S3Lock implements StateLock {
   async inspect(): Promise<RemoteLockState | undefined> {
     const seen = await this.guard('reading', readStateObject(this.at))
     return seen && this.judge(seen)
+  }
+
+  /** `infra unlock`: removes the lock as it was inspected; one that changed meanwhile (renewed, replaced) is kept. */
+  async remove(seen: RemoteLockState): Promise<boolean> {
+    try {
+      await this.guard('unlocking', deleteStateObject(this.at, seen.etag))
+      return true
+    } catch (e) {
+      if (e instanceof ConditionFailed) return false
+      throw e
+    }
   }
 
   async acquire(command: string): Promise<boolean> {
