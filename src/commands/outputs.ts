@@ -10,6 +10,7 @@ export default class Outputs extends InfraCommand {
     '<%= config.bin %> outputs --env dev --format dotenv --output frontend/.env.local',
     'eval "$(<%= config.bin %> outputs --env staging --format shell)"',
     '<%= config.bin %> outputs --env production --format json',
+    '<%= config.bin %> outputs --env production --to-ssm /new-service/production',
   ]
   static override flags = {
     ...envFlags,
@@ -19,16 +20,31 @@ export default class Outputs extends InfraCommand {
       default: 'dotenv',
     }),
     output: Flags.string({ char: 'o', summary: 'Write to this file (replaced atomically) instead of stdout' }),
+    'to-ssm': Flags.string({
+      summary: 'Also write every value to SSM Parameter Store as <prefix>/<KEY> String parameters, and report them',
+      helpValue: '<prefix>',
+    }),
   }
 
-  async run(): Promise<Record<string, string>> {
+  async run(): Promise<Record<string, unknown>> {
     const { flags } = await this.parse(Outputs)
     const { showOutputs } = await import('../cli/outputs-actions.js')
-    const result = await showOutputs({ ...flags, format: flags.format as 'dotenv' | 'shell' | 'json' })
+    const result = await showOutputs({
+      ...flags,
+      format: flags.format as 'dotenv' | 'shell' | 'json',
+      toSsm: flags['to-ssm'],
+    })
     if (!this.jsonEnabled()) {
       if (result.file) this.log(`Wrote ${Object.keys(result.values).length} values to ${result.file}`)
-      else process.stdout.write(result.text)
+      // With --to-ssm the report of what was written replaces the values on stdout.
+      else if (!result.ssm) process.stdout.write(result.text)
+      if (result.ssm) {
+        process.stdout.write(result.ssm.text)
+        this.log(`${result.ssm.results.length} parameters under ${result.ssm.prefix}`)
+      }
     }
-    return result.values
+    if (!result.ssm) return result.values
+    const parameters = result.ssm.results.map((r) => ({ name: r.name, action: r.action }))
+    return { values: result.values, parameters }
   }
 }

@@ -32,6 +32,8 @@ export interface ContextOptions {
   canaryPercent?: number
   /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
   takeOverLogging?: boolean
+  /** false: no packaging check (`outputs --to-ssm` writes what a checked deploy recorded; it builds no code). */
+  localChecks?: boolean
   /** Plan from the manifest alone, without any AWS call (not even to find credentials). */
   offline?: boolean
   /** destroy: what it may delete (deploy-all prunes with the defaults: data kept, protection kept). */
@@ -71,7 +73,8 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
   })
   // Every other local check (runtimes, handlers that bundle and export their name) before any AWS call: a bad input
   // exits 2 having changed nothing. An offline plan has no code to compare and skips it; `infra validate` runs it alone.
-  if (opts.mode === 'apply' || (opts.mode === 'plan' && !opts.offline)) await validateLocally(config)
+  if (opts.localChecks === false) preflightSteps(config)
+  else if (opts.mode === 'apply' || (opts.mode === 'plan' && !opts.offline)) await validateLocally(config)
   else if (opts.mode === 'plan') preflightSteps(config)
   const dryRun = opts.mode !== 'apply'
   const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
