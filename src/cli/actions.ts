@@ -34,6 +34,8 @@ export interface RunRequest extends CommonOptions {
   canary?: number
   /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
   takeOverLogging?: boolean
+  /** `--cert-timeout <minutes>`: how long step 09 waits for ACM to issue a certificate. */
+  certTimeout?: number
   /** How the summary colours its markers. */
   paint?: Paint
   /** Where warnings go (stderr): environments sharing names. */
@@ -80,6 +82,7 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
     offline: req.offline,
     concurrency: req.concurrency ?? DEFAULT_CONCURRENCY,
     canaryPercent: req.canary,
+    certTimeoutMinutes: req.certTimeout,
     takeOverLogging: req.takeOverLogging,
   })
   return withContext(opts, async (ctx) => {

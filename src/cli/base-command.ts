@@ -43,6 +43,13 @@ export const runFlags = {
     max: 99,
   }),
   adopt: Flags.boolean({ summary: 'Take over same-named resources that lack this service’s tags', default: false }),
+  'cert-timeout': Flags.integer({
+    summary: 'Minutes step 09 waits for ACM to issue a certificate (default 5); past it the rest still deploys',
+    description:
+      'A certificate still waiting for DNS validation is reported with what to do; the next run picks it up. 0 does not wait.',
+    min: 0,
+    max: 120,
+  }),
   'take-over-logging': Flags.boolean({
     summary: 'Let the bedrock step replace the account’s Bedrock invocation logging when another setting is there',
     description:

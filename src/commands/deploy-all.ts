@@ -40,6 +40,7 @@ export default class DeployAll extends InfraCommand {
           ...flags,
           command: 'deploy-all',
           takeOverLogging: flags['take-over-logging'],
+          certTimeout: flags['cert-timeout'],
           dryRun,
           renderer: this.renderer(),
           paint: stdoutPaint(),

@@ -34,6 +34,7 @@ export default class StepCommand extends InfraCommand {
           command: `step ${args.step}`,
           only: [args.step],
           takeOverLogging: flags['take-over-logging'],
+          certTimeout: flags['cert-timeout'],
           dryRun: flags['dry-run'] || flags.offline,
           renderer: this.renderer(),
           paint: stdoutPaint(),

@@ -34,6 +34,8 @@ export interface ContextOptions {
   takeOverLogging?: boolean
   /** false: no packaging check (`outputs --to-ssm` writes what a checked deploy recorded; it builds no code). */
   localChecks?: boolean
+  /** `--cert-timeout <minutes>`: how long step 09 waits for ACM to issue a certificate. */
+  certTimeoutMinutes?: number
   /** Plan from the manifest alone, without any AWS call (not even to find credentials). */
   offline?: boolean
   /** destroy: what it may delete (deploy-all prunes with the defaults: data kept, protection kept). */
@@ -56,6 +58,7 @@ export interface Context {
   command: string
   canaryPercent?: number
   takeOverLogging?: boolean
+  certTimeoutMinutes?: number
   /** Manifest keys converged in this run, by every step: what a step recorded but did not converge is removed. */
   converged: Set<string>
   removal: RemovalOptions
@@ -108,6 +111,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     timing: opts.timing ?? REAL_TIMING,
     command: opts.command,
     ...(opts.canaryPercent !== undefined ? { canaryPercent: opts.canaryPercent } : {}),
+    ...(opts.certTimeoutMinutes !== undefined ? { certTimeoutMinutes: opts.certTimeoutMinutes } : {}),
     ...(opts.takeOverLogging ? { takeOverLogging: true } : {}),
     converged: new Set<string>(),
     removal: opts.removal ?? { mode: 'prune', deleteData: false, disableDeletionProtection: false },

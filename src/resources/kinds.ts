@@ -34,6 +34,12 @@ import { alarmKind } from './cloudwatch/alarm.js'
 import { dashboardKind } from './cloudwatch/dashboard.js'
 import { subscriptionKind } from './sns/subscription.js'
 import { topicKind } from './sns/topic.js'
+import { certificateKind } from './acm/certificate.js'
+import { hostedZoneKind } from './route53/hosted-zone.js'
+import { recordSetKind } from './route53/record-set.js'
+import { aliasesKind } from './cloudfront/aliases.js'
+import { basePathMappingKind, domainNameKind } from './apigateway/domain-name.js'
+import { apiMappingKind, webSocketDomainKind } from './apigateway/websocket-domain.js'
 import { parameterKind } from './ssm/parameter.js'
 import { queueKind } from './sqs/queue.js'
 
@@ -86,6 +92,15 @@ const ALL = [
   guardrailKind,
   guardrailVersionKind,
   invocationLoggingKind,
+  // dns: the zone, its records, the certificates and the custom domains that use them
+  hostedZoneKind,
+  recordSetKind,
+  certificateKind,
+  aliasesKind,
+  domainNameKind,
+  basePathMappingKind,
+  webSocketDomainKind,
+  apiMappingKind,
   // ssm
   parameterKind,
 ]

@@ -159,6 +159,7 @@ async function runOne(
     config: ctx.config,
     upstream,
     ...(ctx.canaryPercent !== undefined ? { canaryPercent: ctx.canaryPercent } : {}),
+    ...(ctx.certTimeoutMinutes !== undefined ? { certTimeoutMinutes: ctx.certTimeoutMinutes } : {}),
     ...(ctx.takeOverLogging ? { takeOverLogging: true } : {}),
     // Results are listed once, in the final summary; the task output carries progress lines.
     report: (result) => void base.results.push(result),

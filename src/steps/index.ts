@@ -9,6 +9,7 @@ import { websocketStep } from './05-websocket.js'
 import { s3Step } from './06-s3.js'
 import { cloudfrontStep } from './07-cloudfront.js'
 import { cognitoStep } from './08-cognito.js'
+import { dnsStep } from './09-dns.js'
 import { bedrockStep } from './10-bedrock.js'
 import { monitoringStep } from './11-monitoring.js'
 import { parametersStep } from './12-parameters.js'
@@ -23,6 +24,7 @@ export const STEPS: Step[] = [
   s3Step,
   cloudfrontStep,
   cognitoStep,
+  dnsStep,
   bedrockStep,
   monitoringStep,
   parametersStep,

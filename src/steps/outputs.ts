@@ -2,6 +2,7 @@
 // without casts. The manifest keeps the same shapes (step records' `outputs`), which is where upstream comes from when
 // a needed step did not run now.
 import type { CognitoOutputs } from './cognito-specs.js'
+import type { DnsOutputs } from './dns-specs.js'
 import type { S3Outputs } from './s3-specs.js'
 import type { StepId } from './types.js'
 
@@ -100,7 +101,8 @@ export interface StepOutputs {
   cloudfront: CloudFrontOutputs
   /** Empty when config has no cognito section. */
   cognito: Partial<CognitoOutputs>
-  dns: Outputs
+  /** Empty when config has no domain or no dns section. */
+  dns: DnsOutputs
   bedrock: BedrockOutputs
   monitoring: MonitoringOutputs
   parameters: ParametersOutputs

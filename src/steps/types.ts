@@ -30,6 +30,8 @@ export interface StepContext extends ResourceContext {
   canaryPercent?: number
   /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
   takeOverLogging?: boolean
+  /** `--cert-timeout <minutes>`: how long step 09 waits for ACM to issue a certificate before moving on. */
+  certTimeoutMinutes?: number
   /** What prepare() returned, when the step has one. */
   prepared?: unknown
 }

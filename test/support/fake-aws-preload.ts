@@ -16,6 +16,7 @@
 //                                with AWS's error code, as the SDK raises it (the service's class when it has one)
 //   FAKE_AWS_TIME_OFFSET_MS      added to the clock, e.g. 3600000 to run "an hour later" (TTL cooldown)
 //   FAKE_AWS_DESCRIBES_UNTIL_ACTIVE  FakeDynamoDB.describesUntilActive
+import { promises as dns } from 'node:dns'
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createFakeAws, operationName, type CallRecord } from './fake-aws/index.js'
 
@@ -62,6 +63,14 @@ const offsetMs = intFrom('FAKE_AWS_TIME_OFFSET_MS') ?? 0
 aws.clock = { now: () => Date.now() + offsetMs }
 const describes = intFrom('FAKE_AWS_DESCRIBES_UNTIL_ACTIVE')
 if (describes !== undefined) aws.dynamodb.describesUntilActive = describes
+// A process polls with real delays: ACM publishes its validation records at once, so step 09 never sleeps.
+aws.acm.describesUntilRecords = 0
+// No public DNS in tests: step 09's delegation check answers what the fake registrar says (delegated or not).
+dns.Resolver.prototype.resolveNs = async function (this: unknown, name: string) {
+  const zone = aws.route53.zonesNamed(name)[0]
+  if (!aws.route53.delegated || !zone) throw Object.assign(new Error(`queryNs ENOTFOUND ${name}`), { code: 'ENOTFOUND' })
+  return zone.nameServers
+} as typeof dns.Resolver.prototype.resolveNs
 
 for (const [op, [code, times = '1']] of entries('FAKE_AWS_FAIL')) {
   aws.failNext(op, () => aws.errorFor(op, code!, `injected by FAKE_AWS_FAIL: ${code}`), Number(times))

@@ -48,8 +48,9 @@ function errorResponses(spec: DistributionSpec): CustomErrorResponses {
 }
 
 /**
- * The CloudFront domain with its default certificate. Step 09 extends this point: with a domain, the aliases and the
- * us-east-1 ACM certificate (SNI, TLSv1.2_2021) are set here and compared by the same diff.
+ * The CloudFront domain with its default certificate, as a distribution is created. The aliases and the viewer
+ * certificate of a custom domain belong to step 09 (`cloudfront-aliases`, which needs the distribution's domain for its
+ * records): an update here carries them over as they are and the diff does not compare them.
  */
 function viewerCertificate(): ViewerCertificate {
   return { CloudFrontDefaultCertificate: true, MinimumProtocolVersion: 'TLSv1', CertificateSource: 'cloudfront' }
@@ -101,7 +102,7 @@ export function toDistributionConfig(spec: DistributionSpec, callerReference: st
 
 /** The observed config with infra's fields replaced: what UpdateDistribution sends. */
 export function toUpdatedConfig(observed: DistributionConfig, spec: DistributionSpec): DistributionConfig {
-  return { ...observed, ...managedFields(spec) }
+  return { ...observed, ...managedFields(spec), ViewerCertificate: observed.ViewerCertificate }
 }
 
 /** A CallerReference from the stable name and the config asked for: the same create sent again makes nothing new. */
@@ -129,7 +130,6 @@ const comparable: Record<string, (c: Partial<DistributionConfig>) => unknown> = 
   AllowedMethods: (c) => c.DefaultCacheBehavior?.AllowedMethods?.Items,
   CustomErrorResponses: (c) =>
     (c.CustomErrorResponses?.Items ?? []).map((r) => `${r.ErrorCode}→${r.ResponsePagePath} ${r.ResponseCode}`),
-  ViewerCertificate: (c) => c.ViewerCertificate?.CloudFrontDefaultCertificate ?? false,
 }
 
 export function diffDistributionConfig(have: DistributionConfig, spec: DistributionSpec): Change[] {

@@ -86,7 +86,7 @@ async function distributionsTagged(
 }
 
 /** Read the config with its ETag, change it, send it; a stale ETag is read again (rule: never a blind overwrite). */
-async function updateConfig(
+export async function updateConfig(
   cf: CloudFrontClient,
   id: string,
   change: (config: DistributionConfig) => DistributionConfig,

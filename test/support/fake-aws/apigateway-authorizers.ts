@@ -83,6 +83,7 @@ export function authorizerHandlers(fake: FakeApiGateway): Entry[] {
     }
     if (kind === 'usageplans' && fake.state.usagePlans[id ?? '']) return fake.state.usagePlans[id!]!
     if (kind === 'apikeys' && fake.state.apiKeys[id ?? '']) return fake.state.apiKeys[id!]!
+    if (kind === 'domainnames' && fake.state.domainNames?.[id ?? '']) return fake.state.domainNames[id!]!
     throw notFound(`Invalid resource ARN: ${arn}`)
   }
 

@@ -102,6 +102,19 @@ export interface ApiGatewayState {
   account: { cloudwatchRoleArn?: string }
   usagePlans: Record<string, UsagePlanState>
   apiKeys: Record<string, ApiKeyState>
+  /** Custom domain names (apigateway-domains.ts), by name. */
+  domainNames?: Record<string, DomainNameState>
+}
+
+export interface DomainNameState {
+  domainName: string
+  regionalCertificateArn: string
+  securityPolicy: string
+  regionalDomainName: string
+  regionalHostedZoneId: string
+  tags: Record<string, string>
+  /** Base path ('(none)' for the root) → the API and stage it serves. */
+  mappings: Record<string, { restApiId: string; stage: string }>
 }
 
 export const emptyState = (): ApiGatewayState => ({ apis: {}, account: {}, usagePlans: {}, apiKeys: {} })

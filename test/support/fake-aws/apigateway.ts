@@ -44,6 +44,7 @@ import {
 } from './apigateway-model.js'
 import { stageHandlers } from './apigateway-stages.js'
 import { usagePlanHandlers } from './apigateway-usage-plans.js'
+import { domainHandlers } from './apigateway-domains.js'
 
 export type { ApiState, DeploymentState, MethodState, ResourceState, StageState } from './apigateway-model.js'
 
@@ -105,6 +106,7 @@ export class FakeApiGateway implements ServiceFake {
       ...methodHandlers(this),
       ...stageHandlers(this),
       ...usagePlanHandlers(this),
+      ...domainHandlers(this),
     ]
     // Any operation may be throttled: API Gateway's quotas are account-wide.
     return entries.map(([command, handler]): Entry => [

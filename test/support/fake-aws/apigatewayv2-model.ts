@@ -62,6 +62,19 @@ export interface V2State {
   /** Counter behind the ids: deterministic, so a test's ids are the same every run. */
   seq: number
   apis: Record<string, ApiRecord>
+  /** Custom domain names (apigatewayv2-domains.ts), by name. */
+  domainNames?: Record<string, V2DomainRecord>
+}
+
+export interface V2DomainRecord {
+  DomainName: string
+  CertificateArn: string
+  SecurityPolicy: string
+  ApiGatewayDomainName: string
+  HostedZoneId: string
+  tags: Record<string, string>
+  /** By ApiMappingId. */
+  mappings: Record<string, { ApiMappingId: string; ApiId: string; Stage: string; ApiMappingKey: string }>
 }
 
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789'

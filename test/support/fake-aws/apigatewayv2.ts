@@ -31,6 +31,7 @@ import {
 } from './apigatewayv2-model.js'
 import { routeHandlers } from './apigatewayv2-routes.js'
 import { stageHandlers, stageOrThrow } from './apigatewayv2-stages.js'
+import { domainHandlers, domainOrThrow } from './apigatewayv2-domains.js'
 
 export type { ApiRecord, DeployedRoute, StageRecord } from './apigatewayv2-model.js'
 
@@ -80,6 +81,7 @@ export class FakeApiGatewayV2 implements ServiceFake {
       on(GetTagsCommand, (i) => ({ Tags: { ...this.taggable(i.ResourceArn).tags } })),
       ...routeHandlers(this),
       ...stageHandlers(this),
+      ...domainHandlers(this),
     ]
     return entries.map(([command, handler]) => [command, (input: unknown) => this.guarded(handler, input)])
   }
@@ -196,6 +198,8 @@ export class FakeApiGatewayV2 implements ServiceFake {
 
   /** `arn:aws:apigateway:<region>::/apis/<id>` or `…/apis/<id>/stages/<name>`. */
   private taggable(resourceArn: string | undefined): { tags: Record<string, string> } {
+    const domain = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+::\/domainnames\/([^/]+)$/.exec(resourceArn ?? '')
+    if (domain) return domainOrThrow(this, domain[1]!)
     const match = /^arn:aws[a-z-]*:apigateway:([a-z0-9-]+)::\/apis\/([a-z0-9]+)(?:\/stages\/([^/]+))?$/.exec(
       resourceArn ?? '',
     )

@@ -15,7 +15,9 @@ import {
   GetInvalidationCommand,
   GetOriginAccessControlCommand,
   IllegalUpdate,
+  CNAMEAlreadyExists,
   InvalidArgument,
+  InvalidViewerCertificate,
   InvalidIfMatchVersion,
   ListDistributionsCommand,
   ListInvalidationsCommand,
@@ -250,7 +252,31 @@ export class FakeCloudFront implements ServiceFake {
     }
     if (!c.DefaultCacheBehavior!.CachePolicyId && !c.DefaultCacheBehavior!.ForwardedValues)
       throw awsError(InvalidArgument, 'The parameter ForwardedValues is required.')
+    this.validateAliases(c)
     return c
+  }
+
+  /** Aliases need a certificate of one's own (CloudFront's covers only *.cloudfront.net), each alias one distribution. */
+  private validateAliases(c: DistributionConfig): void {
+    const aliases = c.Aliases?.Items ?? []
+    if (aliases.length !== (c.Aliases?.Quantity ?? 0))
+      throw awsError(InvalidArgument, 'Aliases: Quantity must match the number of Items.')
+    if (aliases.length === 0) return
+    const cert = c.ViewerCertificate
+    if (!cert?.ACMCertificateArn?.startsWith('arn:aws:acm:us-east-1:') || cert.CloudFrontDefaultCertificate)
+      throw awsError(
+        InvalidViewerCertificate,
+        'To add an alternate domain name (CNAME) to a CloudFront distribution, you must attach a trusted certificate that validates your authorization to use the domain name.',
+      )
+    const taken = Object.values(this.distributions).find(
+      (d) =>
+        d.config.CallerReference !== c.CallerReference && d.config.Aliases?.Items?.some((a) => aliases.includes(a)),
+    )
+    if (taken)
+      throw awsError(
+        CNAMEAlreadyExists,
+        'One or more of the CNAMEs you provided are already associated with a different resource.',
+      )
   }
 
   private createDistribution(config: DistributionConfig | undefined, tags: Tag[] | undefined) {

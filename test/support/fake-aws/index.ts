@@ -17,6 +17,8 @@ import { FakeSqs } from './sqs.js'
 import { FakeSsm } from './ssm.js'
 import { FakeSts } from './sts.js'
 import { FakeTagging } from './tagging.js'
+import { FakeAcm } from './acm.js'
+import { FakeRoute53 } from './route53.js'
 
 export * from './core.js'
 export { FakeDynamoDB } from './dynamodb.js'
@@ -33,6 +35,8 @@ export { FakeSns, PENDING_CONFIRMATION, type TopicState } from './sns.js'
 export { FakeApiGateway, type ApiState } from './apigateway.js'
 export { FakeBedrock, type GuardrailState } from './bedrock.js'
 export { FakeCognito, type ClientState, type DomainState, type PoolState } from './cognito.js'
+export { FakeAcm, type CertificateState } from './acm.js'
+export { FakeRoute53, type ZoneState } from './route53.js'
 export { FakeCostExplorer, type CostExplorerState, type DailyCost } from './cost-explorer.js'
 
 /** One factory per service; each FakeAws gets fresh instances. */
@@ -53,6 +57,8 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeCostExplorer(),
   () => new FakeSns(),
   () => new FakeS3(),
+  () => new FakeRoute53(),
+  () => new FakeAcm(),
   () => new FakeSqs(),
 ]
 
@@ -109,6 +115,12 @@ export class AllFakes extends FakeAws {
   get s3(): FakeS3 {
     return this.service<FakeS3>('s3')
   }
+  get route53(): FakeRoute53 {
+    return this.service<FakeRoute53>('route53')
+  }
+  get acm(): FakeAcm {
+    return this.service<FakeAcm>('acm')
+  }
   get sqs(): FakeSqs {
     return this.service<FakeSqs>('sqs')
   }
@@ -117,6 +129,21 @@ export class AllFakes extends FakeAws {
 /** Every service fake, not installed yet: call `.install()` to route the SDK clients to it, `.restore()` after. */
 export function createFakeAws(opts: FakeAwsOptions = {}): AllFakes {
   const aws = new AllFakes(SERVICE_FAKES.map((make) => make()))
+  // ACM validates against public DNS (the fake zones) and refuses to delete a certificate something still uses.
+  aws.acm.world = {
+    publicCname: (name) => aws.route53.publicCname(name),
+    usersOf: (arn) => [
+      ...Object.values(aws.service<FakeCloudFront>('cloudfront').distributions)
+        .filter((d) => d.config.ViewerCertificate?.ACMCertificateArn === arn)
+        .map((d) => `arn:aws:cloudfront::${aws.account}:distribution/${d.id}`),
+      ...Object.values(aws.apigateway.state.domainNames ?? {})
+        .filter((d) => d.regionalCertificateArn === arn)
+        .map((d) => `arn:aws:apigateway:${aws.region}::/domainnames/${d.domainName}`),
+      ...Object.values(aws.apigatewayv2.state.domainNames ?? {})
+        .filter((d) => d.CertificateArn === arn)
+        .map((d) => `arn:aws:apigateway:${aws.region}::/domainnames/${d.DomainName}`),
+    ],
+  }
   if (opts.account !== undefined) aws.account = opts.account
   if (opts.region !== undefined) aws.region = opts.region
   if (opts.latencyMs !== undefined) aws.latencyMs = opts.latencyMs
