@@ -3,7 +3,7 @@
 // overview dashboard. Alarms and the dashboard are compared before they are put; an alarm config no longer has is not
 // converged, so the runner deletes it.
 import { converge } from '../resources/engine/converge.js'
-import { alarmKind } from '../resources/cloudwatch/alarm.js'
+import { alarmKind, prefetchAlarms } from '../resources/cloudwatch/alarm.js'
 import { dashboardKind } from '../resources/cloudwatch/dashboard.js'
 import { pendingNote, subscriptionKind } from '../resources/sns/subscription.js'
 import { topicArnOf, topicKind } from '../resources/sns/topic.js'
@@ -23,6 +23,8 @@ export const monitoringStep: Step<'monitoring'> = {
   title: 'Monitoring',
   // The steps whose resources it watches; a step whose section config lacks outputs nothing and is not watched.
   needs: ['lambda', 'dynamodb', 'api', 'websocket'],
+  // The distribution is watched when step 07 deployed it; monitoring does not wait for a failed one to be fixed.
+  softNeeds: ['cloudfront'],
   inputs: (config) => ({
     monitoring: config.sections.monitoring ?? null,
     timeouts: Object.fromEntries(config.functions.map((f) => [f.logicalId, f.timeoutS])),
@@ -54,7 +56,12 @@ export const monitoringStep: Step<'monitoring'> = {
       }),
     )
     subscriptions.forEach((r) => ctx.report(r))
-    // A few at a time: CloudWatch allows 9 DescribeAlarms and 3 PutMetricAlarm calls a second per account and region.
+    // Read in one DescribeAlarms per 100, then converged a few at a time: CloudWatch allows 9 DescribeAlarms and 3
+    // PutMetricAlarm calls a second per account and region.
+    prefetchAlarms(
+      ctx,
+      plan.alarms.map((a) => a.name),
+    )
     for (let i = 0; i < plan.alarms.length; i += ALARMS_AT_ONCE) {
       const batch = plan.alarms.slice(i, i + ALARMS_AT_ONCE)
       for (const a of await Promise.all(batch.map((spec) => converge(ctx, alarmKind, spec)))) ctx.report(a.result)

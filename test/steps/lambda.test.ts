@@ -90,7 +90,9 @@ describe('lambda step: create from empty', () => {
       name: fnName('prompt-crud'),
       attributes: { codeSha256: sha, alias: { name: ALIAS, version: '1' } },
     })
-    expect(record.attributes.versions).toEqual([{ version: '1', codeSha256: sha, publishedAt: expect.any(String) }])
+    expect(record.attributes.versions).toEqual([
+      { version: '1', codeSha256: sha, publishedAt: expect.any(String), fingerprint: expect.any(String) },
+    ])
     expect(manifest.steps.lambda.outputs.functions['prompt-crud']).toEqual({
       name: fnName('prompt-crud'),
       arn: fake.lambda.arn(fnName('prompt-crud')),

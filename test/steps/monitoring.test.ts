@@ -13,6 +13,8 @@ const WITH_UPSTREAM = withDependencies([monitoringStep], STEPS)
 const UPSTREAM = WITH_UPSTREAM.filter((s) => s.id !== 'monitoring')
 const TOPIC = `${SERVICE}-alarms`
 const DASHBOARD = `${SERVICE}-overview`
+// The model config.json's websocket-message function calls.
+const MODEL = 'anthropic.claude-3-5-sonnet-20240620-v1:0'
 const MONITORING_SERVICES = new Set(['cloudwatch', 'sns'])
 
 let fake: AllFakes
@@ -55,6 +57,8 @@ function deployed(name: string, value: string): boolean {
       return fake.apigatewayv2.api(value) !== undefined
     case 'Stage':
       return value === 'staging'
+    case 'ModelId':
+      return value === MODEL
     default:
       return false
   }
@@ -111,6 +115,18 @@ describe('monitoring step: from empty', () => {
     const again = await deploy(root, { steps: WITH_UPSTREAM })
     expect(monitoringOutcome(again)).toMatchObject({ status: 'done' })
     expect(monitoringWrites()).toEqual([])
+    // Every alarm read in one DescribeAlarms (up to 100 names a call), not one each.
+    expect(fake.calls.filter((c) => c.command === 'DescribeAlarmsCommand')).toHaveLength(1)
+  })
+
+  test('an alarm edited behind the tool’s back is found by the shared read and put back', async () => {
+    const name = `${SERVICE}-conversation-api-p95-duration`
+    const threshold = fake.cloudwatch.alarm(name)!.alarm.Threshold
+    fake.cloudwatch.alarm(name)!.alarm.Threshold = 1
+    fake.resetCalls()
+    await deploy(root, { steps: WITH_UPSTREAM })
+    expect(monitoringWrites()).toEqual(['PutMetricAlarm'])
+    expect(fake.cloudwatch.alarm(name)!.alarm.Threshold).toBe(threshold)
   })
 
   test('an alarm dropped from config is deleted; a changed threshold is one PutMetricAlarm', async () => {

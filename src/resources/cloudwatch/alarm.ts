@@ -17,7 +17,7 @@ import type { Tags } from '../../config/types.js'
 import { isCloudWatchNotFound } from '../../aws/errors.js'
 import { arn as awsArn, changedTags, diffTags } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
-import type { Change } from '../types.js'
+import type { Change, ResourceContext } from '../types.js'
 
 export const ALARM_KIND = 'cloudwatch-alarm'
 
@@ -109,9 +109,56 @@ export function diffAlarm(have: ObservedAlarm, want: AlarmSpec): Change[] {
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
 
+/** DescribeAlarms takes at most 100 names a call. */
+const NAMES_PER_DESCRIBE = 100
+/** Alarms read ahead by prefetchAlarms, per client (one per run and region), each taken once by its find. */
+const prefetched = new WeakMap<CloudWatchClient, Map<string, Promise<MetricAlarm | undefined>>>()
+
+async function describeAlarms(cw: CloudWatchClient, names: string[]): Promise<MetricAlarm[]> {
+  const alarms: MetricAlarm[] = []
+  let NextToken: string | undefined
+  do {
+    const page = await cw.send(
+      new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm'], MaxRecords: 100, NextToken }),
+    )
+    alarms.push(...(page.MetricAlarms ?? []))
+    NextToken = page.NextToken
+  } while (NextToken)
+  return alarms
+}
+
+/**
+ * Reads a step's alarms up front, 100 names a call, rather than one DescribeAlarms each: the converge of each alarm
+ * then takes its own from here, once (a later look, e.g. after a lost create, reads again).
+ */
+export function prefetchAlarms(ctx: ResourceContext, names: string[]): void {
+  if (ctx.offline) return
+  const cw = ctx.aws.get(CloudWatchClient)
+  const ahead = prefetched.get(cw) ?? new Map<string, Promise<MetricAlarm | undefined>>()
+  prefetched.set(cw, ahead)
+  for (let i = 0; i < names.length; i += NAMES_PER_DESCRIBE) {
+    const chunk = names.slice(i, i + NAMES_PER_DESCRIBE)
+    const alarms = describeAlarms(cw, chunk)
+    for (const name of chunk) {
+      const alarm = alarms.then((all) => all.find((a) => a.AlarmName === name))
+      // A failed read surfaces in the find that takes it; one that no find takes must not end the process.
+      alarm.catch(() => undefined)
+      ahead.set(name, alarm)
+    }
+  }
+}
+
+async function describeAlarm(cw: CloudWatchClient, name: string): Promise<MetricAlarm | undefined> {
+  const ahead = prefetched.get(cw)?.get(name)
+  if (ahead) {
+    prefetched.get(cw)?.delete(name)
+    return ahead
+  }
+  return (await describeAlarms(cw, [name])).find((a) => a.AlarmName === name)
+}
+
 async function findAlarm(cw: CloudWatchClient, name: string): Promise<ObservedAlarm | undefined> {
-  const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name], AlarmTypes: ['MetricAlarm'] }))
-  const alarm = page.MetricAlarms?.find((a) => a.AlarmName === name)
+  const alarm = await describeAlarm(cw, name)
   if (!alarm) return undefined
   const { Tags } = await cw.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))
   return { alarm, tags: Object.fromEntries((Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) }

@@ -58,7 +58,10 @@ export async function ensureRelease(
   // Unchanged $LATEST: the version the alias (or its canary) serves, or the last one we published, may already match.
   const lastRecorded = recordedVersions(ctx, spec.logicalId).at(-1)?.version
   const candidates = [current?.canary?.version, current?.version, lastRecorded]
-  let target = fn.changed ? undefined : await findMatchingVersion(ctx, spec, code.codeSha256, candidates).catch(fail)
+  const served = [current?.canary?.version, current?.version]
+  let target = fn.changed
+    ? undefined
+    : await findMatchingVersion(ctx, spec, code.codeSha256, candidates, served).catch(fail)
   const notes: string[] = []
   if (!target && ctx.dryRun) {
     target = KNOWN_AFTER_APPLY

@@ -7,6 +7,7 @@ import {
   PublishVersionCommand,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda'
+import { createHash } from 'node:crypto'
 import { StepError } from '../../errors/index.js'
 import { awsFailure, isFunctionBusy, isNotFound, isPreconditionFailed } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
@@ -24,6 +25,18 @@ export interface VersionRecord {
   version: string
   codeSha256: string
   publishedAt: string
+  /** versionFingerprint of the spec this version was published from, or found to serve. */
+  fingerprint?: string
+}
+
+/**
+ * Everything of the spec and code a version is compared on (tags, description and the package's bytes aside: a
+ * version has no tags of its own and its description does not count). Extra fields only cost a read, never a match.
+ */
+export function versionFingerprint(spec: FunctionSpec, codeSha256: string): string {
+  const { tags: _tags, description: _description, ...rest } = spec as FunctionSpec & { code?: unknown }
+  const compared = { ...rest, code: undefined, codeSha256 }
+  return createHash('sha256').update(JSON.stringify(compared)).digest('hex').slice(0, 16)
 }
 
 export const isPublishedVersion = (v: string | undefined): v is string => !!v && /^\d+$/.test(v)
@@ -71,18 +84,41 @@ export async function listVersionNumbers(ctx: ResourceContext, name: string): Pr
   return [...new Set(versions)].sort((a, b) => Number(a) - Number(b))
 }
 
-/** The first candidate version that exists and serves the spec (code, architecture, configuration), if any. */
+/**
+ * The first candidate version that exists and serves the spec (code, architecture, configuration), if any. A
+ * published version never changes: one the alias serves (`served`, read this run, so it exists) that the manifest
+ * records as serving this very spec is taken without reading it again.
+ */
 export async function findMatchingVersion(
   ctx: ResourceContext,
   spec: FunctionSpec,
   codeSha256: string,
   candidates: Array<string | undefined>,
+  served: Array<string | undefined> = [],
 ): Promise<string | undefined> {
+  const fingerprint = versionFingerprint(spec, codeSha256)
+  const recorded = recordedVersions(ctx, spec.logicalId)
+  const vouched = (v: string) =>
+    served.includes(v) && recorded.some((r) => r.version === v && r.fingerprint === fingerprint)
   for (const version of [...new Set(candidates.filter(isPublishedVersion))]) {
+    if (vouched(version)) return version
     const found = await findVersion(ctx, spec.name, version)
-    if (found && versionMatches(found, spec, codeSha256)) return version
+    if (found && versionMatches(found, spec, codeSha256)) {
+      await rememberServing(ctx, spec, version, fingerprint)
+      return version
+    }
   }
   return undefined
+}
+
+/** Notes in the manifest that a recorded version serves the spec of this fingerprint. */
+async function rememberServing(ctx: ResourceContext, spec: FunctionSpec, version: string, fingerprint: string) {
+  const key = functionKey(spec.logicalId)
+  const known = ctx.record.manifest.resources[key]
+  const versions = recordedVersions(ctx, spec.logicalId)
+  if (!known || !versions.some((v) => v.version === version && v.fingerprint !== fingerprint)) return
+  const attributes = { versions: versions.map((v) => (v.version === version ? { ...v, fingerprint } : v)) }
+  await recordIfChanged(ctx, key, { kind: FUNCTION_KIND, name: known.name, id: known.id, arn: known.arn, attributes })
 }
 
 /**
@@ -124,7 +160,12 @@ export async function publishVersion(
   })
   const version = published.Version ?? ''
   const key = functionKey(spec.logicalId)
-  const entry = { version, codeSha256: published.CodeSha256 ?? codeSha256, publishedAt: new Date().toISOString() }
+  const entry = {
+    version,
+    codeSha256: published.CodeSha256 ?? codeSha256,
+    publishedAt: new Date().toISOString(),
+    fingerprint: versionFingerprint(spec, codeSha256),
+  }
   await recordIfChanged(ctx, key, {
     kind: FUNCTION_KIND,
     name: spec.name,
