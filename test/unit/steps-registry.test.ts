@@ -20,7 +20,8 @@ describe('step registry', () => {
   })
 
   test('names a known but unimplemented step, and rejects an unknown one with the list', () => {
-    expect(() => findStep('dns', STEPS)).toThrow(/step dns \(09\) is not implemented yet/)
+    const withoutDns = STEPS.filter((s) => s.id !== 'dns')
+    expect(() => findStep('dns', withoutDns)).toThrow(/step dns \(09\) is not implemented yet/)
     expect(() => findStep('databases')).toThrow(/there is no step "databases"/)
   })
 
