@@ -149,6 +149,11 @@ export function isPreconditionFailed(e: unknown): boolean {
   return name === 'PreconditionFailedException' || name === 'PreconditionFailed'
 }
 
+/** S3 GetObject (or a conditional PutObject's If-Match) on a key that has no current version. */
+export function isNoSuchKey(e: unknown): boolean {
+  return errorName(e) === 'NoSuchKey'
+}
+
 /** S3 conditional write: another conditional write to the same key was in flight; S3 asks to retry it. */
 export function isConditionalRequestConflict(e: unknown): boolean {
   return errorName(e) === 'ConditionalRequestConflict'

@@ -25,6 +25,7 @@ import { resolveCognito } from './resolve-cognito.js'
 import { resolveIdentityPool, resolveParameters } from './resolve-params.js'
 import { resolveFunctions } from './resolve-functions.js'
 import { checkS3Overlaps, resolveBuckets, resolveQueues, resolveSchedulerRole } from './resolve-events.js'
+import { resolveState } from './resolve-state.js'
 import { resolveTables } from './resolve-tables.js'
 import type { EnvFile } from './env-file.js'
 import type { EnvFileKey, RawConfig } from './schema.js'
@@ -221,6 +222,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     ...(schedulerRole ? { schedulerRole } : {}),
     bedrockModels: raw.bedrock?.models ?? [],
     parameters,
+    state: resolveState(ctx, region),
     sections: pickSections(raw),
     files: { config: input.files.config, envFile: input.files.envFile, root: path.resolve(input.files.root) },
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { stateSchemaOf } from './state-schema.js'
 import { functionPermissionsSchema, identityPoolSchema, parametersSchema } from './schema-params.js'
 import { eventSchemas } from './schema-events.js'
 
@@ -575,6 +576,7 @@ export const configSchema = z.strictObject({
   bedrock: bedrockSchema.optional(),
   monitoring: monitoringSchema.optional(),
   parameters: parametersSchema.default({}),
+  state: stateSchemaOf(nameTemplate).optional(),
 })
 
 export type RawConfig = z.output<typeof configSchema>
@@ -592,5 +594,9 @@ export const ENV_FILE_KEYS = {
   LAMBDA_MEMORY: 'lambda_defaults.memory_mb',
   LAMBDA_TIMEOUT: 'lambda_defaults.timeout_s',
   DYNAMODB_BILLING: 'billing_mode of every table',
+  STATE_BACKEND: 'state.backend (local or s3)',
+  STATE_BUCKET: 'state.bucket',
+  STATE_PREFIX: 'state.prefix',
+  STATE_REGION: 'state.region',
 } as const
 export type EnvFileKey = keyof typeof ENV_FILE_KEYS

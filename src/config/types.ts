@@ -2,6 +2,7 @@
 // env-file and flag overrides merged (flags > env file > config.json). Everything downstream reads this.
 import type { ParameterConfig, PermissionStatement } from './resolve-params.js'
 import type { RawConfig } from './schema.js'
+import type { StateConfig } from './state-schema.js'
 import type { BucketConfig, FunctionEvents, QueueConfig, SchedulerRoleConfig } from './events-types.js'
 
 export type AttributeType = 'S' | 'N' | 'B'
@@ -97,6 +98,8 @@ export interface ResolvedConfig {
   bedrockModels: string[]
   /** SSM parameters written after the steps whose outputs their values read. */
   parameters: ParameterConfig[]
+  /** Where the manifest is kept (config "state", STATE_* in the env file). */
+  state: StateConfig
   /** Sections whose steps are not implemented yet, as validated (snake case). */
   sections: Pick<RawConfig, 'rest_api' | 'websocket_api' | 'frontend' | 'cognito' | 'dns' | 'bedrock' | 'monitoring'>
   /** Where each value came from, for error messages. */
