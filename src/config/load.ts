@@ -68,7 +68,7 @@ export async function loadConfig(opts: LoadOptions): Promise<ResolvedConfig> {
     files: { root, config: configPath, envFile: envPath },
     configFile,
     locate: parsed.locate,
-    fileExists: isFile,
+    fileExists: isFileOrFolder,
   })
   checkRegionExists(config.region, { flags, envFile, configFile, locate: parsed.locate })
   return config
@@ -172,9 +172,11 @@ function errnoCode(e: unknown): string | undefined {
   return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined
 }
 
-function isFile(file: string): boolean {
+/** A file (a Node.js handler's entry) or a folder (a Python function's, a layer's): packaging checks which it needs. */
+function isFileOrFolder(file: string): boolean {
   try {
-    return statSync(file).isFile()
+    const found = statSync(file)
+    return found.isFile() || found.isDirectory()
   } catch {
     return false
   }

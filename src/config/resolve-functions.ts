@@ -6,6 +6,9 @@ import { resolveStatements } from './resolve-params.js'
 import { environmentProblems } from './step-references.js'
 import { resolveFunctionEvents } from './resolve-events.js'
 import type { FunctionConfig } from './types.js'
+import { functionUrlConfig, imageProblems, layerReferenceProblems } from './resolve-function-code.js'
+
+const DEFAULT_HANDLER = 'index.handler'
 
 // Lambda rejects CreateFunction with any of these in Environment ("Reserved keys used in this request").
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
@@ -47,13 +50,20 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
     if (clash) ctx.problem([...at, 'name'], `"${name}" is also the name of function ${clash} (names must be unique)`)
     seen.set(name, key)
 
-    const source = path.resolve(root, f.source)
-    if (input.fileExists && !input.fileExists(source)) {
+    const source = f.source === undefined ? undefined : path.resolve(root, f.source)
+    if (f.image_uri !== undefined) imageProblems(ctx, at, f)
+    else if (source === undefined) {
       ctx.problem(
         [...at, 'source'],
-        `"${f.source}" does not exist at ${source} (expected the handler's entry file, relative to ${root})`,
+        "is required: the handler's entry file (Node.js) or the function's folder (Python), relative to config.json; or set image_uri for a container image",
+      )
+    } else if (input.fileExists && !input.fileExists(source)) {
+      ctx.problem(
+        [...at, 'source'],
+        `"${f.source}" does not exist at ${source} (expected the handler's entry file, or a Python function's folder, relative to ${root})`,
       )
     }
+    layerReferenceProblems(ctx, at, f.layers)
     for (const table of Object.keys(f.tables)) {
       if (Object.hasOwn(raw.tables, table)) continue
       ctx.problem(
@@ -98,9 +108,10 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
       logicalId: key,
       name,
       ...(f.description === undefined ? {} : { description: f.description }),
-      source,
-      handler: f.handler,
-      runtime: f.runtime ?? defaults.runtime,
+      ...(f.image_uri === undefined
+        ? { source, handler: f.handler ?? DEFAULT_HANDLER, runtime: f.runtime ?? defaults.runtime }
+        : { imageUri: f.image_uri }),
+      ...(f.url === undefined ? {} : { url: functionUrlConfig(f.url) }),
       architecture: f.architecture ?? defaults.architecture,
       memoryMb: f.memory_mb ?? env.LAMBDA_MEMORY ?? defaults.memory_mb,
       timeoutS: f.timeout_s ?? env.LAMBDA_TIMEOUT ?? defaults.timeout_s,

@@ -25,6 +25,7 @@ import { resolveCognito } from './resolve-cognito.js'
 import { resolveIdentityPool, resolveParameters } from './resolve-params.js'
 import { resolveFunctions } from './resolve-functions.js'
 import { checkS3Overlaps, resolveBuckets, resolveQueues, resolveSchedulerRole } from './resolve-events.js'
+import { resolveLayers } from './resolve-layers.js'
 import { resolveState } from './resolve-state.js'
 import { resolveTables } from './resolve-tables.js'
 import type { EnvFile } from './env-file.js'
@@ -188,6 +189,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const queues = resolveQueues(ctx)
   checkS3Overlaps(ctx, functions)
   const schedulerRole = resolveSchedulerRole(ctx, functions)
+  const layers = resolveLayers(ctx)
   checkSectionReferences(ctx)
   if (raw.cognito) resolveCognito(ctx, raw.cognito)
   resolveIdentityPool(ctx, raw)
@@ -220,6 +222,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     buckets,
     queues,
     ...(schedulerRole ? { schedulerRole } : {}),
+    layers,
     bedrockModels: raw.bedrock?.models ?? [],
     parameters,
     state: resolveState(ctx, region),

@@ -58,39 +58,44 @@ export const LAMBDA_RUNTIMES: Readonly<Record<string, string>> = {
   'go1.x': '2024-01-08',
 }
 
-/** The runtime families infra can package: src/package bundles Node.js handlers with esbuild, nothing else. */
-export const PACKAGEABLE_FAMILIES = ['nodejs'] as const
+/**
+ * The runtime families infra can package: src/package bundles Node.js handlers with esbuild and zips Python functions
+ * from their folder (with requirements.txt installed by pip). Any other language ships as a container image.
+ */
+export const PACKAGEABLE_FAMILIES = ['nodejs', 'python'] as const
 
-const family = (runtime: string): string => /^[a-z]+/.exec(runtime)?.[0] ?? runtime
+export const runtimeFamily = (runtime: string): string => /^[a-z]+/.exec(runtime)?.[0] ?? runtime
 const today = (now: Date): string => now.toISOString().slice(0, 10)
 
-/** The runtimes a new function may use today and infra can package, newest first. */
-export function usableRuntimes(now: Date): string[] {
+/** The runtimes of a family (default Node.js) a new function may use today, newest first. */
+export function usableRuntimes(now: Date, family = 'nodejs'): string[] {
   return Object.entries(LAMBDA_RUNTIMES)
-    .filter(([id, deprecated]) => deprecated > today(now) && isPackageable(id))
+    .filter(([id, deprecated]) => deprecated > today(now) && runtimeFamily(id) === family)
     .map(([id]) => id)
 }
 
 const isPackageable = (runtime: string): boolean =>
-  (PACKAGEABLE_FAMILIES as readonly string[]).includes(family(runtime))
+  (PACKAGEABLE_FAMILIES as readonly string[]).includes(runtimeFamily(runtime))
 
 /**
  * Why `runtime` cannot be deployed today, or undefined when it can: unknown to Lambda, of a family infra cannot
  * package, or deprecated (no more security patches; Lambda refuses new functions with it shortly after).
  */
 export function runtimeProblem(runtime: string, now: Date): string | undefined {
-  const usable = usableRuntimes(now)
+  // A deprecated Python runtime is told the current Python ones; anything else the Node.js ones.
+  const family = isPackageable(runtime) ? runtimeFamily(runtime) : 'nodejs'
+  const usable = usableRuntimes(now, family)
   const choose =
     usable.length > 0
       ? `use ${usable.join(' or ')}`
-      : `no Node.js runtime in src/config/runtimes.ts is current: update it from ${RUNTIMES_SOURCE}`
+      : `no ${family} runtime in src/config/runtimes.ts is current: update it from ${RUNTIMES_SOURCE}`
   const deprecated = LAMBDA_RUNTIMES[runtime]
   if (deprecated === undefined) {
     const near = closest(runtime, Object.keys(LAMBDA_RUNTIMES))
     return `"${runtime}" is not a Lambda runtime (${near ? `did you mean ${near}? ` : ''}${choose}; the list is from ${RUNTIMES_SOURCE} as of ${RUNTIMES_CHECKED})`
   }
   if (!isPackageable(runtime))
-    return `"${runtime}" is a ${family(runtime)} runtime, but infra packages only Node.js handlers (bundled with esbuild) (${choose}, with a .ts or .js handler)`
+    return `"${runtime}" is a ${runtimeFamily(runtime)} runtime, but infra packages only Node.js handlers (bundled with esbuild) and Python functions (zipped from their folder) (${choose}, with a .ts or .js handler; or ship the function as a container image with image_uri)`
   if (deprecated <= today(now))
     return `"${runtime}" was deprecated by AWS on ${deprecated}: no more security patches, and Lambda refuses new functions with it (${choose})`
   return undefined

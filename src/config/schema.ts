@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { stateSchemaOf } from './state-schema.js'
 import { functionPermissionsSchema, identityPoolSchema, parametersSchema } from './schema-params.js'
+import { functionUrlSchema, imageUriSchema, layerRefSchema, layersSchema, NEVER_EXPIRE } from './schema-lambda.js'
 import { eventSchemas } from './schema-events.js'
 
 // The shape of config.json. Snake case, as in the manual's config.json. Names are templates:
@@ -21,6 +22,8 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const
 const logRetentionDays = z.literal(LOG_RETENTION_DAYS).describe('A CloudWatch Logs retention period in days')
+// A function's log group may also keep its events forever, when config says so.
+const functionLogRetention = z.union([logRetentionDays, z.literal(NEVER_EXPIRE)])
 const logicalId = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, starting with a letter')
@@ -84,8 +87,14 @@ export const tableAccessSchema = z.enum(['read', 'read-write'])
 export const functionSchema = z.strictObject({
   name: nameTemplate.optional(),
   description: z.string().max(256).optional(),
-  source: z.string().min(1).describe('Entry file of the handler, relative to config.json'),
-  handler: z.string().default('index.handler'),
+  source: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Node.js: the handler's entry file; Python: the function's folder; relative to config.json"),
+  handler: z.string().optional().describe('<module>.<export>; default index.handler'),
+  image_uri: imageUriSchema.optional(),
+  url: functionUrlSchema.optional(),
   runtime: z.string().optional(),
   architecture: z.enum(['arm64', 'x86_64']).optional(),
   memory_mb: z.int().min(128).max(10240).optional(),
@@ -99,11 +108,11 @@ export const functionSchema = z.strictObject({
   bedrock: z.boolean().default(false).describe('May invoke the configured Bedrock models (and apply the guardrail)'),
   reserved_concurrency: z.int().min(0).optional(),
   provisioned_concurrency: z.int().min(1).optional(),
-  layers: z.array(z.string().startsWith('arn:')).max(5).default([]),
+  layers: z.array(layerRefSchema).max(5).default([]),
   dead_letter_arn: z.string().startsWith('arn:').optional(),
   permissions: functionPermissionsSchema,
   ...events.functionFields,
-  log_retention_days: logRetentionDays.optional(),
+  log_retention_days: functionLogRetention.optional(),
   tags: tagsSchema.default({}),
 })
 
@@ -112,7 +121,7 @@ export const lambdaDefaultsSchema = z.strictObject({
   architecture: z.enum(['arm64', 'x86_64']).default('arm64'),
   memory_mb: z.int().min(128).max(10240).default(512),
   timeout_s: z.int().min(1).max(900).default(30),
-  log_retention_days: logRetentionDays.default(30),
+  log_retention_days: functionLogRetention.default(30),
   tracing: z.enum(['Active', 'PassThrough']).default('Active'),
   bundle_aws_sdk: z
     .boolean()
@@ -568,6 +577,7 @@ export const configSchema = z.strictObject({
   functions: z.record(logicalId, functionSchema).default({}),
   buckets: z.record(logicalId, events.bucket).default({}),
   queues: z.record(logicalId, events.queue).default({}),
+  layers: layersSchema,
   rest_api: restApiSchema.optional(),
   websocket_api: websocketApiSchema.optional(),
   frontend: frontendSchema.optional(),

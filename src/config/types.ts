@@ -44,10 +44,14 @@ export interface FunctionConfig extends FunctionEvents {
   logicalId: string
   name: string
   description?: string
-  /** Absolute path of the handler's entry file. */
-  source: string
-  handler: string
-  runtime: string
+  /** Absolute path of the handler's entry file (Node.js) or of the function's folder (Python); absent for images. */
+  source?: string
+  handler?: string
+  runtime?: string
+  /** A container image function (PackageType Image): no source, handler or runtime. */
+  imageUri?: string
+  /** A function URL on the environment's alias. */
+  url?: FunctionUrlConfig
   architecture: 'arm64' | 'x86_64'
   memoryMb: number
   timeoutS: number
@@ -57,14 +61,39 @@ export interface FunctionConfig extends FunctionEvents {
   bedrock: boolean
   reservedConcurrency?: number
   provisionedConcurrency?: number
+  /** Keys of `layers` and layer version ARNs, in the order Lambda applies them. */
   layers: string[]
   deadLetterArn?: string
   /** Free statements merged into the functions' role policy (config checked them for wildcards). */
   permissions?: PermissionStatement[]
-  logRetentionDays: number
+  /** 'never': the log group keeps its events forever. */
+  logRetentionDays: number | 'never'
   tracing: 'Active' | 'PassThrough'
   bundleAwsSdk: boolean
   tags: Tags
+}
+
+export interface FunctionUrlConfig {
+  auth: 'AWS_IAM' | 'NONE'
+  cors?: {
+    allowOrigins: string[]
+    allowMethods: string[]
+    allowHeaders: string[]
+    exposeHeaders: string[]
+    allowCredentials: boolean
+    maxAgeS: number
+  }
+}
+
+export interface LayerConfig {
+  logicalId: string
+  name: string
+  description?: string
+  /** Absolute path of the folder zipped as the layer. */
+  source: string
+  compatibleRuntimes: string[]
+  compatibleArchitectures: Array<'arm64' | 'x86_64'>
+  versionsKept: number
 }
 
 export interface ResolvedConfig {
@@ -95,6 +124,7 @@ export interface ResolvedConfig {
   queues: QueueConfig[]
   /** Present when a function has a schedule: the role EventBridge Scheduler invokes it with (step 01). */
   schedulerRole?: SchedulerRoleConfig
+  layers: LayerConfig[]
   bedrockModels: string[]
   /** SSM parameters written after the steps whose outputs their values read. */
   parameters: ParameterConfig[]

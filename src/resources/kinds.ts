@@ -5,6 +5,8 @@ import { logGroupKind } from './logs/log-group.js'
 import { aliasKind } from './lambda/alias.js'
 import { provisionedConcurrencyKind, reservedConcurrencyKind } from './lambda/concurrency.js'
 import { functionKind } from './lambda/function.js'
+import { functionUrlKind } from './lambda/function-url.js'
+import { layerKind } from './lambda/layer.js'
 import { permissionKind } from './lambda/permission.js'
 import { tableKind } from './dynamodb/table.js'
 import { roleKind } from './iam/role.js'
@@ -58,6 +60,8 @@ const ALL = [
   permissionKind,
   reservedConcurrencyKind,
   provisionedConcurrencyKind,
+  layerKind,
+  functionUrlKind,
   // apigateway
   apiGatewayAccountKind,
   restApiKind,

@@ -1,7 +1,8 @@
 // Step 03 (the manual's "Lambda 함수 배포"): per function its log group, the function, a version when its code or
 // configuration changed, and the environment's alias on that version (or a canary share of it).
-import type { FunctionPackage } from '../package/index.js'
-import { packageConfiguredFunctions } from '../validate/package-functions.js'
+import { ensureFunctionUrl } from '../resources/lambda/function-url.js'
+import { isPreparedCode, prepareLambdaCode } from './lambda-code.js'
+import { ensureLayers, layerSpec } from './lambda-layers.js'
 import { StepError } from '../errors/index.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
@@ -9,11 +10,11 @@ import { ensureRelease } from '../resources/lambda/release.js'
 import { ensureConcurrency } from '../resources/lambda/concurrency.js'
 import { findMissingParameters } from '../resources/ssm/parameters.js'
 import type { PackagedFunctionSpec } from '../resources/lambda/function-diff.js'
-import { functionSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
+import { functionSpec, functionUrlSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
 import { referencingValues, ssmReferenceValues } from './references.js'
 import type { Ensured } from '../resources/types.js'
 import type { FunctionOutput, LambdaOutputs } from './outputs.js'
-import type { PrepareContext, Step, StepContext } from './types.js'
+import type { Step, StepContext } from './types.js'
 
 /** Secrets are passed as parameter names; a name that does not exist would only fail when the function runs. */
 async function checkSecrets(ctx: StepContext): Promise<void> {
@@ -33,14 +34,6 @@ async function checkSecrets(ctx: StepContext): Promise<void> {
   )
 }
 
-/** Every handler is bundled up front, in parallel (offline plans skip it: there is nothing to compare with). */
-async function packageAll(ctx: PrepareContext): Promise<Array<FunctionPackage | undefined>> {
-  if (ctx.offline) return ctx.config.functions.map(() => undefined)
-  ctx.log(`packaging ${ctx.config.functions.length} handler(s)`)
-  // The same packages `validateLocally` built before the run: unchanged sources come from the content-hash cache.
-  return packageConfiguredFunctions(ctx.config)
-}
-
 export const lambdaStep: Step<'lambda'> = {
   id: 'lambda',
   number: 3,
@@ -53,22 +46,32 @@ export const lambdaStep: Step<'lambda'> = {
   softNeeds: ['bedrock'],
   // Inputs include each package's CodeSha256 (from prepare), so a handler edit shows as changed inputs.
   inputs: lambdaInputs,
-  prepare: packageAll,
+  // Every function and layer is packaged up front, in parallel.
+  prepare: prepareLambdaCode,
   preflight(config) {
     const up = lambdaUpstream(config, {}, undefined, true)
-    for (const fn of config.functions) void [functionSpec(fn, config, up), logGroupSpec(fn)]
+    for (const fn of config.functions)
+      void [functionSpec(fn, config, up), logGroupSpec(fn), functionUrlSpec(fn, config)]
+    for (const layer of config.layers) void layerSpec(layer, config)
   },
   async run(ctx) {
     const planning = ctx.dryRun || ctx.offline
     const up = lambdaUpstream(ctx.config, ctx.upstream, ctx.upstream.bedrock, planning)
-    const ssm = await ssmReferenceValues(ctx, referencingValues(ctx.config, 'lambda').map((v) => v.value))
+    const ssm = await ssmReferenceValues(
+      ctx,
+      referencingValues(ctx.config, 'lambda').map((v) => v.value),
+    )
     up.references = { ...up.references, ...ssm }
     // Config asks for a guardrail that step 10 did not hand over (it failed, or never ran).
     const unguarded = (fn: { bedrock: boolean }) =>
       fn.bedrock && !!ctx.config.sections.bedrock?.guardrail && !up.guardrail && !planning
     const unguardedNote = `deployed without a guardrail: step bedrock did not finish; fix it and rerun \`infra deploy-all --env ${ctx.identity.env}\``
     await checkSecrets(ctx)
-    const packages = ctx.prepared as Array<FunctionPackage | undefined>
+    const code = isPreparedCode(ctx.prepared) ? ctx.prepared : { functions: [], layers: [] }
+    // Layers first: functions name them by key.
+    const layers = await ensureLayers(ctx, code.layers)
+    up.layers = Object.fromEntries(Object.entries(layers).map(([key, layer]) => [key, layer.arn]))
+    const packages = code.functions
     // Functions converge in parallel; each one's calls are in order. Every function finishes (or fails) before the
     // step does, so that none is left changing in the background once the step has reported.
     const settled = await Promise.allSettled(
@@ -85,8 +88,24 @@ export const lambdaStep: Step<'lambda'> = {
         // Nothing is wired to a stranger's function: no version, alias or concurrency setting.
         const release = await ensureRelease(ctx, spec, ensured, ctx.canaryPercent)
         if (release) ctx.report(release.result)
-        if (ensured.result.action !== 'unmanaged') for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
-        return { name: fn.name, arn: ensured.result.arn, version: release?.alias?.version, aliasArn: release?.aliasArn }
+        if (ensured.result.action === 'unmanaged')
+          return {
+            name: fn.name,
+            arn: ensured.result.arn,
+            version: release?.alias?.version,
+            aliasArn: release?.aliasArn,
+          }
+        for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
+        const urlSpec = functionUrlSpec(fn, ctx.config)
+        const url = urlSpec && (await ensureFunctionUrl(ctx, urlSpec))
+        if (url) ctx.report(url.result)
+        return {
+          name: fn.name,
+          arn: ensured.result.arn,
+          version: release?.alias?.version,
+          aliasArn: release?.aliasArn,
+          ...(url?.url ? { url: url.url } : {}),
+        }
       }),
     )
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
@@ -95,7 +114,7 @@ export const lambdaStep: Step<'lambda'> = {
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') functions[ctx.config.functions[i]!.logicalId] = s.value
     })
-    return { functions }
+    return { functions, ...(ctx.config.layers.length > 0 ? { layers } : {}) }
   },
 }
 

@@ -4,8 +4,10 @@ import { corsOriginsFor } from '../config/cors.js'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
 import { StepError } from '../errors/index.js'
 import type { FunctionSpec } from '../resources/lambda/function-diff.js'
+import type { FunctionUrlSpec } from '../resources/lambda/function-url.js'
 import type { LogGroupSpec } from '../resources/logs/log-group.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { isPreparedCode } from './lambda-code.js'
 import { outputReferenceValues, referencingValues, withReferences } from './references.js'
 import type { StepId, Upstream } from './types.js'
 
@@ -15,6 +17,8 @@ export interface LambdaUpstream {
   /** Table logical id → physical name. */
   tables: Record<string, string>
   guardrail?: { id: string; version: string }
+  /** Layer logical id → the version ARN functions use (step 03 converges its layers before its functions). */
+  layers?: Record<string, string>
   /** `${source.output}` and `${ssm:/name}` as written in a function's environment → its value. */
   references?: Record<string, string>
 }
@@ -124,14 +128,13 @@ export function functionSpec(fn: FunctionConfig, config: ResolvedConfig, up: Lam
     logicalId: fn.logicalId,
     name: fn.name,
     description: fn.description ?? '',
-    handler: fn.handler,
-    runtime: fn.runtime,
+    ...(fn.imageUri ? { imageUri: fn.imageUri } : { handler: fn.handler, runtime: fn.runtime }),
     architecture: fn.architecture,
     memoryMb: fn.memoryMb,
     timeoutS: fn.timeoutS,
     roleArn: up.roleArn,
     environment: functionEnvironment(fn, config, up),
-    layers: fn.layers,
+    layers: fn.layers.map((layer) => layerVersionArn(layer, up)),
     ...(fn.deadLetterArn ? { deadLetterArn: fn.deadLetterArn } : {}),
     tracing: fn.tracing,
     tags: fn.tags,
@@ -141,27 +144,50 @@ export function functionSpec(fn: FunctionConfig, config: ResolvedConfig, up: Lam
   }
 }
 
+/** The function URL on the environment's alias, when config asks for one. */
+export function functionUrlSpec(fn: FunctionConfig, config: ResolvedConfig): FunctionUrlSpec | undefined {
+  if (!fn.url) return undefined
+  const qualifier = config.environment
+  return { logicalId: fn.logicalId, name: `${fn.name}:${qualifier}`, functionName: fn.name, qualifier, ...fn.url }
+}
+
 export function logGroupSpec(fn: FunctionConfig): LogGroupSpec {
   return {
     logicalId: `lambda-${fn.logicalId}`,
     name: logGroupName(fn),
-    retentionDays: fn.logRetentionDays,
+    ...(fn.logRetentionDays === 'never' ? {} : { retentionDays: fn.logRetentionDays }),
     tags: fn.tags,
   }
 }
 
-/** The step's inputs for its hash: the functions' config, with sources relative to config.json (checkout-independent). */
-/** The functions' config and, once packaged, each one's CodeSha256: a handler edit changes the step's inputs. */
-export function lambdaInputs(config: ResolvedConfig, packages?: unknown): unknown {
-  const codes = Array.isArray(packages)
-    ? packages.map((p) => (p as { codeSha256?: string } | undefined)?.codeSha256)
-    : []
+/** A layer of config (by key) as the version ARN step 03 published or found; an ARN as it is. */
+export function layerVersionArn(layer: string, up: Pick<LambdaUpstream, 'layers'>): string {
+  return layer.startsWith('arn:') ? layer : (up.layers?.[layer] ?? KNOWN_AFTER_APPLY)
+}
+
+const relativeTo = (config: ResolvedConfig, file: string | undefined) =>
+  file === undefined ? undefined : path.relative(config.files.root, file).split(path.sep).join('/')
+
+/**
+ * The step's inputs for its hash: the functions' and layers' config, with sources relative to config.json
+ * (checkout-independent), and once packaged each one's CodeSha256: a handler or layer edit changes the inputs.
+ */
+export function lambdaInputs(config: ResolvedConfig, prepared?: unknown): unknown {
+  const code = isPreparedCode(prepared) ? prepared : { functions: [], layers: [] }
   return {
     alias: config.environment,
     functions: config.functions.map((f, i) => ({
       ...f,
-      source: path.relative(config.files.root, f.source).split(path.sep).join('/'),
-      codeSha256: codes[i],
+      source: relativeTo(config, f.source),
+      codeSha256: code.functions[i]?.codeSha256,
     })),
+    // Only with layers: a config without any keeps the inputs (and so the hash) it had before layers existed.
+    ...(config.layers.length > 0 && {
+      layers: config.layers.map((l, i) => ({
+        ...l,
+        source: relativeTo(config, l.source),
+        codeSha256: code.layers[i]?.codeSha256,
+      })),
+    }),
   }
 }

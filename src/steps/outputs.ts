@@ -40,10 +40,21 @@ export interface FunctionOutput {
   /** The version the alias sends its main traffic to. */
   version?: string
   aliasArn?: string
+  /** The function URL (on the alias), when config asks for one. */
+  url?: string
+}
+
+export interface LayerOutput {
+  name: string
+  /** The layer version functions use: `${layers.<name>.arn}`. */
+  arn: string
+  version?: number
 }
 
 export interface LambdaOutputs extends Outputs {
   functions: Record<string, FunctionOutput>
+  /** By their key in config; absent before layers existed. */
+  layers?: Record<string, LayerOutput>
 }
 
 export interface RestApiOutputs extends Outputs {

@@ -4,6 +4,7 @@
 import type { ResolvedConfig } from '../config/types.js'
 import { preflightSteps } from '../steps/preflight.js'
 import { packageConfiguredFunctions, type PackageCheckOptions } from './package-functions.js'
+import { packageConfiguredLayers } from './package-layers.js'
 
 export { packageCacheDir, packageConfiguredFunctions, packageSpecOf } from './package-functions.js'
 export type { PackageCheckOptions } from './package-functions.js'
@@ -24,10 +25,10 @@ export async function validateLocally(
   opts: PackageCheckOptions = {},
 ): Promise<LocalValidation> {
   preflightSteps(config)
-  await packageConfiguredFunctions(config, opts)
+  await Promise.all([packageConfiguredFunctions(config, opts), packageConfiguredLayers(config)])
   return {
     env: config.env,
     functions: config.functions.length,
-    runtimes: [...new Set(config.functions.map((fn) => fn.runtime))].sort(),
+    runtimes: [...new Set(config.functions.flatMap((fn) => (fn.runtime ? [fn.runtime] : [])))].sort(),
   }
 }

@@ -6,8 +6,9 @@ import path from 'node:path'
 import { formatPath, issuesError, type ConfigIssue, type FieldPath, type Locate } from '../config/issues.js'
 import { parseJsonSource } from '../config/json-source.js'
 import { shown } from '../config/load.js'
-import { runtimeProblem } from '../config/runtimes.js'
+import { runtimeFamily, runtimeProblem } from '../config/runtimes.js'
 import type { FunctionConfig, ResolvedConfig } from '../config/types.js'
+import { packagePythonFunction } from '../package/python.js'
 import {
   PackageError,
   packageFunctions,
@@ -25,7 +26,12 @@ export interface PackageCheckOptions {
 export const packageCacheDir = (config: ResolvedConfig): string =>
   path.join(config.files.root, '.infra', 'cache', 'packages')
 
-export function packageSpecOf(fn: FunctionConfig, config: ResolvedConfig): PackageSpec {
+/** A zip function's resolved code settings (an image function has none). */
+type ZipFunction = FunctionConfig & { source: string; handler: string; runtime: string }
+const isZip = (fn: FunctionConfig): fn is ZipFunction =>
+  fn.source !== undefined && fn.handler !== undefined && fn.runtime !== undefined
+
+export function packageSpecOf(fn: ZipFunction, config: ResolvedConfig): PackageSpec {
   return {
     entry: fn.source,
     handler: fn.handler,
@@ -61,14 +67,42 @@ function isWritten(value: unknown, at: FieldPath): boolean {
   return v !== undefined
 }
 
+/** Node.js handlers bundled (several per esbuild build), Python folders zipped; results in the order given. */
+async function packageZipFunctions(functions: ZipFunction[], config: ResolvedConfig): Promise<FunctionPackage[]> {
+  const cacheDir = packageCacheDir(config)
+  const python = functions.map((fn) => runtimeFamily(fn.runtime) === 'python')
+  const nodeIndexes = functions.flatMap((_, i) => (python[i] ? [] : [i]))
+  const problems: PackageProblem[] = []
+  const [bundled, zipped] = await Promise.all([
+    packageFunctions(
+      nodeIndexes.map((i) => packageSpecOf(functions[i]!, config)),
+      { cacheDir },
+    ).catch((e: unknown) => {
+      if (!(e instanceof PackageError)) throw e
+      problems.push(...e.problems.map((p) => ({ ...p, index: nodeIndexes[p.index]! })))
+      return []
+    }),
+    Promise.all(functions.map((fn, i) => (python[i] ? packagePythonFunction(i, fn, { cacheDir }) : undefined))),
+  ])
+  const results: FunctionPackage[] = []
+  nodeIndexes.forEach((index, n) => bundled[n] && (results[index] = bundled[n]))
+  zipped.forEach((z, i) => {
+    if (z && 'code' in z) problems.push(z)
+    else if (z) results[i] = z
+  })
+  if (problems.length > 0) throw new PackageError(problems.sort((a, b) => a.index - b.index))
+  return results
+}
+
 /**
- * Packages every function of the config, reusing unchanged packages from the cache, after checking each runtime.
- * Throws one ConfigError (exit code 2) listing every problem, each naming the file and line to fix.
+ * Packages every function of the config, reusing unchanged packages from the cache, after checking each runtime; an
+ * image function has no package (undefined). Throws one ConfigError (exit code 2) listing every problem, each naming
+ * the file and line to fix.
  */
 export async function packageConfiguredFunctions(
   config: ResolvedConfig,
   opts: PackageCheckOptions = {},
-): Promise<FunctionPackage[]> {
+): Promise<Array<FunctionPackage | undefined>> {
   const now = opts.now ?? new Date()
   const source = await readConfigSource(config)
   const issue = (at: FieldPath, message: string): ConfigIssue => ({
@@ -80,7 +114,7 @@ export async function packageConfiguredFunctions(
 
   // A function without a runtime of its own uses lambda_defaults': that line is reported once.
   const runtimeIssues = new Map<string, ConfigIssue>()
-  const packable = config.functions.filter((fn) => {
+  const packable = config.functions.filter(isZip).filter((fn) => {
     const problem = runtimeProblem(fn.runtime, now)
     if (!problem) return true
     const own: FieldPath = ['functions', fn.logicalId, 'runtime']
@@ -88,14 +122,14 @@ export async function packageConfiguredFunctions(
     runtimeIssues.set(formatPath(at), issue(at, problem))
     return false
   })
-  const packaged = await packageFunctions(
-    packable.map((fn) => packageSpecOf(fn, config)),
-    { cacheDir: packageCacheDir(config) },
-  ).catch((e: unknown) => {
+  const packaged = await packageZipFunctions(packable, config).catch((e: unknown) => {
     if (e instanceof PackageError) return e
     throw e
   })
-  if (!(packaged instanceof PackageError) && runtimeIssues.size === 0) return packaged
+  if (!(packaged instanceof PackageError) && runtimeIssues.size === 0) {
+    const byId = new Map(packable.map((fn, i) => [fn.logicalId, packaged[i]]))
+    return config.functions.map((fn) => byId.get(fn.logicalId))
+  }
   const problems = packaged instanceof PackageError ? packaged.problems : []
   const issues = [
     ...runtimeIssues.values(),

@@ -118,11 +118,11 @@ export const BAD_INPUT_CASES: BadInputCase[] = [
     expect: [/config\.json:\d+:\d+ lambda_defaults\.runtime/, 'deprecated by AWS on 2023-12-04', 'UnsupportedRuntime'],
   },
   {
-    name: 'python runtime (infra packages Node.js only)',
-    config: (c) => (c.functions['usage-handler'].runtime = 'python3.12'),
+    name: 'java runtime (infra packages Node.js and Python)',
+    config: (c) => (c.functions['usage-handler'].runtime = 'java21'),
     expect: [
       /functions\.usage-handler\.runtime/,
-      'python runtime, but infra packages only Node.js',
+      'java runtime, but infra packages only Node.js',
       'UnsupportedRuntime',
     ],
   },

@@ -35,7 +35,7 @@ describe('config.schema.json', () => {
     expect(envs).toEqual(expect.arrayContaining(['dev', 'production', 'staging']))
     for (const env of envs) {
       const c = await loadConfig({ root: REPO_ROOT, env })
-      expect(c.functions.every((f) => path.isAbsolute(f.source))).toBe(true)
+      expect(c.functions.every((f) => path.isAbsolute(f.source!))).toBe(true)
     }
   })
 })

@@ -43,6 +43,7 @@ function config(functions: FunctionConfig[]): ResolvedConfig {
     environment: 'staging',
     serviceName: 'svc',
     functions,
+    layers: [],
     tables: [
       { logicalId: 'conversations', name: 'svc-conversations' },
       { logicalId: 'websocket-connections', name: 'svc-websocket-connections' },

@@ -44,8 +44,15 @@ describe('the runtime table', () => {
     ['nodejs22.x', undefined],
     ['nodejs20.x', /"nodejs20\.x" was deprecated by AWS on 2026-04-30: .* \(use nodejs24\.x or nodejs22\.x\)$/],
     ['nodejs14.x', /was deprecated by AWS on 2023-12-04/],
-    ['python3.12', /"python3\.12" is a python runtime, but infra packages only Node\.js handlers/],
-    ['java21', /is a java runtime/],
+    ['python3.12', undefined],
+    [
+      'python3.10',
+      /"python3\.10" was deprecated by AWS on 2026-06-30: .* \(use python3\.14 or python3\.13 or python3\.12\)$/,
+    ],
+    [
+      'java21',
+      /"java21" is a java runtime, but infra packages only Node\.js handlers .* or ship the function as a container image with image_uri/,
+    ],
     [
       'nodejs22.z',
       /"nodejs22\.z" is not a Lambda runtime \(did you mean nodejs22\.x\? use nodejs24\.x or nodejs22\.x; /,
@@ -90,10 +97,10 @@ describe('validateLocally', () => {
     expect(existsSync(cacheOf(p.root))).toBe(false)
   })
 
-  test("a function's own python runtime is refused at its field; the other functions are still checked", async () => {
+  test("a function's own java runtime is refused at its field; the other functions are still checked", async () => {
     const p = await project({
       mutate: (c) => {
-        c.functions['usage-handler'].runtime = 'python3.12'
+        c.functions['usage-handler'].runtime = 'java21'
         c.functions['prompt-crud'].handler = 'index.main'
       },
     })
@@ -105,7 +112,7 @@ describe('validateLocally', () => {
     const [runtime, handler] = e.message.split('\n')
     expect(runtime).toMatch(
       new RegExp(
-        `config\\.json:${positionOf(p.configText, '"runtime": "python3.12"')} functions\\.usage-handler\\.runtime: "python3\\.12" is a python runtime, but infra packages only Node\\.js handlers`,
+        `config\\.json:${positionOf(p.configText, '"runtime": "java21"')} functions\\.usage-handler\\.runtime: "java21" is a java runtime, but infra packages only Node\\.js handlers`,
       ),
     )
     expect(handler).toMatch(

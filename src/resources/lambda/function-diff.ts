@@ -15,8 +15,11 @@ export interface FunctionSpec {
   logicalId: string
   name: string
   description: string
-  handler: string
-  runtime: string
+  /** Zip functions only: an image has its own entry point and runtime. */
+  handler?: string
+  runtime?: string
+  /** A container image function (PackageType Image): the image's URI is its code. */
+  imageUri?: string
   architecture: 'arm64' | 'x86_64'
   memoryMb: number
   timeoutS: number
@@ -119,14 +122,33 @@ export function diffFunctionCode(
   return changes
 }
 
+/**
+ * Pure: an image function's code is the image URI as config gives it. A digest-pinned URI (…@sha256:<digest>) changes
+ * whenever the image does; a tag is resolved by Lambda once, so a re-pushed tag alone is not a change.
+ */
+export function diffFunctionImage(
+  have: { configuration: FunctionConfiguration; imageUri?: string },
+  want: FunctionSpec,
+) {
+  const changes: Change[] = []
+  if (have.imageUri !== want.imageUri) changes.push({ field: 'ImageUri', from: have.imageUri, to: want.imageUri })
+  const architecture = have.configuration.Architectures?.[0] ?? DEFAULT_ARCHITECTURE
+  if (architecture !== want.architecture)
+    changes.push({ field: 'Architectures', from: architecture, to: want.architecture })
+  return changes
+}
+
+export const packageTypeOf = (spec: Pick<FunctionSpec, 'imageUri'>) => (spec.imageUri ? 'Image' : 'Zip')
+
 /** Pure: every difference, in the order they are applied after the tags: configuration, then code. */
 export function diffFunction(
-  have: { configuration: FunctionConfiguration; tags: Tags },
+  have: { configuration: FunctionConfiguration; tags: Tags; imageUri?: string },
   want: PackagedFunctionSpec,
 ): Change[] {
   return [
     ...diffFunctionConfiguration(have.configuration, want),
     ...(want.code ? diffFunctionCode(have.configuration, want, want.code.codeSha256, want.code.zip.length) : []),
+    ...(want.imageUri ? diffFunctionImage(have, want) : []),
     ...diffTags(have.tags, want.tags),
   ]
 }
@@ -139,15 +161,20 @@ export function versionMatches(version: FunctionConfiguration, want: FunctionSpe
   )
 }
 
-export function toCreateFunctionInput(spec: FunctionSpec, code: FunctionCode): CreateFunctionCommandInput {
+/** A zip function needs its package; an image function's code is its URI. */
+export function toCreateFunctionInput(spec: FunctionSpec, code?: FunctionCode): CreateFunctionCommandInput {
   return {
     FunctionName: spec.name,
     Description: spec.description,
-    Runtime: spec.runtime as CreateFunctionCommandInput['Runtime'],
-    Handler: spec.handler,
+    ...(spec.imageUri
+      ? { Code: { ImageUri: spec.imageUri }, PackageType: 'Image' as const }
+      : {
+          Runtime: spec.runtime as CreateFunctionCommandInput['Runtime'],
+          Handler: spec.handler,
+          Code: { ZipFile: code?.zip },
+          PackageType: 'Zip' as const,
+        }),
     Role: spec.roleArn,
-    Code: { ZipFile: code.zip },
-    PackageType: 'Zip',
     Architectures: [spec.architecture],
     MemorySize: spec.memoryMb,
     Timeout: spec.timeoutS,
@@ -184,12 +211,14 @@ export function toUpdateConfigurationInput(
   }
 }
 
-export function toUpdateCodeInput(spec: FunctionSpec, code: FunctionCode): UpdateFunctionCodeCommandInput {
-  return { FunctionName: spec.name, ZipFile: code.zip, Architectures: [spec.architecture], Publish: false }
+export function toUpdateCodeInput(spec: FunctionSpec, code?: FunctionCode): UpdateFunctionCodeCommandInput {
+  const source = spec.imageUri ? { ImageUri: spec.imageUri } : { ZipFile: code?.zip }
+  return { FunctionName: spec.name, ...source, Architectures: [spec.architecture], Publish: false }
 }
 
-/** The code and the architecture go out in UpdateFunctionCode. */
-export const isCodeChange = (change: Change) => change.field === 'CodeSha256' || change.field === 'Architectures'
+/** The code (a package or an image) and the architecture go out in UpdateFunctionCode. */
+export const isCodeChange = (change: Change) =>
+  change.field === 'CodeSha256' || change.field === 'ImageUri' || change.field === 'Architectures'
 
 export const isTagChange = (change: Change) => change.field.startsWith('Tags[')
 

@@ -14,7 +14,7 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda'
 import type { Tags } from '../../config/types.js'
-import { StepError } from '../../errors/index.js'
+import { ConfigError, StepError } from '../../errors/index.js'
 import { isFunctionBusy, isNotFound } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import { changedTags } from '../common.js'
@@ -25,6 +25,7 @@ import {
   isCodeChange,
   isConfigurationChange,
   isTagChange,
+  packageTypeOf,
   toCreateFunctionInput,
   toUpdateCodeInput,
   toUpdateConfigurationInput,
@@ -40,6 +41,8 @@ export const FUNCTION_KIND = 'lambda-function'
 export interface ObservedFunction {
   configuration: FunctionConfiguration
   tags: Tags
+  /** An image function's image, as it was given to Lambda (GetFunction's Code.ImageUri). */
+  imageUri?: string
 }
 
 /** What ensureFunction did, and $LATEST as it is now (undefined when it would be created, or is not ours). */
@@ -55,16 +58,25 @@ export const functionKey = (logicalId: string) => `${FUNCTION_KIND}:${logicalId}
 async function findFunction(lambda: LambdaClient, name: string): Promise<ObservedFunction | undefined> {
   try {
     const out = await lambda.send(new GetFunctionCommand({ FunctionName: name }))
-    return out.Configuration && { configuration: out.Configuration, tags: out.Tags ?? {} }
+    return (
+      out.Configuration && {
+        configuration: out.Configuration,
+        tags: out.Tags ?? {},
+        ...(out.Code?.ImageUri ? { imageUri: out.Code.ImageUri } : {}),
+      }
+    )
   } catch (e) {
     if (isNotFound(e)) return undefined
     throw e
   }
 }
 
-/** Only an offline plan has no package, and the engine never gets as far as a create or an upload in one. */
-function packageOf(spec: PackagedFunctionSpec): FunctionCode {
-  if (spec.code) return spec.code
+/**
+ * Only an offline plan has no package, and the engine never gets as far as a create or an upload in one. An image
+ * function has none: its URI is its code.
+ */
+function packageOf(spec: PackagedFunctionSpec): FunctionCode | undefined {
+  if (spec.code || spec.imageUri) return spec.code
   throw new StepError('FunctionNotPackaged', `deploying Lambda function (${spec.name}): its handler was not packaged`)
 }
 
@@ -94,7 +106,9 @@ async function applyFunctionChanges(
   }
   if (code) {
     const pkg = packageOf(spec)
-    ctx.log(`${spec.name}: uploading code (${pkg.zip.byteLength} bytes)`)
+    ctx.log(
+      `${spec.name}: ${pkg ? `uploading code (${pkg.zip.byteLength} bytes)` : `deploying image ${spec.imageUri}`}`,
+    )
     await retryWhile(() => lambda.send(new UpdateFunctionCodeCommand(toUpdateCodeInput(spec, pkg))), isFunctionBusy, {
       timeoutMs: FUNCTION_UPDATE_MS * ctx.timing.deadlineScale,
       label: `updating the code of Lambda function (${spec.name})`,
@@ -102,7 +116,13 @@ async function applyFunctionChanges(
     })
     latest = await waitForFunction(ctx, spec.name, 'updated')
   }
-  return { observed: { configuration: latest, tags: { ...observed.tags, ...tags } } }
+  return {
+    observed: {
+      configuration: latest,
+      tags: { ...observed.tags, ...tags },
+      ...(spec.imageUri ? { imageUri: spec.imageUri } : {}),
+    },
+  }
 }
 
 export const functionKind: ResourceKind<PackagedFunctionSpec, ObservedFunction> = {
@@ -115,12 +135,25 @@ export const functionKind: ResourceKind<PackagedFunctionSpec, ObservedFunction> 
     return found ? [{ observed: found, arn: found.configuration.FunctionArn, tags: found.tags }] : []
   },
   diff: diffFunction,
+  // Lambda cannot turn a zip function into an image function or back.
+  refuse(observed, spec) {
+    const have = observed.configuration.PackageType ?? 'Zip'
+    if (have === packageTypeOf(spec)) return
+    throw new ConfigError(
+      'FunctionPackageTypeChange',
+      `updating Lambda function (${spec.name}): it is a ${have} function and config makes it ${packageTypeOf(spec)}; Lambda cannot change a function's package type`,
+      {
+        hint: 'Keep its package type, or move it to a new key in functions of config.json (the old function is removed as config no longer has it), then rerun',
+      },
+    )
+  },
   async create(ctx, spec) {
     const input = toCreateFunctionInput(spec, packageOf(spec))
     const created = await withRolePropagation(ctx, spec, 'creating', () =>
       ctx.aws.get(LambdaClient).send(new CreateFunctionCommand(input)),
     )
-    return { observed: { configuration: created, tags: spec.tags }, arn: created.FunctionArn, tags: spec.tags }
+    const observed = { configuration: created, tags: spec.tags, ...(spec.imageUri ? { imageUri: spec.imageUri } : {}) }
+    return { observed, arn: created.FunctionArn, tags: spec.tags }
   },
   apply: applyFunctionChanges,
   // Left mid-change by an interrupted run (or another tool): waited for before anything else (rule 26).
@@ -152,7 +185,7 @@ export async function ensureFunction(ctx: ResourceContext, spec: PackagedFunctio
 
 export function describeFunctionSpec(spec: FunctionSpec, code?: FunctionCode): string {
   return [
-    `${spec.runtime} ${spec.architecture}, ${spec.memoryMb} MB, ${spec.timeoutS} s`,
+    `${spec.imageUri ? `image ${spec.imageUri}` : spec.runtime} ${spec.architecture}, ${spec.memoryMb} MB, ${spec.timeoutS} s`,
     `env ${Object.keys(spec.environment).join(' ')}`,
     ...(code ? [`code ${code.codeSha256.slice(0, 12)}… (${Math.round(code.zip.length / 1024)} KiB)`] : []),
   ].join(', ')

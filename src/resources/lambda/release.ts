@@ -30,9 +30,10 @@ export async function ensureRelease(
   canaryPercent?: number,
 ): Promise<EnsuredRelease | undefined> {
   if (fn.result.action === 'unmanaged') return undefined
-  const { code } = spec
+  // An image function's code is the image Lambda resolved: its hash is $LATEST's CodeSha256.
+  const codeSha256 = spec.code?.codeSha256 ?? (spec.imageUri ? fn.latest?.CodeSha256 : undefined)
   const unknown = { name: spec.aliasName, version: KNOWN_AFTER_APPLY }
-  if (ctx.offline || !code) {
+  if (ctx.offline || !codeSha256) {
     const known = recordedAlias(ctx, spec.logicalId)
     const { result } = await converge(ctx, aliasKind, aliasSpec(spec, known ?? unknown))
     return { result, ...(known ? { alias: known } : {}) }
@@ -48,7 +49,7 @@ export async function ensureRelease(
 
   // After `infra rollback`, the code it rolled back from does not come back by itself: new code releases the hold.
   const hold = rollbackHold(ctx, spec.logicalId)
-  if (hold && current && hold.codeSha256 === code.codeSha256) {
+  if (hold && current && hold.codeSha256 === codeSha256) {
     const seen = [{ observed: found, arn: found.AliasArn }]
     const { result } = await converge(ctx, aliasKind, aliasSpec(spec, current), { found: seen })
     const note = `held on version ${current.version} by \`infra rollback\`: the code of version ${hold.version} is unchanged; deploy new code, or \`infra rollback --alias ${spec.aliasName} --env ${ctx.identity.env} --function ${spec.logicalId} --to ${hold.version}\` to return to it`
@@ -61,13 +62,13 @@ export async function ensureRelease(
   const served = [current?.canary?.version, current?.version]
   let target = fn.changed
     ? undefined
-    : await findMatchingVersion(ctx, spec, code.codeSha256, candidates, served).catch(fail)
+    : await findMatchingVersion(ctx, spec, codeSha256, candidates, served).catch(fail)
   const notes: string[] = []
   if (!target && ctx.dryRun) {
     target = KNOWN_AFTER_APPLY
     notes.push('a new version would be published')
   } else if (!target) {
-    target = await publishVersion(ctx, spec, fn.latest, code.codeSha256)
+    target = await publishVersion(ctx, spec, fn.latest, codeSha256)
     notes.push(`published version ${target}`)
   }
 

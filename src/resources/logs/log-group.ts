@@ -4,6 +4,7 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   DeleteLogGroupCommand,
+  DeleteRetentionPolicyCommand,
   DescribeLogGroupsCommand,
   ListTagsForResourceCommand,
   PutRetentionPolicyCommand,
@@ -18,12 +19,14 @@ import type { ResourceKind } from '../engine/kind.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 
 export const LOG_GROUP_KIND = 'log-group'
+const NEVER_EXPIRES = 'never expire'
 
 export interface LogGroupSpec {
   /** Manifest key `log-group:<logicalId>`. */
   logicalId: string
   name: string
-  retentionDays: number
+  /** Absent: events never expire (chosen in config; PutRetentionPolicy has no such value, DeleteRetentionPolicy is it). */
+  retentionDays?: number
   tags: Tags
 }
 
@@ -53,8 +56,8 @@ export function diffLogGroup(have: ObservedLogGroup, want: LogGroupSpec): Change
   if (have.group.retentionInDays !== want.retentionDays) {
     changes.push({
       field: 'RetentionInDays',
-      from: have.group.retentionInDays ?? 'never expire',
-      to: want.retentionDays,
+      from: have.group.retentionInDays ?? NEVER_EXPIRES,
+      to: want.retentionDays ?? NEVER_EXPIRES,
     })
   }
   return [...changes, ...diffTags(have.tags, want.tags)]
@@ -89,7 +92,10 @@ export const logGroupKind: ResourceKind<LogGroupSpec, ObservedLogGroup> = {
   async apply(ctx, observed, spec, changes) {
     const logs = ctx.aws.get(CloudWatchLogsClient)
     if (changes.some((c) => c.field === 'RetentionInDays')) {
-      await logs.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }))
+      if (spec.retentionDays === undefined)
+        await logs.send(new DeleteRetentionPolicyCommand({ logGroupName: spec.name }))
+      else
+        await logs.send(new PutRetentionPolicyCommand({ logGroupName: spec.name, retentionInDays: spec.retentionDays }))
     }
     const tags = changedTags(changes)
     if (Object.keys(tags).length > 0)
@@ -98,7 +104,8 @@ export const logGroupKind: ResourceKind<LogGroupSpec, ObservedLogGroup> = {
   async delete(ctx, record) {
     await ctx.aws.get(CloudWatchLogsClient).send(new DeleteLogGroupCommand({ logGroupName: record.name }))
   },
-  describe: (spec) => `retention ${spec.retentionDays} days`,
+  describe: (spec) =>
+    spec.retentionDays === undefined ? 'events never expire' : `retention ${spec.retentionDays} days`,
 }
 
 export async function ensureLogGroup(ctx: ResourceContext, spec: LogGroupSpec): Promise<Ensured> {

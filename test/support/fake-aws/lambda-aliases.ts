@@ -159,6 +159,7 @@ export function aliasHandlers(store: LambdaStore): Entry[] {
     delete fn.aliases[alias.name]
     delete fn.policies[alias.name]
     delete fn.provisioned[alias.name]
+    delete fn.urls?.[alias.name]
     return {}
   }
 

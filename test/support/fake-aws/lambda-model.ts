@@ -7,7 +7,10 @@ import {
   PreconditionFailedException,
   ResourceConflictException,
   ResourceNotFoundException,
+  type Architecture,
+  type Cors,
   type FunctionConfiguration,
+  type Runtime,
 } from '@aws-sdk/client-lambda'
 import { awsError, type Clock, type on } from './core.js'
 
@@ -97,6 +100,34 @@ export interface FunctionState {
   tags: Record<string, string>
   reservedConcurrency?: number
   provisioned: Record<string, ProvisionedState>
+  /** Function URL configs per qualifier ('$LATEST' or an alias). */
+  urls?: Record<string, FunctionUrlState>
+}
+
+export interface FunctionUrlState {
+  url: string
+  authType: 'AWS_IAM' | 'NONE'
+  cors?: Cors
+  invokeMode: string
+  creationTime: string
+  lastModifiedTime: string
+}
+
+/** One published layer version; the bytes are kept as hash and size only. */
+export interface LayerVersionState {
+  version: number
+  description: string
+  codeSha256: string
+  codeSize: number
+  compatibleRuntimes: Runtime[]
+  compatibleArchitectures: Architecture[]
+  createdDate: string
+}
+
+export interface LayerState {
+  /** Highest version ever published: numbers are never reused. */
+  lastVersion: number
+  versions: Record<string, LayerVersionState>
 }
 
 /** accountId, region and clock, when given, win over the FakeAws the fake is registered in. */

@@ -71,6 +71,7 @@ export function permissionHandlers(store: LambdaStore): Entry[] {
     const condition: Record<string, Record<string, string>> = {}
     if (Object.keys(stringEquals).length) condition.StringEquals = stringEquals
     if (i.SourceArn) condition.ArnLike = { 'AWS:SourceArn': i.SourceArn }
+    if (i.InvokedViaFunctionUrl) condition.Bool = { 'lambda:InvokedViaFunctionUrl': 'true' }
     return {
       Sid: i.StatementId!,
       Effect: 'Allow',

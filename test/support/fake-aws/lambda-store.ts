@@ -12,6 +12,7 @@ import {
   validationError,
   type FakeLambdaOptions,
   type FunctionState,
+  type LayerState,
   type VersionState,
 } from './lambda-model.js'
 
@@ -34,6 +35,8 @@ export class LambdaStore {
 
   /** Internal state; tests read it through `fn(name)`. */
   functions: Record<string, FunctionState> = {}
+  /** Layers by name; tests read them through `layer(name)`. */
+  layers: Record<string, LayerState> = {}
   /** Failed propagation attempts seen so far, per role ARN. */
   roleAttempts: Record<string, number> = {}
   private seq = 0
@@ -250,6 +253,7 @@ export class LambdaStore {
       seq: this.seq,
       roleAttempts: this.roleAttempts,
       functions: this.functions,
+      layers: this.layers,
     })
   }
 
@@ -259,5 +263,6 @@ export class LambdaStore {
     this.seq = s.seq ?? 0
     this.roleAttempts = s.roleAttempts ?? {}
     this.functions = s.functions ?? {}
+    this.layers = s.layers ?? {}
   }
 }

@@ -28,6 +28,7 @@ import {
 } from '@aws-sdk/client-lambda'
 import { on, type ServiceFake } from './core.js'
 import { aliasHandlers } from './lambda-aliases.js'
+import { layerHandlers } from './lambda-layers.js'
 import { permissionHandlers } from './lambda-permissions.js'
 import { applyConfigUpdate, codeFrom, configFromCreate } from './lambda-config.js'
 import {
@@ -43,11 +44,19 @@ import {
   type ConfigState,
   type Entry,
   type FunctionState,
+  type LayerState,
   type VersionState,
 } from './lambda-model.js'
 import { LambdaStore } from './lambda-store.js'
 
 export type { FakeLambdaOptions, FunctionState } from './lambda-model.js'
+
+/** The image by digest, as Lambda resolves a tag when the function is created or its code updated. */
+function resolvedImageUri(code: CodeState): string {
+  if (code.source.includes('@sha256:')) return code.source
+  const digest = Buffer.from(code.sha256, 'base64').toString('hex')
+  return `${code.source.replace(/:[^:/]+$/, '')}@sha256:${digest}`
+}
 
 export class FakeLambda extends LambdaStore implements ServiceFake {
   readonly service = 'lambda'
@@ -66,7 +75,13 @@ export class FakeLambda extends LambdaStore implements ServiceFake {
       on(DeleteFunctionCommand, (i) => this.deleteFunction(i)),
       ...aliasHandlers(this),
       ...permissionHandlers(this),
+      ...layerHandlers(this),
     ]
+  }
+
+  /** A layer's versions, or undefined when none was ever published. */
+  layer(name: string): LayerState | undefined {
+    return this.layers[name]
   }
 
   /** The function's live state (configuration, versions, aliases, policies…), or undefined. */
@@ -139,10 +154,13 @@ export class FakeLambda extends LambdaStore implements ServiceFake {
     const v = this.target(fn, qualifier)
     return {
       Configuration: this.render(fn, v, qualifier),
-      Code: {
-        RepositoryType: 'S3',
-        Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${this.accountId}/${name}-${v.revisionId}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=600`,
-      },
+      Code:
+        v.config.PackageType === 'Image'
+          ? { RepositoryType: 'ECR', ImageUri: v.code.source, ResolvedImageUri: resolvedImageUri(v.code) }
+          : {
+              RepositoryType: 'S3',
+              Location: `https://awslambda-${this.region}-tasks.s3.${this.region}.amazonaws.com/snapshots/${this.accountId}/${name}-${v.revisionId}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=600`,
+            },
       ...(Object.keys(fn.tags).length > 0 && { Tags: { ...fn.tags } }),
       ...(fn.reservedConcurrency !== undefined && {
         Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency },

@@ -1,0 +1,72 @@
+// examples/python-chat end to end in-process: planned offline (no AWS call), deployed against the fake (a Python
+// function zipped from its folder behind POST /chat, its secret as a parameter name), deployed again with zero
+// writes, and destroyed.
+import { cpSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { loadContext } from '../../src/context/context.js'
+import { destroy, destroyPlan } from '../../src/runner/destroy.js'
+import { runSteps } from '../../src/runner/run-steps.js'
+import { STEPS } from '../../src/steps/index.js'
+import { FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
+
+const ENV = 'dev'
+const FUNCTION = 'python-chat-dev-chat'
+let fake: AllFakes
+let root: string
+beforeEach(() => {
+  fake = createFakeAws({ account: '123456789012' }).install()
+  root = mkdtempSync(path.join(tmpdir(), 'infra-python-chat-'))
+  cpSync(path.join(REPO_ROOT, 'examples', 'python-chat'), root, { recursive: true })
+})
+afterEach(() => fake.restore())
+
+async function run(mode: 'apply' | 'plan', offline = false) {
+  const ctx = await loadContext({ root, env: ENV, command: 'test', mode, offline, timing: FAST_TIMING })
+  try {
+    return await runSteps(ctx, STEPS, 'silent')
+  } finally {
+    await ctx.close()
+  }
+}
+
+test('planned offline, deployed twice (the second run writes nothing), destroyed', async () => {
+  const planned = await run('plan', true)
+  expect(planned.steps.filter((s) => s.status === 'failed')).toEqual([])
+  expect(fake.calls).toEqual([])
+
+  await new SSMClient({ region: 'us-east-1' }).send(
+    new PutParameterCommand({ Name: '/python-chat/dev/api-key', Type: 'SecureString', Value: 'sk-test' }),
+  )
+  const first = await run('apply')
+  expect(first.steps.filter((s) => s.status === 'failed')).toEqual([])
+  const fn = fake.lambda.fn(FUNCTION)!
+  expect(fn.latest.config).toMatchObject({ Runtime: 'python3.13', Handler: 'app.handler', Architectures: ['arm64'] })
+  expect(fn.latest.config.Environment?.Variables).toMatchObject({ API_KEY_PARAMETER: '/python-chat/dev/api-key' })
+  expect(JSON.stringify(fn.latest.config)).not.toContain('sk-test')
+  expect(fn.aliases[ENV]).toMatchObject({ functionVersion: '1' })
+  expect(fake.calls.some((c) => c.command === 'PutMethodCommand' && c.input.httpMethod === 'POST')).toBe(true)
+
+  fake.resetCalls()
+  const second = await run('apply')
+  expect(second.steps.filter((s) => s.status === 'failed')).toEqual([])
+  expect(fake.writes().map((c) => c.command)).toEqual([])
+
+  const ctx = await loadContext({
+    root,
+    env: ENV,
+    command: 'destroy',
+    mode: 'apply',
+    timing: FAST_TIMING,
+    removal: { mode: 'destroy', deleteData: false, disableDeletionProtection: false },
+  })
+  try {
+    await destroy(ctx, await destroyPlan(ctx), () => undefined)
+  } finally {
+    await ctx.close()
+  }
+  expect(fake.lambda.fn(FUNCTION)).toBeUndefined()
+})
