@@ -1,5 +1,5 @@
 // The overview dashboard's body, built from what was deployed (never from fixed names): one widget per metric family,
-// each with one line per function, table or API.
+// each with one line per function, table, API, distribution or Bedrock model.
 import type { Watched } from './monitoring-specs.js'
 
 type MetricLine = [namespace: string, metric: string, ...dimensions: string[]]
@@ -8,9 +8,13 @@ interface Widget {
   title: string
   stat: string
   metrics: MetricLine[]
+  /** Where the metrics live when not in the stack's region. */
+  region?: string
 }
 
 const PERIOD_S = 300
+// CloudFront publishes its metrics in us-east-1 only.
+const CLOUDFRONT_METRICS_REGION = 'us-east-1'
 const WIDTH = 12
 const HEIGHT = 6
 
@@ -61,9 +65,48 @@ function tableWidgets(w: Watched): Widget[] {
   ]
 }
 
+function cloudfrontWidgets(w: Watched): Widget[] {
+  if (!w.distribution) return []
+  const line = (metric: string): MetricLine => [
+    'AWS/CloudFront',
+    metric,
+    'DistributionId',
+    w.distribution!.id,
+    'Region',
+    'Global',
+  ]
+  return [
+    { title: 'CloudFront requests', stat: 'Sum', metrics: [line('Requests')], region: CLOUDFRONT_METRICS_REGION },
+    {
+      title: 'CloudFront error rate (%)',
+      stat: 'Average',
+      metrics: [line('4xxErrorRate'), line('5xxErrorRate')],
+      region: CLOUDFRONT_METRICS_REGION,
+    },
+  ]
+}
+
+function bedrockWidgets(w: Watched): Widget[] {
+  if (!w.models?.length) return []
+  const per = (...metrics: string[]): MetricLine[] =>
+    metrics.flatMap((m) => w.models!.map((model): MetricLine => ['AWS/Bedrock', m, 'ModelId', model]))
+  return [
+    { title: 'Bedrock invocations', stat: 'Sum', metrics: per('Invocations') },
+    { title: 'Bedrock latency (p95, ms)', stat: 'p95', metrics: per('InvocationLatency') },
+    { title: 'Bedrock tokens', stat: 'Sum', metrics: per('InputTokenCount', 'OutputTokenCount') },
+  ]
+}
+
 /** The dashboard body: two widgets a row. */
 export function dashboardBody(w: Watched, region: string): { widgets: unknown[] } {
-  const widgets = [...lambdaWidgets(w), ...restWidgets(w), ...websocketWidgets(w), ...tableWidgets(w)]
+  const widgets = [
+    ...lambdaWidgets(w),
+    ...restWidgets(w),
+    ...websocketWidgets(w),
+    ...tableWidgets(w),
+    ...cloudfrontWidgets(w),
+    ...bedrockWidgets(w),
+  ]
   return {
     widgets: widgets.map((widget, i) => ({
       type: 'metric',
@@ -73,7 +116,7 @@ export function dashboardBody(w: Watched, region: string): { widgets: unknown[] 
       height: HEIGHT,
       properties: {
         title: widget.title,
-        region,
+        region: widget.region ?? region,
         view: 'timeSeries',
         stacked: false,
         period: PERIOD_S,

@@ -19,6 +19,10 @@ export interface Watched {
   rest?: { apiName: string; stage: string }
   websocket?: { apiId: string; stage: string }
   tables: Array<{ logicalId: string; name: string }>
+  /** The frontend's distribution, when step 07 deployed one. */
+  distribution?: { id: string }
+  /** The Bedrock models the deployed functions call. */
+  models?: string[]
 }
 
 export interface MonitoringPlan {
@@ -71,9 +75,14 @@ export function watchedResources(config: ResolvedConfig, upstream: Upstream, pla
   const rest = config.sections.rest_api
   const ws = config.sections.websocket_api
   const wsApiId = upstream.websocket?.websocketApiId ?? (planning ? KNOWN_AFTER_APPLY : undefined)
+  const distributionId =
+    upstream.cloudfront?.distributionId ?? (planning && config.sections.frontend ? KNOWN_AFTER_APPLY : undefined)
+  const callsBedrock = functions.some((f) => config.functions.find((c) => c.logicalId === f.logicalId)?.bedrock)
   return {
     functions,
     tables,
+    ...(distributionId ? { distribution: { id: distributionId } } : {}),
+    ...(callsBedrock && config.bedrockModels.length > 0 ? { models: config.bedrockModels } : {}),
     ...(rest && (planning || upstream.api?.restApiId)
       ? {
           rest: {
