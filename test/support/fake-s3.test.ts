@@ -5,8 +5,10 @@ import {
   BucketAlreadyOwnedByYou,
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketPolicyCommand,
+  GetObjectCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -164,5 +166,52 @@ describe('objects', () => {
     await s3.send(new DeleteObjectsCommand({ Bucket: 'b-1', Delete: { Objects: all, Quiet: true } }))
     await s3.send(new DeleteBucketCommand({ Bucket: 'b-1' }))
     expect(fake.buckets['b-1']).toBeUndefined()
+  })
+})
+
+describe('conditional writes', () => {
+  const put = (Key: string, Body: string, cond: { IfMatch?: string; IfNoneMatch?: string } = {}) =>
+    s3.send(new PutObjectCommand({ Bucket: 'b-1', Key, Body, ...cond }))
+
+  beforeEach(async () => {
+    await s3.send(
+      new CreateBucketCommand({ Bucket: 'b-1', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }),
+    )
+    await s3.send(new PutBucketVersioningCommand({ Bucket: 'b-1', VersioningConfiguration: { Status: 'Enabled' } }))
+  })
+
+  test('If-None-Match creates once; If-Match replaces only the version read; GetObject returns the current one', async () => {
+    const first = await put('k', 'one', { IfNoneMatch: '*' })
+    await expect(put('k', 'two', { IfNoneMatch: '*' })).rejects.toMatchObject({
+      name: 'PreconditionFailed',
+      $metadata: { httpStatusCode: 412 },
+    })
+    const second = await put('k', 'two', { IfMatch: first.ETag })
+    await expect(put('k', 'stale', { IfMatch: first.ETag })).rejects.toMatchObject({ name: 'PreconditionFailed' })
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'b-1', Key: 'k' }))
+    expect(await got.Body!.transformToString()).toBe('two')
+    expect(got.ETag).toBe(second.ETag)
+    await expect(put('missing', 'x', { IfMatch: first.ETag })).rejects.toMatchObject({ name: 'NoSuchKey' })
+    await expect(s3.send(new GetObjectCommand({ Bucket: 'b-1', Key: 'missing' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    })
+  })
+
+  test('DeleteObject If-Match deletes only the version read; a conflict in flight is 409 and writes nothing', async () => {
+    const { ETag } = await put('k', 'one', { IfNoneMatch: '*' })
+    await expect(
+      s3.send(new DeleteObjectCommand({ Bucket: 'b-1', Key: 'k', IfMatch: '"other"' })),
+    ).rejects.toMatchObject({ name: 'PreconditionFailed' })
+    fake.conditionalConflicts = 1
+    await expect(put('k', 'two', { IfMatch: ETag })).rejects.toMatchObject({
+      name: 'ConditionalRequestConflict',
+      $metadata: { httpStatusCode: 409 },
+    })
+    expect(fake.objectText('b-1', 'k')).toBe('one')
+    await s3.send(new DeleteObjectCommand({ Bucket: 'b-1', Key: 'k', IfMatch: ETag }))
+    expect(fake.object('b-1', 'k')).toBeUndefined()
+    // The delete marker is not an object: If-None-Match creates it again.
+    await put('k', 'three', { IfNoneMatch: '*' })
+    expect(fake.versionCount('b-1')).toBe(3)
   })
 })
