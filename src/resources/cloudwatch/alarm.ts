@@ -14,6 +14,7 @@ import {
   type Statistic,
 } from '@aws-sdk/client-cloudwatch'
 import type { Tags } from '../../config/types.js'
+import { limitConcurrency } from '../../aws/concurrency.js'
 import { isCloudWatchNotFound } from '../../aws/errors.js'
 import { arn as awsArn, changedTags, diffTags } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
@@ -111,8 +112,10 @@ export function diffAlarm(have: ObservedAlarm, want: AlarmSpec): Change[] {
 
 /** DescribeAlarms takes at most 100 names a call. */
 const NAMES_PER_DESCRIBE = 100
+// CloudWatch's read quotas are about ten calls a second per account and region (DescribeAlarms: 9).
+const TAG_READS_AT_ONCE = 9
 /** Alarms read ahead by prefetchAlarms, per client (one per run and region), each taken once by its find. */
-const prefetched = new WeakMap<CloudWatchClient, Map<string, Promise<MetricAlarm | undefined>>>()
+const prefetched = new WeakMap<CloudWatchClient, Map<string, Promise<ObservedAlarm | undefined>>>()
 
 async function describeAlarms(cw: CloudWatchClient, names: string[]): Promise<MetricAlarm[]> {
   const alarms: MetricAlarm[] = []
@@ -127,41 +130,45 @@ async function describeAlarms(cw: CloudWatchClient, names: string[]): Promise<Me
   return alarms
 }
 
+async function withTags(cw: CloudWatchClient, alarm: MetricAlarm): Promise<ObservedAlarm> {
+  const { Tags } = await cw.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))
+  return { alarm, tags: Object.fromEntries((Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) }
+}
+
 /**
- * Reads a step's alarms up front, 100 names a call, rather than one DescribeAlarms each: the converge of each alarm
- * then takes its own from here, once (a later look, e.g. after a lost create, reads again).
+ * Reads a step's alarms up front: one DescribeAlarms per 100 names rather than one each, then their tags a few at a
+ * time. The converge of each alarm takes its own from here, once (a later look, e.g. after a lost create, reads
+ * again), so converging them a few at a time for the write quota costs no round trip on a no-op run.
  */
 export function prefetchAlarms(ctx: ResourceContext, names: string[]): void {
   if (ctx.offline) return
   const cw = ctx.aws.get(CloudWatchClient)
-  const ahead = prefetched.get(cw) ?? new Map<string, Promise<MetricAlarm | undefined>>()
+  const ahead = prefetched.get(cw) ?? new Map<string, Promise<ObservedAlarm | undefined>>()
   prefetched.set(cw, ahead)
+  const tagRead = limitConcurrency(TAG_READS_AT_ONCE)
   for (let i = 0; i < names.length; i += NAMES_PER_DESCRIBE) {
     const chunk = names.slice(i, i + NAMES_PER_DESCRIBE)
     const alarms = describeAlarms(cw, chunk)
     for (const name of chunk) {
-      const alarm = alarms.then((all) => all.find((a) => a.AlarmName === name))
+      const observed = alarms.then((all) => {
+        const alarm = all.find((a) => a.AlarmName === name)
+        return alarm && tagRead(() => withTags(cw, alarm))
+      })
       // A failed read surfaces in the find that takes it; one that no find takes must not end the process.
-      alarm.catch(() => undefined)
-      ahead.set(name, alarm)
+      observed.catch(() => undefined)
+      ahead.set(name, observed)
     }
   }
 }
 
-async function describeAlarm(cw: CloudWatchClient, name: string): Promise<MetricAlarm | undefined> {
+async function findAlarm(cw: CloudWatchClient, name: string): Promise<ObservedAlarm | undefined> {
   const ahead = prefetched.get(cw)?.get(name)
   if (ahead) {
     prefetched.get(cw)?.delete(name)
     return ahead
   }
-  return (await describeAlarms(cw, [name])).find((a) => a.AlarmName === name)
-}
-
-async function findAlarm(cw: CloudWatchClient, name: string): Promise<ObservedAlarm | undefined> {
-  const alarm = await describeAlarm(cw, name)
-  if (!alarm) return undefined
-  const { Tags } = await cw.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))
-  return { alarm, tags: Object.fromEntries((Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])) }
+  const alarm = (await describeAlarms(cw, [name])).find((a) => a.AlarmName === name)
+  return alarm && withTags(cw, alarm)
 }
 
 const toTagList = (tags: Tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
