@@ -191,6 +191,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const schedulerRole = resolveSchedulerRole(ctx, functions)
   const layers = resolveLayers(ctx)
   checkSectionReferences(ctx)
+  const state = resolveState(ctx, region)
   if (raw.cognito) resolveCognito(ctx, raw.cognito)
   resolveIdentityPool(ctx, raw)
   const parameters = resolveParameters(ctx, raw)
@@ -225,7 +226,7 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
     layers,
     bedrockModels: raw.bedrock?.models ?? [],
     parameters,
-    state: resolveState(ctx, region),
+    state,
     sections: pickSections(raw),
     files: { config: input.files.config, envFile: input.files.envFile, root: path.resolve(input.files.root) },
   }
