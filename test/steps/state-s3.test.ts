@@ -1,6 +1,6 @@
 // Remote state end to end in process: `state init`, deploys that keep their manifest in S3 (journal and records
 // written there, a second run refused while the first holds the lock), migrate both ways, pull/push checks, unlock.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { copyState, initState, unlockState } from '../../src/cli/state-actions.js'
@@ -192,6 +192,27 @@ describe('unlock', () => {
     await expect(held.runStarted('x')).rejects.toMatchObject({ code: 'LockCompromised' })
     await held.close()
     expect(await unlockState(opts, () => Promise.reject(new Error('not asked')))).toMatchObject({ locked: false })
+  })
+
+  test('local state: the lock directory left by a run on another machine is shown and removed', async () => {
+    editConfig(root, (c) => delete c.state)
+    const lockDir = path.join(root, '.infra', 'staging', 'lock')
+    mkdirSync(lockDir, { recursive: true })
+    const holder = {
+      pid: 4242,
+      host: 'ci-runner-7',
+      command: 'deploy-all',
+      startedAt: '2026-12-03T09:00:00Z',
+      token: 't',
+    }
+    writeFileSync(path.join(lockDir, 'holder.json'), JSON.stringify(holder))
+    const report = await unlockState(opts, () => Promise.resolve())
+    expect(report).toMatchObject({
+      locked: true,
+      removed: true,
+      holder: 'pid 4242 on ci-runner-7 (deploy-all, since 2026-12-03T09:00:00Z)',
+    })
+    expect(existsSync(lockDir)).toBe(false)
   })
 
   test('a refusal at the prompt keeps the lock', async () => {
