@@ -112,8 +112,16 @@ describe('destroy', () => {
       websocketApis: [],
     })
     const kinds = new Set(Object.values(manifestOf().resources).map((r) => r.kind))
-    // The frontend bucket holds data too: it and its files stay until --delete-data.
-    expect([...kinds].sort()).toEqual(['cognito-user-pool', 'dynamodb-table', 'iam-role', 's3-bucket', 's3-site-files'])
+    // The frontend bucket holds data too: it and its files stay until --delete-data; so does the hosted zone (the
+    // registrar points at its name servers).
+    expect([...kinds].sort()).toEqual([
+      'cognito-user-pool',
+      'dynamodb-table',
+      'iam-role',
+      'route53-hosted-zone',
+      's3-bucket',
+      's3-site-files',
+    ])
 
     const before = writeCount()
     const again = await cli(['destroy', '--env', 'staging', '--yes'])
