@@ -33,10 +33,31 @@ export function cacheKey(settings: unknown): string {
   return sha256(JSON.stringify([CACHE_FORMAT, esbuildVersion, settings])).slice(0, 32)
 }
 
-async function hashInputs(root: string, inputs: string[]): Promise<Record<string, string> | undefined> {
+/**
+ * Content hashes, each file read once per packaging run: the functions of one config share most of their inputs
+ * (the SDK's files), so six handlers cost about the reads of one and a half.
+ */
+export class FileHashes {
+  private readonly known = new Map<string, Promise<string>>()
+
+  of(file: string): Promise<string> {
+    let hash = this.known.get(file)
+    if (!hash) {
+      hash = readFile(file).then((data) => sha256(data))
+      this.known.set(file, hash)
+    }
+    return hash
+  }
+}
+
+async function hashInputs(
+  root: string,
+  inputs: string[],
+  files: FileHashes,
+): Promise<Record<string, string> | undefined> {
   try {
     const hashes = await Promise.all(
-      inputs.map(async (input) => [input, sha256(await readFile(path.resolve(root, input)))] as const),
+      inputs.map(async (input) => [input, await files.of(path.resolve(root, input))] as const),
     )
     return Object.fromEntries(hashes)
   } catch {
@@ -48,6 +69,7 @@ export class PackageCache {
   constructor(
     private readonly dir: string,
     private readonly root: string,
+    private readonly files = new FileHashes(),
   ) {}
 
   async lookup(key: string): Promise<CachedPackage | undefined> {
@@ -60,7 +82,7 @@ export class PackageCache {
       return undefined
     }
     if (entry.format !== CACHE_FORMAT || sha256(zip, 'base64') !== entry.codeSha256) return undefined
-    const now = await hashInputs(this.root, Object.keys(entry.inputs))
+    const now = await hashInputs(this.root, Object.keys(entry.inputs), this.files)
     if (!now || Object.entries(entry.inputs).some(([input, hash]) => now[input] !== hash)) return undefined
     return {
       pkg: { zip, codeSha256: entry.codeSha256, size: zip.length, files: entry.files },
@@ -70,7 +92,7 @@ export class PackageCache {
 
   /** Best effort: a cache that cannot be written only makes the next run slower. */
   async store(key: string, inputs: string[], { pkg, exports }: CachedPackage): Promise<void> {
-    const hashes = await hashInputs(this.root, inputs)
+    const hashes = await hashInputs(this.root, inputs, this.files)
     if (!hashes) return
     const entry: CacheEntry = {
       format: CACHE_FORMAT,

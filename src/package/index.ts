@@ -11,7 +11,7 @@ import {
   type BundleOptions,
   type HandlerEntry,
 } from './bundle.js'
-import { cacheKey, PackageCache, type CachedPackage } from './cache.js'
+import { cacheKey, FileHashes, PackageCache, type CachedPackage } from './cache.js'
 import {
   entryProblem,
   invalidHandler,
@@ -152,7 +152,8 @@ export async function packageFunctions(specs: PackageSpec[], opts: PackageOption
   const problems = checked.filter(isProblem)
   const prepared = checked.filter((c): c is Prepared => !isProblem(c))
   const results = new Array<FunctionPackage>(specs.length)
-  const cacheFor = (p: Prepared) => (opts.cacheDir ? new PackageCache(opts.cacheDir, p.options.root) : undefined)
+  const files = new FileHashes()
+  const cacheFor = (p: Prepared) => (opts.cacheDir ? new PackageCache(opts.cacheDir, p.options.root, files) : undefined)
   const keyOf = (p: Prepared) => cacheKey([p.options, path.relative(p.options.root, p.handler.entry), p.handler.module])
   // The module must export what Lambda will call, whether it was just built or comes from the cache.
   const accept = (p: Prepared, { pkg, exports }: CachedPackage): void => {
