@@ -54,6 +54,18 @@ function expanded(ctx: ParamsResolveContext, path: FieldPath, template: string):
   return value
 }
 
+// IAM's own policy variables (`${aws:username}`, `${cognito-identity.amazonaws.com:sub}`) are IAM's to fill in.
+const IAM_VARIABLE = /\$\{[\w.-]+:[\w.-]+\}/g
+
+/** A resource ARN with the template variables expanded and IAM's policy variables left as written. */
+function expandedResource(ctx: ParamsResolveContext, path: FieldPath, template: string): string {
+  const iamVariables = template.match(IAM_VARIABLE) ?? []
+  return template
+    .split(IAM_VARIABLE)
+    .map((part, i) => expanded(ctx, path, part) + (iamVariables[i] ?? ''))
+    .join('')
+}
+
 /** Whole services' actions, all resources, or every resource of a type, account or region. */
 export function isWildcardAction(action: string): boolean {
   return action.includes('*')
@@ -75,7 +87,7 @@ export function resolveStatements(
 ): PermissionStatement[] {
   return raw.map((s, i) => {
     const at = [...path, i]
-    const resources = s.resources.map((r, j) => expanded(ctx, [...at, 'resources', j], r))
+    const resources = s.resources.map((r, j) => expandedResource(ctx, [...at, 'resources', j], r))
     const wild = [...s.actions.filter(isWildcardAction), ...resources.filter(isWildcardResource)]
     if (ctx.production && s.effect === 'Allow' && wild.length > 0 && !s.allow_wildcard)
       ctx.problem(

@@ -14,6 +14,8 @@ import { rolePolicyKind } from './iam/role-policy.js'
 import { userPoolClientKind } from './cognito/client.js'
 import { userPoolDomainKind } from './cognito/domain.js'
 import { userPoolKind } from './cognito/user-pool.js'
+import { identityPoolKind } from './cognito/identity-pool.js'
+import { identityPoolRolesKind } from './cognito/identity-pool-roles.js'
 import { apiGatewayAccountKind } from './apigateway/account.js'
 import { restApiKind } from './apigateway/rest-api.js'
 import { restApiDefinitionKind } from './apigateway/rest-api-definition.js'
@@ -36,6 +38,7 @@ import { alarmKind } from './cloudwatch/alarm.js'
 import { dashboardKind } from './cloudwatch/dashboard.js'
 import { subscriptionKind } from './sns/subscription.js'
 import { topicKind } from './sns/topic.js'
+import { parameterKind } from './ssm/parameter.js'
 import { certificateKind } from './acm/certificate.js'
 import { hostedZoneKind } from './route53/hosted-zone.js'
 import { recordSetKind } from './route53/record-set.js'
@@ -77,6 +80,8 @@ const ALL = [
   userPoolKind,
   userPoolClientKind,
   userPoolDomainKind,
+  identityPoolKind,
+  identityPoolRolesKind,
   // sqs
   queueKind,
   // s3
@@ -96,6 +101,8 @@ const ALL = [
   guardrailKind,
   guardrailVersionKind,
   invocationLoggingKind,
+  // ssm
+  parameterKind,
   // dns: the zone, its records, the certificates and the custom domains that use them
   hostedZoneKind,
   recordSetKind,

@@ -5,6 +5,7 @@ import { userPoolDomainKind } from '../resources/cognito/domain.js'
 import { userPoolKind } from '../resources/cognito/user-pool.js'
 import { converge } from '../resources/engine/converge.js'
 import { cognitoConfig, cognitoOutputs, cognitoSpecs } from './cognito-specs.js'
+import { convergeIdentityPool, identityPoolConfig, identityPoolOutput } from './identity-pool.js'
 import type { Step } from './types.js'
 
 export const cognitoStep: Step<'cognito'> = {
@@ -16,6 +17,7 @@ export const cognitoStep: Step<'cognito'> = {
   preflight(config) {
     const resolved = cognitoConfig(config)
     if (resolved) cognitoSpecs(resolved)
+    identityPoolConfig(config)
   },
   async run(ctx) {
     const resolved = cognitoConfig(ctx.config)
@@ -40,6 +42,11 @@ export const cognitoStep: Step<'cognito'> = {
     ctx.report(client.value.result)
     ctx.report(domain.value.result)
     const ids = { userPoolId: pool.result.id, userPoolArn: pool.result.arn, clientId: client.value.result.id }
-    return cognitoOutputs(region, ids, prefix, planning)
+    // The identity pool trusts the user pool's tokens through the client: after both.
+    const identityPoolId = await convergeIdentityPool(ctx, ids)
+    return {
+      ...cognitoOutputs(region, ids, prefix, planning),
+      ...identityPoolOutput(ctx.config, identityPoolId, planning),
+    }
   },
 }

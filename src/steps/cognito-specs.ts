@@ -79,6 +79,8 @@ export interface CognitoOutputs {
   clientId?: string
   /** The `iss` of the pool's tokens. */
   issuer?: string
+  /** With cognito.identity_pool: the pool that gives signed-in users AWS credentials. */
+  identityPoolId?: string
   hostedUiUrl: string
   /** The hosted UI's host name (`<prefix>.auth.<region>.amazoncognito.com`), as OAuth client libraries want it. */
   domain: string

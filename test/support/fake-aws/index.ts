@@ -5,6 +5,7 @@ import { FakeBedrock } from './bedrock.js'
 import { FakeCloudWatch } from './cloudwatch.js'
 import { FakeCloudFront } from './cloudfront.js'
 import { FakeCognito } from './cognito.js'
+import { FakeCognitoIdentity } from './cognito-identity.js'
 import { FakeCostExplorer } from './cost-explorer.js'
 import { FakeAws, type ServiceFake } from './core.js'
 import { FakeDynamoDB } from './dynamodb.js'
@@ -35,6 +36,7 @@ export { FakeSns, PENDING_CONFIRMATION, type TopicState } from './sns.js'
 export { FakeApiGateway, type ApiState } from './apigateway.js'
 export { FakeBedrock, type GuardrailState } from './bedrock.js'
 export { FakeCognito, type ClientState, type DomainState, type PoolState } from './cognito.js'
+export { FakeCognitoIdentity, type IdentityPoolState } from './cognito-identity.js'
 export { FakeAcm, type CertificateState } from './acm.js'
 export { FakeRoute53, type ZoneState } from './route53.js'
 export { FakeCostExplorer, type CostExplorerState, type DailyCost } from './cost-explorer.js'
@@ -48,6 +50,7 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeLogs(),
   () => new FakeSsm(),
   () => new FakeCognito(),
+  () => new FakeCognitoIdentity(),
   () => new FakeApiGatewayV2(),
   () => new FakeApiGateway(),
   () => new FakeTagging(),
@@ -93,6 +96,9 @@ export class AllFakes extends FakeAws {
   }
   get cognito(): FakeCognito {
     return this.service<FakeCognito>('cognito-idp')
+  }
+  get cognitoIdentity(): FakeCognitoIdentity {
+    return this.service<FakeCognitoIdentity>('cognito-identity')
   }
   get apigateway(): FakeApiGateway {
     return this.service<FakeApiGateway>('apigateway')
