@@ -42,7 +42,12 @@ export const monitoringStep: Step<'monitoring'> = {
     const watched = watchedResources(ctx.config, ctx.upstream, ctx.dryRun || ctx.offline)
     const plan = monitoringPlan(ctx.config, section, watched, (name) => topicArnOf(ctx, name))
 
-    // The topic first: every alarm names it. A same-named topic that is not ours gets nothing wired to it.
+    // The alarms are read (one DescribeAlarms per 100) while the topic converges: every alarm names the topic, so it
+    // comes first, and a same-named topic that is not ours gets nothing wired to it.
+    prefetchAlarms(
+      ctx,
+      plan.alarms.map((a) => a.name),
+    )
     if (plan.topic) {
       const topic = await converge(ctx, topicKind, plan.topic)
       ctx.report(topic.result)
@@ -56,17 +61,16 @@ export const monitoringStep: Step<'monitoring'> = {
       }),
     )
     subscriptions.forEach((r) => ctx.report(r))
-    // Read in one DescribeAlarms per 100, then converged a few at a time: CloudWatch allows 9 DescribeAlarms and 3
-    // PutMetricAlarm calls a second per account and region.
-    prefetchAlarms(
-      ctx,
-      plan.alarms.map((a) => a.name),
-    )
-    for (let i = 0; i < plan.alarms.length; i += ALARMS_AT_ONCE) {
-      const batch = plan.alarms.slice(i, i + ALARMS_AT_ONCE)
-      for (const a of await Promise.all(batch.map((spec) => converge(ctx, alarmKind, spec)))) ctx.report(a.result)
+    // Alarms converged a few at a time (CloudWatch allows 9 DescribeAlarms and 3 PutMetricAlarm calls a second per
+    // account and region), the dashboard meanwhile.
+    const convergeAlarms = async () => {
+      for (let i = 0; i < plan.alarms.length; i += ALARMS_AT_ONCE) {
+        const batch = plan.alarms.slice(i, i + ALARMS_AT_ONCE)
+        for (const a of await Promise.all(batch.map((spec) => converge(ctx, alarmKind, spec)))) ctx.report(a.result)
+      }
     }
-    ctx.report((await converge(ctx, dashboardKind, plan.dashboard)).result)
+    const [, dashboard] = await Promise.all([convergeAlarms(), converge(ctx, dashboardKind, plan.dashboard)])
+    ctx.report(dashboard.result)
 
     const url = dashboardUrl(ctx.identity.region, plan.dashboard.name)
     return {
