@@ -7,6 +7,7 @@ import { environmentProblems } from './step-references.js'
 import { resolveFunctionEvents } from './resolve-events.js'
 import type { FunctionConfig } from './types.js'
 import { functionUrlConfig, imageProblems, layerReferenceProblems } from './resolve-function-code.js'
+import { runtimeFamily } from './runtimes.js'
 
 const DEFAULT_HANDLER = 'index.handler'
 
@@ -60,7 +61,7 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
     } else if (input.fileExists && !input.fileExists(source)) {
       ctx.problem(
         [...at, 'source'],
-        `"${f.source}" does not exist at ${source} (expected the handler's entry file, or a Python function's folder, relative to ${root})`,
+        `"${f.source}" does not exist at ${source} (expected ${runtimeFamily(f.runtime ?? defaults.runtime) === 'python' ? "the function's folder" : "the handler's entry file"}, relative to ${root})`,
       )
     }
     layerReferenceProblems(ctx, at, f.layers)
