@@ -492,6 +492,14 @@ export const bedrockSchema = z.strictObject({
     .strictObject({
       log_group: nameTemplate.default('/aws/bedrock/${SERVICE_NAME}'),
       retention_days: logRetentionDays.default(30),
+      s3: z
+        .strictObject({
+          // An existing bucket whose policy lets bedrock.amazonaws.com put objects (a template: ${SERVICE_NAME}…).
+          bucket: nameTemplate,
+          prefix: z.string().max(1024).default('').describe('Key prefix, e.g. bedrock-logs (no leading /)'),
+        })
+        .optional()
+        .describe('Present: the invocation logs also go to this S3 bucket (the log group stays)'),
     })
     .optional()
     .describe('Present: model invocation logs go to this log group through the bedrock logging role'),

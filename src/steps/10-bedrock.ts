@@ -11,7 +11,7 @@ import { modelsNotOffered } from '../resources/bedrock/models.js'
 import { converge } from '../resources/engine/converge.js'
 import { ensureLogGroup, type LogGroupSpec } from '../resources/logs/log-group.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
-import { guardrailSpec, invocationLogGroupSpec, loggingConfig } from './bedrock-specs.js'
+import { guardrailSpec, invocationLogGroupSpec, invocationS3Destination, loggingConfig } from './bedrock-specs.js'
 import type { BedrockOutputs } from './outputs.js'
 import type { Step, StepContext } from './types.js'
 
@@ -80,7 +80,7 @@ async function ensureLogging(ctx: StepContext, logGroup: LogGroupSpec): Promise<
   const logging = await converge(ctx, invocationLoggingKind, {
     logicalId: 'invocation-logging',
     name: `Bedrock model invocation logging (${ctx.identity.region})`,
-    loggingConfig: loggingConfig(logGroup.name, roleArn ?? KNOWN_AFTER_APPLY),
+    loggingConfig: loggingConfig(logGroup.name, roleArn ?? KNOWN_AFTER_APPLY, invocationS3Destination(ctx.config)),
     takeOver: ctx.takeOverLogging ?? false,
     takeOverCommand: `infra step bedrock --env ${ctx.identity.env} --take-over-logging`,
   })
@@ -93,12 +93,19 @@ export const bedrockStep: Step<'bedrock'> = {
   title: 'Bedrock guardrail and invocation logging',
   // iam: the role Bedrock delivers invocation logs through.
   needs: ['iam'],
-  inputs: (config) => ({
-    models: config.bedrockModels,
-    guardrail: guardrailSpec(config),
-    logGroup: invocationLogGroupSpec(config),
-  }),
-  preflight: (config) => void guardrailSpec(config),
+  inputs: (config) => {
+    const logsBucket = invocationS3Destination(config)
+    return {
+      models: config.bedrockModels,
+      guardrail: guardrailSpec(config),
+      logGroup: invocationLogGroupSpec(config),
+      ...(logsBucket ? { logsBucket } : {}),
+    }
+  },
+  preflight: (config) => {
+    guardrailSpec(config)
+    invocationS3Destination(config)
+  },
   async run(ctx) {
     const guardrail = guardrailSpec(ctx.config)
     const logGroup = invocationLogGroupSpec(ctx.config)

@@ -71,10 +71,38 @@ export function invocationLogGroupSpec(config: ResolvedConfig): LogGroupSpec | u
   }
 }
 
-/** The account's setting as this service wants it: text logs to its log group through step 01's role. */
-export function loggingConfig(logGroupName: string, roleArn: string): LoggingConfig {
+// S3's bucket naming rules (3-63 lower-case letters, digits, dots and hyphens, a letter or digit at each end).
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+
+export interface S3Destination {
+  bucketName: string
+  keyPrefix: string
+}
+
+/** Where invocation logs also go when config names a bucket; throws ConfigError for a name S3 would refuse. */
+export function invocationS3Destination(config: ResolvedConfig): S3Destination | undefined {
+  const s3 = config.sections.bedrock?.invocation_logging?.s3
+  if (!s3) return undefined
+  const { value: bucketName, problems } = expandTemplate(s3.bucket, templateVars(config))
+  const field = 'bedrock.invocation_logging.s3'
+  const refuse = (message: string) =>
+    new ConfigError('InvalidConfig', `${field}.${message}`, {
+      hint: 'Fix the bedrock section of config.json, then rerun.',
+    })
+  if (problems.length > 0) throw refuse(`bucket: ${problems.join('; ')}`)
+  if (!BUCKET_NAME.test(bucketName)) throw refuse(`bucket: "${bucketName}" is not an S3 bucket name`)
+  if (s3.prefix.startsWith('/')) throw refuse(`prefix: "${s3.prefix}" must not start with /`)
+  return { bucketName, keyPrefix: s3.prefix }
+}
+
+/**
+ * The account's setting as this service wants it: text logs to its log group through step 01's role, and to a bucket
+ * when config names one (Bedrock writes there under the bucket's own policy).
+ */
+export function loggingConfig(logGroupName: string, roleArn: string, s3?: S3Destination): LoggingConfig {
   return {
     cloudWatchConfig: { logGroupName, roleArn },
+    ...(s3 ? { s3Config: s3.keyPrefix ? s3 : { bucketName: s3.bucketName } } : {}),
     textDataDeliveryEnabled: true,
     imageDataDeliveryEnabled: false,
     embeddingDataDeliveryEnabled: false,

@@ -1,6 +1,7 @@
 // The overview dashboard watches the frontend's distribution (in us-east-1, where CloudFront publishes its metrics)
 // once step 07 deployed it, and each Bedrock model the deployed functions call.
 import { afterEach, beforeEach, expect, test } from 'vitest'
+import { outputsOf } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
 import { deploy } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
@@ -18,7 +19,7 @@ afterEach(() => fake.restore())
 test('CloudFront requests and error rate, Bedrock invocations, latency and tokens per model', async () => {
   const outcome = await deploy(fastWorkspace(), { steps: WITHOUT_DNS })
   expect(outcome.ok).toBe(true)
-  const distributionId = outcome.steps.find((s) => s.id === 'cloudfront')!.outputs.distributionId
+  const distributionId = outputsOf(outcome, 'cloudfront')?.distributionId
   const widgets = fake.cloudwatch.dashboard(`${SERVICE}-overview`).widgets.map((w: any) => w.properties)
   const titled = (title: string) => widgets.find((w: any) => w.title === title)
   const cf = ['DistributionId', distributionId, 'Region', 'Global']
