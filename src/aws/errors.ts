@@ -366,13 +366,17 @@ export function isQueueDeletedRecently(e: unknown): boolean {
 }
 
 // Cost Explorer answers these when the caller may not use it, it was never enabled for the account (AccessDenied:
-// "User not enabled for cost explorer access"), or it has no data yet; an emulator may not know the service.
+// "User not enabled for cost explorer access"), or it has no data yet; emulators answer the last three for a service
+// they do not emulate (LocalStack: InternalFailure "…has not yet been emulated").
 const COST_EXPLORER_UNAVAILABLE = new Set([
   'AccessDeniedException',
   'AccessDenied',
   'UnrecognizedClientException',
   'DataUnavailableException',
   'OptInRequired',
+  'InternalFailure',
+  'UnknownOperationException',
+  'NotImplemented',
 ])
 
 /** Cost Explorer cannot answer for this caller: the report goes on with the estimate alone. */
