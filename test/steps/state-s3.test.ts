@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { showStatus } from '../../src/cli/actions.js'
 import { copyState, initState, unlockState } from '../../src/cli/state-actions.js'
 import { iamStep } from '../../src/steps/01-iam.js'
 import { dynamodbStep } from '../../src/steps/02-dynamodb.js'
@@ -12,7 +13,7 @@ import { loadContext } from '../../src/context/context.js'
 import { ManifestStore } from '../../src/manifest/index.js'
 import { stateBackend } from '../../src/manifest/open-backend.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
-import { deploy, editConfig, workspace } from '../support/context.js'
+import { deploy, editConfig, plan, workspace } from '../support/context.js'
 
 const BUCKET = 'new-service-state-887078546492'
 const PREFIX = 'infra/new-service-staging/staging'
@@ -94,6 +95,12 @@ describe('deploys with S3 state', () => {
     // The lock and the run's history: nothing else is written.
     const writes = aws.writes().filter((c) => !(c.service === 's3' && c.input.Bucket === BUCKET))
     expect(writes).toEqual([])
+    // A plan and status read the state and take no lock: no write at all.
+    aws.resetCalls()
+    expect((await plan(root, { steps })).ok).toBe(true)
+    const { report } = await showStatus({ ...opts, refresh: false })
+    expect(Object.keys(report.manifest?.resources ?? {})).toContain('dynamodb-table:conversations')
+    expect(aws.writes()).toEqual([])
   })
 
   test('two concurrent runs: one proceeds, the other exits 3 naming the holder; an expired lease is taken over', async () => {
