@@ -5,6 +5,7 @@
 // what exists); steps/references.ts orders the steps by them and fills them in.
 import { closest, didYouMean } from './issues.js'
 import type { RawConfig } from './schema.js'
+import type { ResolvedConfig } from './types.js'
 
 export interface ReferenceSource {
   /** The step whose outputs hold the values. */
@@ -17,6 +18,8 @@ export interface ReferenceSource {
   outputs: Record<string, string>
   /** Why an entry does not have this output (a table without a stream has no streamArn). */
   unavailable?(raw: RawConfig, entry: string, output: string): string | undefined
+  /** A value config alone decides (a bucket's name): read without waiting for the step, so it makes no cycle. */
+  fromConfig?(config: ResolvedConfig, entry: string, output: string): string | undefined
 }
 
 export const REFERENCE_SOURCES = {
@@ -60,6 +63,21 @@ export const REFERENCE_SOURCES = {
         : undefined,
   },
   frontend: { step: 's3', section: 'frontend', outputs: { bucket: 'bucket.name', bucketArn: 'bucket.arn' } },
+  buckets: {
+    step: 's3',
+    section: 'buckets',
+    collection: true,
+    outputs: { name: 'buckets.{}.name', arn: 'buckets.{}.arn' },
+    fromConfig: (config, entry, output) =>
+      output === 'name' ? config.buckets.find((b) => b.logicalId === entry)?.name : undefined,
+  },
+  queues: {
+    step: 'dynamodb',
+    section: 'queues',
+    collection: true,
+    outputs: { name: 'queues.{}.name', url: 'queues.{}.url', arn: 'queues.{}.arn' },
+  },
+  layers: { step: 'lambda', section: 'layers', collection: true, outputs: { arn: 'layers.{}.arn' } },
   cloudfront: {
     step: 'cloudfront',
     section: 'frontend',
@@ -123,6 +141,11 @@ export const ssmReferences = (value: string): SsmReference[] =>
 /** The source a (checked) reference reads. */
 export function sourceOf(ref: OutputReference): ReferenceSource {
   return SOURCES[ref.source]!
+}
+
+/** The value config alone gives a (checked) reference, if it does: then no step needs to run first. */
+export function configValue(config: ResolvedConfig, ref: OutputReference): string | undefined {
+  return sourceOf(ref).fromConfig?.(config, ref.entry ?? '', ref.output)
 }
 
 /** Where a (checked) reference's value is in its step's outputs: `tables.usage.name`. */

@@ -3,6 +3,7 @@
 // would make (a function reading `${api.url}` while the api step needs the functions), and their values.
 import { formatPath, type FieldPath } from '../config/issues.js'
 import {
+  configValue,
   outputPath,
   outputReferences,
   sourceOf,
@@ -40,9 +41,13 @@ export const referencingValues = (config: ResolvedConfig, step: StepId): Referen
 
 const stepOf = (ref: OutputReference) => sourceOf(ref).step as StepId
 
+/** The references in `value` that a step's outputs fill in (not those config alone decides). */
+const stepReferences = (config: ResolvedConfig, value: string) =>
+  outputReferences(value).filter((ref) => configValue(config, ref) === undefined)
+
 /** The steps whose outputs `step`'s values read. */
 export function referenceNeeds(config: ResolvedConfig, step: StepId): StepId[] {
-  return [...new Set(referencingValues(config, step).flatMap((v) => outputReferences(v.value).map(stepOf)))]
+  return [...new Set(referencingValues(config, step).flatMap((v) => stepReferences(config, v.value).map(stepOf)))]
 }
 
 /** The steps with the needs their references add: what the runner orders and waits by. */
@@ -81,7 +86,7 @@ export function checkReferenceCycles(config: ResolvedConfig, steps: Step[]): voi
   const problems: string[] = []
   for (const consumer of Object.keys(CONSUMERS) as StepId[]) {
     for (const { field, value } of referencingValues(config, consumer)) {
-      for (const ref of outputReferences(value)) {
+      for (const ref of stepReferences(config, value)) {
         const chain = needPath(stepOf(ref), consumer, steps, config)
         if (!chain) continue
         problems.push(
@@ -128,7 +133,7 @@ export function outputReferenceValues(
 ): Record<string, string> {
   const found: Record<string, string> = {}
   for (const ref of values.flatMap(outputReferences)) {
-    const value = outputAt(upstream[stepOf(ref)], outputPath(ref))
+    const value = configValue(config, ref) ?? outputAt(upstream[stepOf(ref)], outputPath(ref))
     if (typeof value === 'string' && value !== '') found[ref.text] = value
     else if (planning) found[ref.text] = KNOWN_AFTER_APPLY
     else throw missing(ref, config)

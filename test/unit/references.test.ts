@@ -111,6 +111,25 @@ describe('needs and cycles', () => {
     expect(steps.find((s) => s.id === 'iam')).toBe(STEPS.find((s) => s.id === 'iam'))
   })
 
+  test("a bucket's name is config's to give: a function reads it without waiting for (or cycling through) step s3", async () => {
+    const config = await load({
+      mutate: (c) => {
+        c.buckets = { docs: {} }
+        c.queues = { jobs: {} }
+        c.functions['usage-handler'].environment = { DOCS: '${buckets.docs.name}' }
+        c.parameters = { '/app/jobs': '${queues.jobs.url}', '/app/docs-arn': '${buckets.docs.arn}' }
+      },
+    })
+    expect(() => checkReferenceCycles(config, STEPS)).not.toThrow()
+    const steps = withReferenceNeeds(STEPS, config)
+    expect(steps.find((s) => s.id === 'lambda')).toBe(STEPS.find((s) => s.id === 'lambda'))
+    expect(steps.find((s) => s.id === 'parameters')?.needs).toEqual(['dynamodb', 's3'])
+    const bucket = config.buckets.find((b) => b.logicalId === 'docs')!.name
+    expect(outputReferenceValues(config, ['${buckets.docs.name}'], {}, false)).toEqual({
+      '${buckets.docs.name}': bucket,
+    })
+  })
+
   test('values come from the upstream outputs; unknown in a plan, a named error in a run', async () => {
     const config = await load({ mutate: (c) => (c.parameters = { '/app/url': '${api.url}/v1' }) })
     const values = ['${api.url}/v1']
