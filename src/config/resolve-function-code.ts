@@ -22,10 +22,28 @@ export function imageProblems(ctx: ResolveContext, at: FieldPath, f: RawFunction
     )
 }
 
-export function layerReferenceProblems(ctx: ResolveContext, at: FieldPath, layers: string[]): void {
+/** A layer named by key must exist and be built for the function's runtime and architecture. */
+export function layerReferenceProblems(ctx: ResolveContext, at: FieldPath, f: RawFunction): void {
   const keys = Object.keys(ctx.raw.layers)
-  layers.forEach((layer, i) => {
-    if (layer.startsWith('arn:') || Object.hasOwn(ctx.raw.layers, layer)) return
+  const runtime = f.runtime ?? ctx.raw.lambda_defaults.runtime
+  const architecture = f.architecture ?? ctx.raw.lambda_defaults.architecture
+  f.layers.forEach((layer, i) => {
+    if (layer.startsWith('arn:')) return
+    const own = ctx.raw.layers[layer]
+    if (own) {
+      const architectures = own.compatible_architectures ?? [ctx.raw.lambda_defaults.architecture]
+      if (!own.compatible_runtimes.includes(runtime))
+        ctx.problem(
+          [...at, 'layers', i],
+          `layer ${layer} is built for ${own.compatible_runtimes.join(', ')}, not ${runtime} (add ${runtime} to layers.${layer}.compatible_runtimes)`,
+        )
+      if (!architectures.includes(architecture))
+        ctx.problem(
+          [...at, 'layers', i],
+          `layer ${layer} is built for ${architectures.join(', ')}, not ${architecture} (add ${architecture} to layers.${layer}.compatible_architectures)`,
+        )
+      return
+    }
     ctx.problem(
       [...at, 'layers', i],
       `"${layer}" is not in layers (${didYouMean(layer, keys)}layers: ${keys.join(', ') || 'none'}); name a key of layers or give a layer version ARN`,

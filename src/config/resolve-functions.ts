@@ -64,7 +64,7 @@ export function resolveFunctions(ctx: ResolveContext): FunctionConfig[] {
         `"${f.source}" does not exist at ${source} (expected ${runtimeFamily(f.runtime ?? defaults.runtime) === 'python' ? "the function's folder" : "the handler's entry file"}, relative to ${root})`,
       )
     }
-    layerReferenceProblems(ctx, at, f.layers)
+    if (f.image_uri === undefined) layerReferenceProblems(ctx, at, f)
     for (const table of Object.keys(f.tables)) {
       if (Object.hasOwn(raw.tables, table)) continue
       ctx.problem(

@@ -13,6 +13,7 @@ import {
 } from './bundle.js'
 import { cacheKey, FileHashes, PackageCache, type CachedPackage } from './cache.js'
 import {
+  entryIsFolder,
   entryProblem,
   invalidHandler,
   notExported,
@@ -21,6 +22,7 @@ import {
   type PackageProblem,
 } from './problems.js'
 import { zipDeterministic } from './zip.js'
+import { isDirectory } from './folder.js'
 
 export { ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_PACKAGES, esbuildTarget, handlerModule } from './bundle.js'
 export {
@@ -84,6 +86,7 @@ async function prepare(spec: PackageSpec, index: number): Promise<Prepared | Pac
   if (module === undefined) return invalidHandler(index, spec.handler)
   if (!path.isAbsolute(spec.entry)) return entryProblem(index, spec.entry, false)
   if (!(await exists(spec.entry))) return entryProblem(index, spec.entry, true)
+  if (await isDirectory(spec.entry)) return entryIsFolder(index, spec.entry)
   const root = spec.root ?? (await findPackageRoot(spec.entry))
   return {
     index,

@@ -73,6 +73,19 @@ export function entryProblem(index: number, entry: string, missing: boolean): Pa
   }
 }
 
+/** A folder is a Python function's source; a Node.js handler's is its entry file. */
+export function entryIsFolder(index: number, entry: string): PackageProblem {
+  const reason = "is a folder: a Node.js handler's source is its entry file (e.g. handlers/api/index.ts)"
+  return {
+    index,
+    field: 'source',
+    code: 'PackageEntryIsFolder',
+    message: `packaging Lambda handler (${entry}): ${reason}`,
+    reason,
+    hint: 'Set `source` to the entry file, or `runtime` to a Python runtime for a Python function, in config.json, then rerun',
+  }
+}
+
 function buildMessage(m: Message): BuildMessage {
   return m.location
     ? { text: m.text, location: { file: m.location.file, line: m.location.line, column: m.location.column + 1 } }

@@ -157,6 +157,20 @@ describe('functions beyond Node.js zips, refused with the field and the fix', ()
     )
   })
 
+  test('a layer built for another runtime or architecture than the function', () => {
+    const message = messages((c) => {
+      c.layers = { common: { source: 'layers/common', compatible_runtimes: ['python3.13'] } }
+      c.functions['usage-handler'].layers = ['common']
+      c.functions['usage-handler'].architecture = 'x86_64'
+    })
+    expect(message).toContain(
+      'functions.usage-handler.layers[0]: layer common is built for python3.13, not nodejs24.x (add nodejs24.x to layers.common.compatible_runtimes)',
+    )
+    expect(message).toContain(
+      'layer common is built for arm64, not x86_64 (add x86_64 to layers.common.compatible_architectures)',
+    )
+  })
+
   test('schema: an image URI that is not ECR, a retention that is neither days nor "never", an unknown URL auth', () => {
     const bad = configSchema.safeParse({
       ...realConfig(),

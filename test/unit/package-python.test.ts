@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { packageFunction } from '../../src/package/index.js'
 import { pipInstallArguments } from '../../src/package/pip.js'
 import { packagePythonFunction, pythonHandlerParts } from '../../src/package/python.js'
 import { zipDeterministic } from '../../src/package/zip.js'
@@ -66,6 +67,18 @@ describe('a Python function packaged from its folder', () => {
     await expect(packagePythonFunction(0, spec(path.join(root, 'app.py')))).resolves.toMatchObject({
       code: 'PackageSourceNotFolder',
     })
+  })
+
+  test('a Node.js handler whose source is a folder is told to name its entry file', async () => {
+    await expect(
+      packageFunction({
+        entry: functionFolder(),
+        handler: 'index.handler',
+        runtime: 'nodejs22.x',
+        architecture: 'arm64',
+        bundleAwsSdk: false,
+      }),
+    ).rejects.toMatchObject({ code: 'PackageEntryIsFolder', message: expect.stringContaining('is a folder') })
   })
 
   test('handlers name a module by dots or slashes', () => {
