@@ -7,6 +7,7 @@ import { AwsAccessError } from '../errors/index.js'
 import { plain, type Paint } from '../output/color.js'
 import { confirmationReasons } from '../output/plan.js'
 import { formatOutcome, type OutcomeView } from '../output/summary.js'
+import type { EventSink } from '../output/events.js'
 import { formatStatus, type StatusReport } from '../output/status.js'
 import { runSteps, type Renderer, type RunOutcome } from '../runner/run-steps.js'
 import { findStep, STEPS, withDependencies } from '../steps/index.js'
@@ -36,8 +37,14 @@ export interface RunRequest extends CommonOptions {
   takeOverLogging?: boolean
   /** `--cert-timeout <minutes>`: how long step 09 waits for ACM to issue a certificate. */
   certTimeout?: number
+  /** `--wait`: step 07 waits until CloudFront has deployed the distribution. */
+  wait?: boolean
+  /** `--keep-old-files`: step 06 keeps the files the folder no longer has for one more deploy. */
+  keepOldFiles?: boolean
   /** How the summary colours its markers. */
   paint?: Paint
+  /** `--json-events`: where the run's events go. */
+  events?: EventSink
   /** Where warnings go (stderr): environments sharing names. */
   warn?: (message: string) => void
 }
@@ -45,7 +52,7 @@ export interface RunRequest extends CommonOptions {
 /** A deploy's plan shown before it applies: returns to apply, throws to stop with nothing changed. */
 export type Review = (plan: RunResult, reasons: string[]) => Promise<void>
 
-function contextOptions(
+export function contextOptions(
   o: CommonOptions,
   extra: Pick<ContextOptions, 'command' | 'mode'> & Partial<ContextOptions>,
 ): ContextOptions {
@@ -83,6 +90,8 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
     concurrency: req.concurrency ?? DEFAULT_CONCURRENCY,
     canaryPercent: req.canary,
     certTimeoutMinutes: req.certTimeout,
+    waitForDeploy: req.wait,
+    keepOldFiles: req.keepOldFiles,
     takeOverLogging: req.takeOverLogging,
   })
   return withContext(opts, async (ctx) => {
@@ -97,7 +106,7 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
       const reasons = confirmationReasons(planned.steps.flatMap((s) => s.results))
       if (reasons.length > 0) await review({ outcome: planned, text: formatOutcome(planned, view) }, reasons)
     }
-    const outcome = await runSteps(ctx, steps, req.renderer)
+    const outcome = await runSteps(ctx, steps, req.renderer, req.events)
     return { outcome, text: formatOutcome(outcome, view) }
   })
 }

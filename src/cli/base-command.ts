@@ -5,6 +5,7 @@ import { closest } from '../config/issues.js'
 import type { InfraError } from '../errors/index.js'
 import { ConfigError, isInfraError, StateError, StepError } from '../errors/index.js'
 import type { RunOutcome } from '../runner/run-steps.js'
+import { jsonLines, type EventSink } from '../output/events.js'
 
 export const envFlags = {
   env: Flags.string({
@@ -50,6 +51,14 @@ export const runFlags = {
     min: 0,
     max: 120,
   }),
+  wait: Flags.boolean({
+    summary: 'Wait until CloudFront has deployed the distribution (15 minutes at most) instead of recording InProgress',
+    default: false,
+  }),
+  'keep-old-files': Flags.boolean({
+    summary: 'Keep the site files the build folder no longer has for one more deploy (frontend.keep_old_files)',
+    default: false,
+  }),
   'take-over-logging': Flags.boolean({
     summary: 'Let the bedrock step replace the account’s Bedrock invocation logging when another setting is there',
     description:
@@ -57,6 +66,17 @@ export const runFlags = {
     default: false,
   }),
 }
+
+const JSON_EVENTS = '--json-events'
+
+/** deploy-all, step, plan and destroy: progress as JSON lines (see src/output/events.ts for the schema). */
+export const jsonEventsFlag = Flags.boolean({
+  summary: 'Print one JSON object per line on stdout as steps and resources change (for CI); no progress display',
+  description:
+    'Events: run-start, step-start, resource (key, action, changed fields, ms), log, step-end (status, counts), and last run-end with the exit code (and the error). Warnings still go to stderr.',
+  default: false,
+  exclusive: ['json'],
+})
 
 /** rollback and promote: the alias both move, named alike. */
 export const aliasFlagSummary =
@@ -74,10 +94,25 @@ const OCLIF_WRAPPING = /^The following errors? occurred:\s*|\nSee more help with
 export abstract class InfraCommand extends Command {
   static override enableJsonFlag = true
 
-  /** listr2 renderer: none for --json, the animated one on a terminal, one plain line per event otherwise. */
+  /** listr2 renderer: none for --json or --json-events, the animated one on a terminal, one plain line otherwise. */
   protected renderer(): 'default' | 'plain' | 'silent' {
-    if (this.jsonEnabled()) return 'silent'
+    if (this.jsonEnabled() || this.eventsEnabled()) return 'silent'
     return process.stdout.isTTY && !process.env.CI ? 'default' : 'plain'
+  }
+
+  /** `--json-events`: stdout carries only the events, so the command prints no text. */
+  protected eventsEnabled(): boolean {
+    return this.argv.includes(JSON_EVENTS)
+  }
+
+  /** Where the run's events go: stdout as JSON lines with --json-events, nowhere otherwise. */
+  protected eventSink(): EventSink | undefined {
+    return this.eventsEnabled() ? jsonLines() : undefined
+  }
+
+  /** Whether the run's text (plan, summary) is printed: not when stdout is JSON. */
+  protected printsText(): boolean {
+    return !this.jsonEnabled() && !this.eventsEnabled()
   }
 
   /** The exit code an error ends the command with; `plan --detailed-exitcode` makes every error 1. */
@@ -95,7 +130,7 @@ export abstract class InfraCommand extends Command {
    * beside it (`ok: false`), as for any other failure.
    */
   protected finish(result: { outcome: RunOutcome; text: string }): RunOutcome & Partial<Pick<ErrorJson, 'error'>> {
-    if (!this.jsonEnabled()) this.log(result.text)
+    if (this.printsText()) this.log(result.text)
     const failed = result.outcome.steps.find((s) => s.status === 'failed')
     if (!failed) return result.outcome
     // A config or state error inside a step keeps its own exit code (2, 3); anything else is a failed step (1).
@@ -120,6 +155,18 @@ export abstract class InfraCommand extends Command {
       return undefined
     }
     this.error(error.message, { exit, code: error.code, suggestions: error.hint ? [error.hint] : undefined })
+  }
+
+  /** With --json-events the stream ends with `run-end`: the exit code, and the error when there is one. */
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    // With --json too (refused as exclusive) stdout already holds the JSON error document.
+    if (this.eventsEnabled() && !this.jsonEnabled()) {
+      const known =
+        err && (isInfraError(err) ? err : (this.usageError(err) ?? new StepError('UnexpectedError', err.message)))
+      const exitCode = known ? this.exitCodeFor(known) : Number(process.exitCode ?? 0)
+      jsonLines()({ type: 'run-end', exitCode, ...(known ? { error: errorJson(known).error } : {}) })
+    }
+    return super.finally(err)
   }
 
   /** oclif's parse errors (an unknown flag, a missing one) as one line with "did you mean", not the whole usage. */

@@ -4,12 +4,15 @@ import { loadContext } from '../context/context.js'
 import { describeResult } from '../output/plan.js'
 import { destroy, destroyPlan, type DestroyOutcome, type DestroyPlan } from '../runner/destroy.js'
 import type { CommonOptions } from './actions.js'
+import type { EventSink } from '../output/events.js'
 
 export interface DestroyRequest extends CommonOptions {
   dryRun: boolean
   deleteData: boolean
   disableDeletionProtection: boolean
   only?: string
+  /** `--json-events`: where the run's events go. */
+  events?: EventSink
 }
 
 export interface DestroyResult {
@@ -38,7 +41,7 @@ export async function destroyEnvironment(
       const preview = await destroy({ ...ctx, dryRun: true }, plan, () => undefined)
       await confirm({ text: formatDestroy(preview), plan, production: ctx.config.production })
     }
-    const outcome = await destroy(ctx, plan, log)
+    const outcome = await destroy(ctx, plan, log, req.events)
     return { outcome, text: formatDestroy(outcome) }
   } finally {
     await ctx.close()

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { concurrencyFlag, envFlags, InfraCommand, offlineFlag, runFlags } from '../cli/base-command.js'
+import { concurrencyFlag, envFlags, InfraCommand, jsonEventsFlag, offlineFlag, runFlags } from '../cli/base-command.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export default class DeployAll extends InfraCommand {
@@ -11,6 +11,7 @@ export default class DeployAll extends InfraCommand {
     '<%= config.bin %> deploy-all --env dev --dry-run',
     '<%= config.bin %> deploy-all --env production --dry-run --offline',
     '<%= config.bin %> deploy-all --env staging --yes --json',
+    '<%= config.bin %> deploy-all --env staging --yes --json-events',
   ]
   static override flags = {
     ...envFlags,
@@ -22,13 +23,14 @@ export default class DeployAll extends InfraCommand {
     }),
     offline: offlineFlag,
     yes: Flags.boolean({ char: 'y', summary: 'Apply without asking, even on a terminal', default: false }),
+    'json-events': jsonEventsFlag,
   }
 
   async run(): Promise<RunOutcome> {
     const { flags } = await this.parse(DeployAll)
     const dryRun = flags['dry-run'] || flags.offline
     const interactive =
-      !flags.yes && !dryRun && !this.jsonEnabled() && process.stdin.isTTY && process.stdout.isTTY && !process.env.CI
+      !flags.yes && !dryRun && this.printsText() && process.stdin.isTTY && process.stdout.isTTY && !process.env.CI
     const [{ runDeployment }, { askToApply }, { stdoutPaint }] = await Promise.all([
       import('../cli/actions.js'),
       import('../cli/prompt.js'),
@@ -41,8 +43,10 @@ export default class DeployAll extends InfraCommand {
           command: 'deploy-all',
           takeOverLogging: flags['take-over-logging'],
           certTimeout: flags['cert-timeout'],
+          keepOldFiles: flags['keep-old-files'],
           dryRun,
           renderer: this.renderer(),
+          events: this.eventSink(),
           paint: stdoutPaint(),
           warn: (w) => this.warnAll([w]),
         },

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { envFlags, InfraCommand } from '../cli/base-command.js'
+import { envFlags, InfraCommand, jsonEventsFlag } from '../cli/base-command.js'
 import { ConfigError } from '../errors/index.js'
 import type { DestroyOutcome } from '../runner/destroy.js'
 
@@ -26,6 +26,7 @@ export default class Destroy extends InfraCommand {
       default: false,
     }),
     only: Flags.string({ summary: 'Destroy this step (id or number) and the steps that depend on it' }),
+    'json-events': jsonEventsFlag,
   }
 
   async run(): Promise<DestroyOutcome> {
@@ -37,9 +38,10 @@ export default class Destroy extends InfraCommand {
         dryRun: flags['dry-run'],
         deleteData: flags['delete-data'],
         disableDeletionProtection: flags['disable-deletion-protection'],
+        events: this.eventSink(),
       },
       async ({ text, plan, production }) => {
-        if (!this.jsonEnabled()) this.log(`${text}\n`)
+        if (this.printsText()) this.log(`${text}\n`)
         if (flags.yes) return
         await this.confirmByName(plan.env, `Type the environment’s name (${plan.env}) to destroy it: `)
         if (production && flags['delete-data'])
@@ -49,10 +51,10 @@ export default class Destroy extends InfraCommand {
           )
       },
       (line) => {
-        if (!this.jsonEnabled()) this.log(line)
+        if (this.printsText()) this.log(line)
       },
     )
-    if (!this.jsonEnabled()) this.log(result.text)
+    if (this.printsText()) this.log(result.text)
     return result.outcome
   }
 

@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core'
-import { concurrencyFlag, envFlags, InfraCommand, offlineFlag } from '../cli/base-command.js'
+import { concurrencyFlag, envFlags, InfraCommand, jsonEventsFlag, offlineFlag } from '../cli/base-command.js'
 import type { InfraError } from '../errors/index.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
@@ -28,6 +28,7 @@ export default class Plan extends InfraCommand {
       summary: 'Exit 0 when nothing would change, 2 when something would, 1 on any error',
       default: false,
     }),
+    'json-events': jsonEventsFlag,
   }
 
   protected override exitCodeFor(error: InfraError): number {
@@ -48,8 +49,9 @@ export default class Plan extends InfraCommand {
           command: 'plan',
           dryRun: true,
           adopt: false,
-          renderer: this.jsonEnabled() ? 'silent' : 'plain',
-          paint: this.jsonEnabled() ? undefined : stdoutPaint(),
+          renderer: this.printsText() ? 'plain' : 'silent',
+          events: this.eventSink(),
+          paint: this.printsText() ? stdoutPaint() : undefined,
           warn: (w) => this.warnAll([w]),
         },
         false,

@@ -1,5 +1,5 @@
 import { Args } from '@oclif/core'
-import { envFlags, InfraCommand, offlineFlag, runFlags } from '../cli/base-command.js'
+import { envFlags, InfraCommand, jsonEventsFlag, offlineFlag, runFlags } from '../cli/base-command.js'
 import type { RunOutcome } from '../runner/run-steps.js'
 
 export default class StepCommand extends InfraCommand {
@@ -19,6 +19,7 @@ export default class StepCommand extends InfraCommand {
     ...envFlags,
     ...runFlags,
     offline: offlineFlag,
+    'json-events': jsonEventsFlag,
   }
 
   async run(): Promise<RunOutcome> {
@@ -35,8 +36,10 @@ export default class StepCommand extends InfraCommand {
           only: [args.step],
           takeOverLogging: flags['take-over-logging'],
           certTimeout: flags['cert-timeout'],
+          keepOldFiles: flags['keep-old-files'],
           dryRun: flags['dry-run'] || flags.offline,
           renderer: this.renderer(),
+          events: this.eventSink(),
           paint: stdoutPaint(),
           warn: (w) => this.warnAll([w]),
         },

@@ -10,7 +10,13 @@ import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
 import { stateBackend } from '../manifest/open-backend.js'
 import type { LeaseOptions } from '../manifest/s3-lock.js'
-import { REAL_TIMING, type RemovalOptions, type ResourceContext, type Timing } from '../resources/types.js'
+import {
+  REAL_TIMING,
+  type ImportOptions,
+  type RemovalOptions,
+  type ResourceContext,
+  type Timing,
+} from '../resources/types.js'
 
 export type RunMode = 'apply' | 'plan' | 'read'
 
@@ -32,10 +38,14 @@ export interface ContextOptions {
   canaryPercent?: number
   /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */
   takeOverLogging?: boolean
-  /** false: no packaging check (`outputs --to-ssm` writes what a checked deploy recorded; it builds no code). */
-  localChecks?: boolean
   /** `--cert-timeout <minutes>`: how long step 09 waits for ACM to issue a certificate. */
   certTimeoutMinutes?: number
+  /** `--wait`: step 07 waits until CloudFront has deployed the distribution. */
+  waitForDeploy?: boolean
+  /** `--keep-old-files`: step 06 keeps the files the folder no longer has for one more deploy. */
+  keepOldFiles?: boolean
+  /** false: no packaging check (`outputs --to-ssm` writes what a checked deploy recorded; it builds no code). */
+  localChecks?: boolean
   /** Plan from the manifest alone, without any AWS call (not even to find credentials). */
   offline?: boolean
   /** destroy: what it may delete (deploy-all prunes with the defaults: data kept, protection kept). */
@@ -59,9 +69,13 @@ export interface Context {
   canaryPercent?: number
   takeOverLogging?: boolean
   certTimeoutMinutes?: number
+  waitForDeploy?: boolean
+  keepOldFiles?: boolean
   /** Manifest keys converged in this run, by every step: what a step recorded but did not converge is removed. */
   converged: Set<string>
   removal: RemovalOptions
+  /** `infra import`: the steps run as a plan that adopts what it finds (see ImportOptions). */
+  importing?: ImportOptions
   close(): Promise<void>
 }
 
@@ -112,6 +126,8 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     command: opts.command,
     ...(opts.canaryPercent !== undefined ? { canaryPercent: opts.canaryPercent } : {}),
     ...(opts.certTimeoutMinutes !== undefined ? { certTimeoutMinutes: opts.certTimeoutMinutes } : {}),
+    ...(opts.waitForDeploy ? { waitForDeploy: true } : {}),
+    ...(opts.keepOldFiles ? { keepOldFiles: true } : {}),
     ...(opts.takeOverLogging ? { takeOverLogging: true } : {}),
     converged: new Set<string>(),
     removal: opts.removal ?? { mode: 'prune', deleteData: false, disableDeletionProtection: false },
@@ -134,6 +150,7 @@ export function resourceContext(ctx: Context, stepId: string, log: (message: str
     stepId,
     converged: ctx.converged,
     removal: ctx.removal,
+    ...(ctx.importing ? { importing: ctx.importing } : {}),
     identity: {
       service: ctx.config.serviceName,
       env: ctx.config.env,

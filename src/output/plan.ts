@@ -15,6 +15,8 @@ const MARKERS: Record<Ensured['action'], string> = {
   retained: '!',
   unmanaged: '!',
   unverified: '?',
+  'would-adopt': '>',
+  adopted: '>',
 }
 
 const VERBS: Record<Ensured['action'], string> = {
@@ -28,9 +30,11 @@ const VERBS: Record<Ensured['action'], string> = {
   retained: 'retained',
   unmanaged: 'not managed',
   unverified: 'recorded (not checked)',
+  'would-adopt': 'adopt',
+  adopted: 'adopted',
 }
 
-const COLOURS: Partial<Record<string, Colour>> = { '+': 'green', '~': 'yellow', '-': 'red' }
+const COLOURS: Partial<Record<string, Colour>> = { '+': 'green', '~': 'yellow', '-': 'red', '>': 'green' }
 
 // Where a policy statement line starts, under a result line that the caller indents by two.
 const STATEMENT_INDENT = '      '

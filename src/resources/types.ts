@@ -16,6 +16,9 @@ export type Action =
   | 'retained'
   | 'unmanaged'
   | 'unverified'
+  /** `infra import`: a same-named resource that would be (or was) tagged and recorded, nothing else changed. */
+  | 'would-adopt'
+  | 'adopted'
 
 export interface Change {
   /** What changes, in AWS's terms: 'BillingMode', 'GlobalSecondaryIndexes[user-index]', 'Tags[team]'. */
@@ -88,9 +91,30 @@ export interface ResourceContext {
   identity: { service: string; env: string; region: string; accountId: string }
   /** Progress for the user (the step's task output). */
   log: (message: string) => void
+  /** `infra import`: found resources are adopted (tagged and recorded) and nothing else is written. */
+  importing?: ImportOptions
   /** Keys converged in this run (config still describes them): what a step recorded but did not converge is removed. */
   converged?: Set<string>
   removal?: RemovalOptions
+}
+
+/** How `infra import` runs the steps: as a plan (dry-run clients), adopting what it finds by tagging and recording it. */
+export interface ImportOptions {
+  /** Manifest key → the id (or ARN) of the candidate to adopt when several share the name. */
+  choices: Record<string, string>
+  /** Writable clients for the tags alone, when applying; absent while planning the import. */
+  writer?: AwsClients
+  /** Filled while planning: resources with several same-named candidates and no choice. */
+  ambiguous: AmbiguousResource[]
+}
+
+export interface AmbiguousResource {
+  key: string
+  label: string
+  name: string
+  candidates: Array<{ id: string; createdAt?: string; managed: boolean }>
+  /** A `--choose` for this key that names none of the candidates. */
+  rejectedChoice?: string
 }
 
 /** Values only known once a create has run (dry runs print this). */

@@ -10,6 +10,8 @@ import type { Step, StepId } from '../steps/types.js'
 import { awsFailure } from '../aws/errors.js'
 import { findTaggedArns, recordFromArn, type Discovered } from '../resources/tagging/discover.js'
 import { removeRecords } from './prune.js'
+import { stepEvents, type EventSink } from '../output/events.js'
+import { isInfraError } from '../errors/index.js'
 
 export interface DestroyPlan {
   env: string
@@ -93,16 +95,50 @@ function recordedPlan(ctx: Context, only?: string): DestroyPlan {
   }
 }
 
-/** In a dry run, what would happen; otherwise deletes step by step and stops at the first failure. */
-export async function destroy(ctx: Context, plan: DestroyPlan, log: (line: string) => void): Promise<DestroyOutcome> {
+/**
+ * In a dry run, what would happen; otherwise deletes step by step and stops at the first failure. `events`:
+ * `--json-events`' sink, told of each step and each resource as it goes.
+ */
+export async function destroy(
+  ctx: Context,
+  plan: DestroyPlan,
+  log: (line: string) => void,
+  events?: EventSink,
+): Promise<DestroyOutcome> {
   const started = Date.now()
   const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted(ctx.command)
+  events?.({
+    type: 'run-start',
+    command: ctx.command,
+    env: plan.env,
+    dryRun: ctx.dryRun,
+    steps: plan.steps.map((s) => s.id),
+  })
   const results: Ensured[] = []
   let failed: unknown
   for (const step of plan.steps) {
+    const known = STEPS.find((s) => s.id === step.id)
+    const emit = stepEvents(events, { id: step.id, number: known?.number, title: known?.title ?? step.id })
+    const stepStarted = Date.now()
+    const done: Ensured[] = []
+    emit.start()
+    const show = (line: string) => {
+      log(line)
+      emit.log(line)
+    }
     try {
-      results.push(...(await removeRecords(resourceContext(ctx, step.id, log), step.records)))
+      results.push(
+        ...(await removeRecords(resourceContext(ctx, step.id, show), step.records, (r) => {
+          done.push(r)
+          emit.resource(r)
+        })),
+      )
+      emit.end({ status: 'done', durationMs: Date.now() - stepStarted, results: done })
     } catch (e) {
+      const error = isInfraError(e)
+        ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+        : { code: 'UnexpectedError', message: e instanceof Error ? e.message : String(e) }
+      emit.end({ status: 'failed', durationMs: Date.now() - stepStarted, results: done, error })
       failed = e
       break
     }

@@ -17,16 +17,24 @@ export function staleRecords(
     .sort(([, a], [, b]) => b.createdAt.localeCompare(a.createdAt))
 }
 
-/** Removes (or plans the removal of) each record in order; one at a time, since a parent may follow its child. */
+/**
+ * Removes (or plans the removal of) each record in order; one at a time, since a parent may follow its child.
+ * `onResult` hears each one as it is done (`--json-events`).
+ */
 export async function removeRecords(
   ctx: ResourceContext,
   records: Array<[string, ResourceRecord]>,
+  onResult: (result: Ensured) => void = () => undefined,
 ): Promise<Ensured[]> {
   const results: Ensured[] = []
+  const push = (result: Ensured) => {
+    results.push(result)
+    onResult(result)
+  }
   for (const [key, record] of records) {
     const kind = kindNamed(record.kind)
     if (!kind) {
-      results.push({
+      push({
         kind: record.kind,
         key,
         name: record.name,
@@ -36,7 +44,7 @@ export async function removeRecords(
       })
       continue
     }
-    results.push(await remove(ctx, kind, key, record))
+    push(await remove(ctx, kind, key, record))
   }
   return results
 }

@@ -3,6 +3,7 @@
 import { Listr, type ListrRendererValue } from 'listr2'
 import { resourceContext, type Context } from '../context/context.js'
 import { isInfraError, StepError } from '../errors/index.js'
+import { stepEvents, type EventSink, type StepEvents } from '../output/events.js'
 import type { Ensured } from '../resources/types.js'
 import type { Outputs, Step, StepContext, StepId, StepOutputs, Upstream } from '../steps/types.js'
 import { hashOf } from './hash.js'
@@ -50,7 +51,13 @@ function deferred(): Deferred {
 
 const RENDERERS: Record<Renderer, ListrRendererValue> = { default: 'default', plain: 'simple', silent: 'silent' }
 
-export async function runSteps(ctx: Context, selected: Step[], renderer: Renderer): Promise<RunOutcome> {
+/** `events`: `--json-events`' sink; the run reports each step and resource to it as it goes. */
+export async function runSteps(
+  ctx: Context,
+  selected: Step[],
+  renderer: Renderer,
+  events?: EventSink,
+): Promise<RunOutcome> {
   const started = Date.now()
   // A value that reads another step's outputs (`${api.url}` in parameters) makes its step wait for that one.
   const steps = withReferenceNeeds(selected, ctx.config)
@@ -60,6 +67,13 @@ export async function runSteps(ctx: Context, selected: Step[], renderer: Rendere
   // build stops the run before any AWS write, with nothing recorded.
   const prepared = await prepareAll(ctx, steps)
   const runId = ctx.dryRun ? undefined : await ctx.manifest.runStarted(ctx.command)
+  events?.({
+    type: 'run-start',
+    command: ctx.command,
+    env: ctx.config.env,
+    dryRun: ctx.dryRun,
+    steps: steps.map((s) => s.id),
+  })
 
   // Tasks start in this order, `concurrency` at a time: dependencies first, so a waiting task never holds a slot that
   // the step it waits for needs.
@@ -68,14 +82,12 @@ export async function runSteps(ctx: Context, selected: Step[], renderer: Rendere
       title: `${String(step.number).padStart(2, '0')} ${step.title}`,
       rendererOptions: { persistentOutput: true, outputBar: Infinity },
       task: async (_: unknown, task: { output: string; title: string; skip(message?: string): void }) => {
-        const outcome = await runOne(
-          ctx,
-          step,
-          upstream,
-          finished,
-          prepared.get(step.id),
-          (line) => (task.output = line),
-        )
+        const emit = stepEvents(events, step)
+        const outcome = await runOne(ctx, step, upstream, finished, prepared.get(step.id), emit, (line) => {
+          task.output = line
+          emit.log(line)
+        })
+        emit.end(outcome)
         finished.get(step.id)!.resolve(outcome)
         const seconds = (outcome.durationMs / 1000).toFixed(1)
         if (outcome.status === 'skipped') task.skip(`${task.title}: ${outcome.reason}`)
@@ -129,6 +141,7 @@ async function runOne(
   upstream: Upstream,
   finished: Map<StepId, Deferred>,
   made: unknown,
+  emit: StepEvents,
   show: (line: string) => void,
 ): Promise<StepOutcome> {
   const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
@@ -154,15 +167,21 @@ async function runOne(
   const last = ctx.manifest.manifest.steps[step.id]
   const inputsChanged = last?.status !== 'done' || last.inputHash !== inputHash
   const started = Date.now()
+  emit.start()
   const stepCtx: StepContext = {
     ...resourceContext(ctx, step.id, show),
     config: ctx.config,
     upstream,
     ...(ctx.canaryPercent !== undefined ? { canaryPercent: ctx.canaryPercent } : {}),
     ...(ctx.certTimeoutMinutes !== undefined ? { certTimeoutMinutes: ctx.certTimeoutMinutes } : {}),
+    ...(ctx.waitForDeploy ? { waitForDeploy: true } : {}),
+    ...(ctx.keepOldFiles ? { keepOldFiles: true } : {}),
     ...(ctx.takeOverLogging ? { takeOverLogging: true } : {}),
     // Results are listed once, in the final summary; the task output carries progress lines.
-    report: (result) => void base.results.push(result),
+    report: (result) => {
+      base.results.push(result)
+      emit.resource(result)
+    },
   }
   try {
     if (!ctx.dryRun) await ctx.manifest.stepStarted(step.id, inputHash)
@@ -172,7 +191,7 @@ async function runOne(
     // What the manifest records for this step and this run did not converge is no longer in config.
     const live = new Set([...ctx.converged, ...base.results.map((r) => r.key)])
     const stale = staleRecords(ctx.manifest.manifest.resources, step.id, live)
-    base.results.push(...(await removeRecords(stepCtx, stale)))
+    base.results.push(...(await removeRecords(stepCtx, stale, emit.resource)))
     if (!ctx.dryRun) await ctx.manifest.stepFinished(step.id, outputs, inputHash)
     return { ...base, outputs, status: 'done', inputsChanged, durationMs: Date.now() - started }
   } catch (e) {

@@ -94,17 +94,19 @@ export const apiGatewayAccountKind: ResourceKind<AccountSpec, ObservedAccount> =
 const converging = new WeakMap<object, Promise<Ensured[]>>()
 
 /**
- * Steps 04 and 05 both need the account's role and run concurrently: within one run (one manifest store) it is
- * converged once, by whichever step asks first, and only that step reports it (the others get []).
+ * Steps 04 and 05 both need the account's role and run concurrently: within one run it is converged once, by
+ * whichever step asks first, and only that step reports it (the others get []). A run is its set of converged keys
+ * (one manifest store also serves the plan deploy-all reviews and the apply after it, or an import's two passes).
  */
 export async function ensureApiGatewayCloudWatchRoleOnce(
   ctx: ResourceContext,
   spec: CloudWatchRoleSpec,
 ): Promise<Ensured[]> {
-  const pending = converging.get(ctx.record)
+  const run = ctx.converged ?? ctx.record
+  const pending = converging.get(run)
   if (pending) return pending.then(() => [])
   const work = ensureApiGatewayCloudWatchRole(ctx, spec)
-  converging.set(ctx.record, work)
+  converging.set(run, work)
   return work
 }
 

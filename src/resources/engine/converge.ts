@@ -6,6 +6,7 @@ import { isAlreadyExists, isCreateOutcomeUnknown } from '../../aws/errors.js'
 import { failureFor, isOurs, offlineOutcome, recordIfChanged, unmanagedOutcome } from '../common.js'
 import { KNOWN_AFTER_APPLY, type Change, type Ensured, type ResourceContext } from '../types.js'
 import type { Observation, ResourceKind, SpecBase } from './kind.js'
+import { adoptFound, ambiguousOutcome, chooseCandidate } from './adopt.js'
 
 /** What converge did, and the resource as it is now (undefined when it would be created, or is not ours). */
 export interface Converged<O> {
@@ -40,6 +41,7 @@ export async function converge<S extends SpecBase, O>(
   const found = await (opts.found ? Promise.resolve(opts.found) : kind.find(ctx, spec, recorded))
     .then((candidates) => choose(ctx, kind, spec, candidates))
     .catch(fail('reading', `${kind.codePrefix}ReadFailed`))
+  if (found.ambiguous && ctx.importing) return ambiguousOutcome(ctx.importing, key, kind.kind)
   if (found.foreign) {
     return {
       result: unmanagedOutcome(kind.label, key, spec.name, found.foreign.arn ?? found.foreign.id),
@@ -47,6 +49,7 @@ export async function converge<S extends SpecBase, O>(
     }
   }
   if (!found.ours) return createNew(ctx, kind, spec, key)
+  if (ctx.importing) return adoptFound({ ...ctx, importing: ctx.importing }, kind, spec, key, found.ours)
   return update(ctx, kind, spec, key, found.ours)
 }
 
@@ -54,9 +57,14 @@ interface Choice<O> {
   ours?: Observation<O>
   /** Same name, without this service's tags, and no --adopt. */
   foreign?: Observation<O>
+  /** `infra import`: several candidates and no choice between them yet. */
+  ambiguous?: boolean
 }
 
-/** One rule for every kind: one candidate of ours is it; two are refused; a stranger's is adopted only when asked. */
+/**
+ * One rule for every kind: one candidate of ours is it; two are refused; a stranger's is adopted only when asked.
+ * `infra import` adopts strangers too, and between several takes the one the user chose.
+ */
 function choose<S extends SpecBase, O>(
   ctx: ResourceContext,
   kind: ResourceKind<S, O>,
@@ -66,7 +74,11 @@ function choose<S extends SpecBase, O>(
   const mine = (c: Observation<O>) => kind.ownership === 'parent' || isOurs(c.tags, ctx.identity)
   const ours = candidates.filter(mine)
   const others = candidates.filter((c) => !mine(c))
-  const pool = ours.length > 0 ? ours : ctx.adopt ? others : []
+  const pool = ours.length > 0 ? ours : ctx.adopt || ctx.importing ? others : []
+  if (pool.length > 1 && ctx.importing) {
+    const chosen = chooseCandidate(ctx.importing, ctx, kind, keyOf(kind, spec.logicalId), spec.name, pool)
+    return chosen ? { ours: chosen } : { ambiguous: true }
+  }
   if (pool.length > 1) {
     const ids = pool.map((c) => c.id ?? c.arn ?? '?').join(', ')
     throw new StepError(
