@@ -70,7 +70,9 @@ export const s3Step: Step<'s3'> = {
     const runtimeConfig =
       frontend.runtimeConfigKey &&
       runtimeConfigFile(frontend.runtimeConfigKey, runtimeConfigValues(ctx.identity.region, ctx.upstream))
-    const spec = siteFilesSpec(frontend, prepared?.files ?? {}, runtimeConfig || undefined)
+    // --keep-old-files asks for this deploy what frontend.keep_old_files asks for every deploy.
+    const keeping = ctx.keepOldFiles ? { ...frontend, keepOldFiles: true } : frontend
+    const spec = siteFilesSpec(keeping, prepared?.files ?? {}, runtimeConfig || undefined)
     const files = await converge(ctx, siteFilesKind, spec)
     ctx.report(files.result)
     return s3Outputs(ctx.config, frontend, changedPaths(files.result, spec))

@@ -2,7 +2,7 @@
 // private bucket (its REST endpoint, never the public website endpoint the manual used), the bucket policy that lets
 // only this distribution read it, and one invalidation of what step 06 changed. The run does not wait for CloudFront
 // to deploy (minutes): it records InProgress, and the next run or `infra status` shows Deployed.
-import { distributionKind } from '../resources/cloudfront/distribution.js'
+import { distributionKind, waitForDeployed } from '../resources/cloudfront/distribution.js'
 import {
   invalidationKind,
   invalidationPaths,
@@ -45,7 +45,10 @@ export const cloudfrontStep: Step<'cloudfront'> = {
     if (!distribution.managed && !ctx.offline) return {}
     const arn = distribution.result.arn ?? KNOWN_AFTER_APPLY
     ctx.report((await converge(ctx, bucketPolicyKind, bucketPolicySpec(bucket, arn))).result)
-    const observed = distribution.observed
+    const observed =
+      ctx.waitForDeploy && distribution.observed && !ctx.dryRun
+        ? await waitForDeployed(ctx, distribution.observed)
+        : distribution.observed
     const recorded = ctx.record.manifest.resources[distribution.result.key]
     const outputs = cloudFrontOutputs({
       id: observed?.id ?? distribution.result.id,

@@ -32,6 +32,10 @@ export interface StepContext extends ResourceContext {
   takeOverLogging?: boolean
   /** `--cert-timeout <minutes>`: how long step 09 waits for ACM to issue a certificate before moving on. */
   certTimeoutMinutes?: number
+  /** `--wait`: step 07 waits (with a deadline) until CloudFront has deployed the distribution. */
+  waitForDeploy?: boolean
+  /** `--keep-old-files`: step 06 keeps the files the folder no longer has for one more deploy. */
+  keepOldFiles?: boolean
   /** What prepare() returned, when the step has one. */
   prepared?: unknown
 }

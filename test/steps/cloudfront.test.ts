@@ -190,6 +190,12 @@ describe('cloudfront step', () => {
     }
   })
 
+  test('--wait: the run waits until CloudFront reports Deployed, and the outputs say so', async () => {
+    const outcome = await deploy(root, { steps: [s3Stand, cloudfrontStep], flags: { waitForDeploy: true } })
+    expect(cloudfrontOf(outcome).status).toBe('Deployed')
+    expect(distributions()[0]!.status).toBe('Deployed')
+  })
+
   test('destroy disables the distribution, waits until that is deployed, deletes it, then the OAC', async () => {
     await run()
     fake.resetCalls()

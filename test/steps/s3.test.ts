@@ -158,6 +158,17 @@ describe('s3 step: the files change', () => {
     expect(fake.s3.object(BUCKET, 'assets/app-3f9a1c2e.js')).toBeUndefined()
   })
 
+  test('--keep-old-files: the same for one deploy, without the config key', async () => {
+    await run()
+    rmSync(site('assets/app-3f9a1c2e.js'))
+    fake.resetCalls()
+    await deploy(root, { steps, flags: { keepOldFiles: true } })
+    expect(writes()).toEqual([])
+    expect(fake.s3.object(BUCKET, 'assets/app-3f9a1c2e.js')).toBeDefined()
+    await run()
+    expect(writes()).toEqual(['DeleteObjects'])
+  })
+
   test('a file changed behind infra’s back is uploaded again (its metadata says what it holds)', async () => {
     await run()
     fake.s3.putObjectOutOfBand(BUCKET, 'index.html', 'defaced')

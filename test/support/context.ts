@@ -2,7 +2,7 @@
 // a manifest in a temp dir, and near-zero waits. The fake AWS must be installed by the test.
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { loadContext, type Context, type RunMode } from '../../src/context/context.js'
+import { loadContext, type Context, type ContextOptions, type RunMode } from '../../src/context/context.js'
 import type { Timing } from '../../src/resources/types.js'
 import { runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
@@ -31,6 +31,8 @@ export interface TestRunOptions {
   mode?: RunMode
   steps?: Step[]
   adopt?: boolean
+  /** Run options the flags set (--wait, --keep-old-files, --cert-timeout, …). */
+  flags?: Pick<ContextOptions, 'waitForDeploy' | 'keepOldFiles' | 'certTimeoutMinutes'>
 }
 
 export async function testContext(root: string, opts: TestRunOptions = {}): Promise<Context> {
@@ -41,6 +43,7 @@ export async function testContext(root: string, opts: TestRunOptions = {}): Prom
     mode: opts.mode ?? 'apply',
     adopt: opts.adopt,
     timing: FAST_TIMING,
+    ...opts.flags,
   })
 }
 

@@ -128,6 +128,35 @@ async function waitDeployed(ctx: ResourceContext, id: string): Promise<{ ETag?: 
   return out
 }
 
+/** `--wait`: the distribution once CloudFront reports it Deployed; past the deadline the step fails and says so. */
+export async function waitForDeployed(
+  ctx: ResourceContext,
+  distribution: ObservedDistribution,
+): Promise<ObservedDistribution> {
+  if (distribution.status === 'Deployed') return distribution
+  ctx.log(`waiting for CloudFront to deploy distribution ${distribution.id} (--wait)`)
+  const cf = ctx.aws.get(CloudFrontClient)
+  const out = await pollUntil({
+    read: () => cf.send(new GetDistributionCommand({ Id: distribution.id })),
+    judge: (o) => (o.Distribution?.Status === 'Deployed' ? 'done' : 'waiting'),
+    describe: (o) => o.Distribution?.Status ?? 'unknown',
+    label: `CloudFront distribution ${distribution.id} being deployed`,
+    timeoutMs: DEPLOY_TIMEOUT_MS * ctx.timing.deadlineScale,
+    backoff: ctx.timing.poll,
+  }).catch((e: unknown) => {
+    if (!(e instanceof StepError) || e.code !== 'WaitTimedOut') throw e
+    throw new StepError(
+      'DistributionStillDeploying',
+      `waiting for CloudFront distribution ${distribution.id}: still InProgress after ${Math.round(DEPLOY_TIMEOUT_MS / 60_000)} min (everything is created; CloudFront is propagating it)`,
+      {
+        hint: `\`infra status --env ${ctx.identity.env}\` shows when it is Deployed; rerun without --wait to move on.`,
+        cause: e,
+      },
+    )
+  })
+  return { ...distribution, status: out.Distribution!.Status! }
+}
+
 export const distributionKind: ResourceKind<DistributionSpec, ObservedDistribution> = {
   kind: DISTRIBUTION_KIND,
   label: 'CloudFront distribution',
