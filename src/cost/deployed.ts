@@ -27,7 +27,7 @@ export interface Deployed {
   alarms: string[]
   dashboards: string[]
   logGroups: string[]
-  /** Bedrock models the functions call (config's), when the bedrock step was deployed. */
+  /** config's Bedrock models, when a deployed function calls Bedrock. */
   models: string[]
 }
 
@@ -45,8 +45,9 @@ export function deployedResources(manifest: Manifest, config: ResolvedConfig): D
   const aliases = new Map(
     byKind(manifest, 'lambda-alias').map((r) => [String(r.attributes?.functionName), String(r.attributes?.aliasName)]),
   )
+  const configured = (name: string) => config.functions.find((f) => f.name === name)
   const functions = byKind(manifest, 'lambda-function').map((r): DeployedFunction => {
-    const fn = config.functions.find((f) => f.name === r.name)
+    const fn = configured(r.name)
     return {
       name: r.name,
       ...(fn
@@ -61,7 +62,6 @@ export function deployedResources(manifest: Manifest, config: ResolvedConfig): D
   })
   const restStages = byKind(manifest, 'rest-api-stage')
   const wsStages = byKind(manifest, 'websocket-stage')
-  const hasBedrock = Object.values(manifest.resources).some((r) => r.step === 'bedrock')
   return {
     region: config.region,
     functions,
@@ -83,6 +83,6 @@ export function deployedResources(manifest: Manifest, config: ResolvedConfig): D
     alarms: byKind(manifest, 'cloudwatch-alarm').map((r) => r.name),
     dashboards: byKind(manifest, 'cloudwatch-dashboard').map((r) => r.name),
     logGroups: byKind(manifest, 'log-group').map((r) => r.name),
-    models: hasBedrock || config.functions.some((f) => f.bedrock) ? config.bedrockModels : [],
+    models: functions.some((f) => configured(f.name)?.bedrock) ? config.bedrockModels : [],
   }
 }

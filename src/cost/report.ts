@@ -50,12 +50,15 @@ export interface CostReportRequest {
   now: Date
 }
 
-export function tagsNotActiveNote(tags: Record<string, string>): string {
-  return `Cost Explorer has no cost tagged ${Object.entries(tags)
+const ACTIVATE_TAGS =
+  'Billing and Cost Management → Cost allocation tags → User-defined, or `aws ce update-cost-allocation-tags-status`'
+
+/** Cost Explorer knows a tag only once it is activated as a cost allocation tag, and only from then on. */
+function tagsNotActiveNote(tags: Record<string, string>): string {
+  const tagged = Object.entries(tags)
     .map(([k, v]) => `${k}=${v}`)
-    .join(
-      ', ',
-    )}. Activate ${COST_TAGS.join(' and ')} as cost allocation tags (Billing and Cost Management → Cost allocation tags → User-defined, or \`aws ce update-cost-allocation-tags-status\`); they appear up to 24 hours later and apply from then on, not to earlier costs.`
+    .join(', ')
+  return `Cost Explorer has no cost tagged ${tagged}. Activate ${COST_TAGS.join(' and ')} as cost allocation tags (${ACTIVATE_TAGS}); they appear up to 24 hours later and apply from then on, not to earlier costs.`
 }
 
 function actualReport(cost: ActualCost, tags: Record<string, string>): ActualReport {
