@@ -11,7 +11,7 @@ import { copyManifest, type CopyOutcome } from '../manifest/copy.js'
 import { readLock } from '../manifest/lock.js'
 import { removeLockDirSync } from '../manifest/lock-dir.js'
 import { localBackendOf } from '../manifest/open-backend.js'
-import { manifestPaths } from '../manifest/paths.js'
+import { displayPath, manifestPaths } from '../manifest/paths.js'
 import { S3Backend } from '../manifest/s3-backend.js'
 import { describeHolder } from '../manifest/s3-lock.js'
 import { ensureStateBucket, stateBucketSpec, type StateBucketResult } from '../resources/s3/state-bucket.js'
@@ -181,7 +181,7 @@ async function unlockLocal(
   const paths = manifestPaths(path.join(root, '.infra', config.env))
   const base = {
     env: config.env,
-    location: localBackendOf(config, root).location.replace(/manifest\.json$/, 'lock'),
+    location: displayPath(paths.lock),
     removed: false,
   }
   const seen = await readLock(paths.dir)
