@@ -107,5 +107,7 @@ export function formatImport(outcome: RunOutcome, paint: Paint = plain): string 
 
 function describeFound(r: Ensured, paint: Paint): string {
   if (r.action === 'would-create') return `? not found ${r.kind} ${r.name}: import makes nothing; deploy-all creates it`
+  // A record config no longer describes: import removes nothing, the next deploy-all does.
+  if (r.action === 'would-delete') return `${paintResult(r, paint)} — by the next deploy-all; import leaves it`
   return paintResult(r, paint)
 }

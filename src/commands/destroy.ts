@@ -58,9 +58,9 @@ export default class Destroy extends InfraCommand {
     return result.outcome
   }
 
-  /** Reads one line from the terminal; anything but the environment's name cancels. Without a terminal: --yes. */
+  /** Reads one line from the terminal; anything but the environment's name cancels. Without one (or stdout): --yes. */
   private async confirmByName(env: string, question: string): Promise<void> {
-    if (!process.stdin.isTTY) {
+    if (!process.stdin.isTTY || !this.printsText()) {
       throw new ConfigError('ConfirmationRequired', `destroying environment ${env}: no terminal to confirm on`, {
         hint: `Review the plan (\`infra destroy --env ${env} --dry-run\`), then pass --yes to confirm without a prompt.`,
       })
