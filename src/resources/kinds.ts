@@ -45,7 +45,6 @@ import { recordSetKind } from './route53/record-set.js'
 import { aliasesKind } from './cloudfront/aliases.js'
 import { basePathMappingKind, domainNameKind } from './apigateway/domain-name.js'
 import { apiMappingKind, webSocketDomainKind } from './apigateway/websocket-domain.js'
-import { parameterKind } from './ssm/parameter.js'
 import { queueKind } from './sqs/queue.js'
 
 // Each service's kinds on their own line(s).
@@ -112,8 +111,6 @@ const ALL = [
   basePathMappingKind,
   webSocketDomainKind,
   apiMappingKind,
-  // ssm
-  parameterKind,
 ]
 
 export const KINDS: ReadonlyMap<string, AnyKind> = new Map(ALL.map((k) => [k.kind, k as unknown as AnyKind]))
