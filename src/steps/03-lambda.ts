@@ -8,6 +8,7 @@ import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
 import { ensureRelease } from '../resources/lambda/release.js'
 import { ensureConcurrency } from '../resources/lambda/concurrency.js'
+import { ensureTriggers } from './lambda-triggers.js'
 import { findMissingParameters } from '../resources/ssm/parameters.js'
 import type { PackagedFunctionSpec } from '../resources/lambda/function-diff.js'
 import { functionSpec, functionUrlSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
@@ -81,9 +82,16 @@ export const lambdaStep: Step<'lambda'> = {
           ...functionSpec(fn, ctx.config, up),
           ...(pkg ? { code: { zip: pkg.zip, codeSha256: pkg.codeSha256 } } : {}),
         }
-        // The log group first: otherwise Lambda creates it on the first invocation, untagged and never expiring.
-        ctx.report(await ensureLogGroup(ctx, logGroupSpec(fn)))
-        const ensured = await ensureFunction(ctx, spec)
+        // The log group alongside the function, both done before the step is (so before anything can invoke it):
+        // otherwise Lambda creates it on the first invocation, untagged and never expiring.
+        const [logGroup, function_] = await Promise.allSettled([
+          ensureLogGroup(ctx, logGroupSpec(fn)),
+          ensureFunction(ctx, spec),
+        ])
+        if (logGroup.status === 'rejected') throw logGroup.reason
+        ctx.report(logGroup.value)
+        if (function_.status === 'rejected') throw function_.reason
+        const ensured = function_.value
         ctx.report(unguarded(fn) ? withNote(ensured.result, unguardedNote) : ensured.result)
         // Nothing is wired to a stranger's function: no version, alias or concurrency setting.
         const release = await ensureRelease(ctx, spec, ensured, ctx.canaryPercent)
@@ -96,6 +104,8 @@ export const lambdaStep: Step<'lambda'> = {
             aliasArn: release?.aliasArn,
           }
         for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
+        // Queue, stream and schedule triggers invoke the alias the release just set.
+        for (const r of await ensureTriggers(ctx, fn)) ctx.report(r)
         const urlSpec = functionUrlSpec(fn, ctx.config)
         const url = urlSpec && (await ensureFunctionUrl(ctx, urlSpec))
         if (url) ctx.report(url.result)
