@@ -103,19 +103,21 @@ export async function copyState(
       overwrite: o.force && !o.direction.startsWith('migrate'),
       overwriteFlag,
     })
-    return { ...outcome, text: copyText(o.direction, outcome, config.env) }
+    const retiredAs =
+      o.direction === 'migrate-to-s3' ? await local.retire(new Date().toISOString().replace(/[:.]/g, '-')) : undefined
+    return { ...outcome, text: copyText(o.direction, outcome, config.env, retiredAs) }
   } finally {
     aws.destroy()
   }
 }
 
-function copyText(direction: CopyDirection, c: CopyOutcome, env: string): string {
+function copyText(direction: CopyDirection, c: CopyOutcome, env: string, retiredAs?: string): string {
   const what = `${c.resources} resources, updated ${c.updatedAt}`
   const done = c.unchanged
     ? `${c.to} already holds the manifest of ${c.from} (${what})`
     : `Copied ${c.from} to ${c.to} (${what})`
   if (direction === 'migrate-to-s3')
-    return `${done}. Runs of ${env} now read and write it there (config "state"); the local copy is no longer read.`
+    return `${done}. Runs of ${env} now read and write it there (config "state"); the local copy was renamed ${retiredAs}.`
   if (direction === 'migrate-to-local')
     return `${done}. Now set STATE_BACKEND=local in environments/${env}.env (or state.backend "local" in config.json): until then runs of ${env} keep using S3. The S3 copy stays in its bucket's versions.`
   return `${done}.`

@@ -60,6 +60,13 @@ export class LocalBackend implements ManifestBackend {
     return keptAs
   }
 
+  /** After `state migrate --to s3`: the local copy is renamed, so that nothing reads it by mistake later. */
+  async retire(stamp: string): Promise<string> {
+    const keptAs = `${this.paths.manifest}.migrated-${stamp}`
+    await rename(this.paths.manifest, keptAs)
+    return displayPath(keptAs)
+  }
+
   async restoreAdvice(): Promise<string> {
     const { backup, manifest } = this.paths
     const hasBackup = await access(backup).then(

@@ -144,30 +144,40 @@ describe('migrate, pull, push', () => {
     })
   }
 
-  test('migrate --to s3 then --to local carries the same manifest both ways', async () => {
+  test('migrate --to s3 then --to local carries the same manifest both ways; pull replaces a different one only with --force', async () => {
     await deployLocally()
     await init()
     const local = readFileSync(localManifest(), 'utf8')
     const up = await copyState({ ...opts, direction: 'migrate-to-s3', force: false })
     expect(up).toMatchObject({ unchanged: false, to: `s3://${BUCKET}/${MANIFEST_KEY}` })
+    expect(up.text).toMatch(/the local copy was renamed .*manifest\.json\.migrated-/)
     expect(aws.s3.objectText(BUCKET, MANIFEST_KEY)).toBe(local)
+    // Nothing reads the local copy by mistake any more.
+    expect(existsSync(localManifest())).toBe(false)
     // A run now reads it from S3: nothing to create.
     aws.resetCalls()
     expect((await deploy(root, { steps })).ok).toBe(true)
     expect(aws.writes().filter((c) => c.input.Bucket !== BUCKET)).toEqual([])
 
-    const fromS3 = aws.s3.objectText(BUCKET, MANIFEST_KEY)!
-    // The local copy is older now: migrate back refuses to replace it blindly, pull --force does.
-    await expect(copyState({ ...opts, direction: 'migrate-to-local', force: false })).rejects.toMatchObject({
+    const down = await copyState({ ...opts, direction: 'migrate-to-local', force: false })
+    expect(down.text).toContain('Now set STATE_BACKEND=local')
+    const pulled = readFileSync(localManifest(), 'utf8')
+    expect(pulled).toBe(aws.s3.objectText(BUCKET, MANIFEST_KEY))
+    expect(JSON.parse(pulled).history).toHaveLength(2)
+
+    // S3 moves on (another run); the local copy is now different: pull replaces it only with --force.
+    expect((await deploy(root, { steps })).ok).toBe(true)
+    await expect(copyState({ ...opts, direction: 'pull', force: false })).rejects.toMatchObject({
       code: 'ManifestExists',
       exitCode: 3,
     })
-    await expect(copyState({ ...opts, direction: 'pull', force: true })).resolves.toMatchObject({ unchanged: false })
-    expect(readFileSync(localManifest(), 'utf8')).toBe(fromS3)
-    expect(readFileSync(`${localManifest()}.backup`, 'utf8')).toBe(local)
-    await expect(copyState({ ...opts, direction: 'migrate-to-local', force: false })).resolves.toMatchObject({
-      unchanged: true,
+    await expect(copyState({ ...opts, direction: 'migrate-to-local', force: true })).rejects.toMatchObject({
+      code: 'ManifestExists',
     })
+    await expect(copyState({ ...opts, direction: 'pull', force: true })).resolves.toMatchObject({ unchanged: false })
+    expect(readFileSync(localManifest(), 'utf8')).toBe(aws.s3.objectText(BUCKET, MANIFEST_KEY))
+    expect(readFileSync(`${localManifest()}.backup`, 'utf8')).toBe(pulled)
+    await expect(copyState({ ...opts, direction: 'pull', force: false })).resolves.toMatchObject({ unchanged: true })
   })
 
   test('a manifest of another environment is refused, and nothing is copied', async () => {
