@@ -71,6 +71,15 @@ describe('state init', () => {
     expect(aws.writes()).toEqual([])
   })
 
+  test('--dry-run sends no write; an environment whose state is local is told how to configure S3', async () => {
+    await expect(initState({ ...opts, adopt: false, dryRun: true }, () => undefined)).resolves.toMatchObject({
+      action: 'would-create',
+    })
+    expect(aws.writes()).toEqual([])
+    editConfig(root, (c) => delete c.state)
+    await expect(init()).rejects.toMatchObject({ code: 'StateNotInS3', exitCode: 2 })
+  })
+
   test('a same-named bucket infra did not make is left alone unless --adopt', async () => {
     await init()
     aws.s3.buckets[BUCKET]!.tags = []
