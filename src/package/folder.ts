@@ -18,10 +18,11 @@ export async function folderEntries(dir: string, prefix = ''): Promise<ZipEntry[
     const children = await readdir(path.join(dir, relative), { withFileTypes: true })
     for (const child of children) {
       const name = relative ? `${relative}/${child.name}` : child.name
-      if (skipped(child.name, child.isDirectory())) continue
-      if (child.isDirectory()) await walk(name)
-      else if (child.isFile())
-        entries.push({ name: `${prefix}${name}`, contents: await readFile(path.join(dir, name)) })
+      // A symbolic link is packaged as what it points to (a zip entry holds contents, not links).
+      const kind = child.isSymbolicLink() ? await stat(path.join(dir, name)) : child
+      if (skipped(child.name, kind.isDirectory())) continue
+      if (kind.isDirectory()) await walk(name)
+      else if (kind.isFile()) entries.push({ name: `${prefix}${name}`, contents: await readFile(path.join(dir, name)) })
     }
   }
   await walk('')

@@ -3,7 +3,7 @@
 // Lambda's platform. The pip part uses a wheel made here and a local index, so it needs no network; without pip on
 // this machine it asserts the error that says so.
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
@@ -44,8 +44,9 @@ function functionFolder(): string {
 describe('a Python function packaged from its folder', () => {
   test('holds exactly its files, and the same files give the same bytes wherever they are', async () => {
     const a = functionFolder()
+    symlinkSync(path.join(a, 'lib', 'util.py'), path.join(a, 'linked.py'))
     const first = await packagePythonFunction(0, spec(a))
-    expect(first).toMatchObject({ files: ['app.py', 'lib/util.py'] })
+    expect(first).toMatchObject({ files: ['app.py', 'lib/util.py', 'linked.py'] })
     const b = temp()
     cpSync(a, b, { recursive: true })
     const second = await packagePythonFunction(0, spec(b))
