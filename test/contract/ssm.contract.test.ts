@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { converge } from '../../src/resources/engine/converge.js'
 import { diffParameter, parameterKind, type ParameterSpec } from '../../src/resources/ssm/parameter.js'
+import { recordFromArn } from '../../src/resources/tagging/discover.js'
 import { contractSuite, harness, OUR_TAGS, type Harness } from './harness.js'
 
 const spec: ParameterSpec = {
@@ -52,6 +53,16 @@ describe('ssm-parameter specifics', () => {
     await converge(h.ctx(), parameterKind, { ...spec, tags: { ...OUR_TAGS, team: 'web' } })
     expect(h.aws.writes().map((c) => c.command)).toEqual(['AddTagsToResourceCommand'])
     expect(h.aws.ssm.parameter(spec.name)).toMatchObject({ version: 1, tags: { team: 'web' } })
+  })
+
+  test('found by its tags when the manifest lost it: destroy deletes it by name', () => {
+    expect(recordFromArn('arn:aws:ssm:us-east-1:123456789012:parameter/app/dev/api-url', 'now')?.record).toMatchObject({
+      kind: 'ssm-parameter',
+      name: '/app/dev/api-url',
+    })
+    expect(
+      recordFromArn('arn:aws:cognito-identity:us-east-1:123456789012:identitypool/us-east-1:abc', 'now')?.record,
+    ).toMatchObject({ kind: 'cognito-identity-pool', id: 'us-east-1:abc' })
   })
 
   test('diff: a SecureString of ours is turned back into a String; an equal value is no change', () => {

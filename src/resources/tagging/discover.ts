@@ -24,6 +24,8 @@ const ARN_KINDS: Array<{ pattern: RegExp; kind: string; by: 'name' | 'id' }> = [
   { pattern: /^arn:[^:]+:cognito-idp:[^:]*:[^:]*:userpool\/(.+)$/, kind: 'cognito-user-pool', by: 'id' },
   { pattern: /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/([^/]+)$/, kind: 'dynamodb-table', by: 'name' },
   { pattern: /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/, kind: 'log-group', by: 'name' },
+  { pattern: /^arn:[^:]+:ssm:[^:]*:[^:]*:parameter(\/.+)$/, kind: 'ssm-parameter', by: 'name' },
+  { pattern: /^arn:[^:]+:cognito-identity:[^:]*:[^:]*:identitypool\/(.+)$/, kind: 'cognito-identity-pool', by: 'id' },
 ]
 
 /** Pure: the record for one tagged ARN, or undefined for an ARN of a kind infra does not delete on its own. */
