@@ -102,7 +102,7 @@ export abstract class InfraCommand extends Command {
 
   /** `--json-events`: stdout carries only the events, so the command prints no text. */
   protected eventsEnabled(): boolean {
-    return this.argv.includes(JSON_EVENTS)
+    return 'json-events' in (this.ctor.flags ?? {}) && this.argv.includes(JSON_EVENTS)
   }
 
   /** Where the run's events go: stdout as JSON lines with --json-events, nowhere otherwise. */
