@@ -142,14 +142,13 @@ async function customDomains(
       certificateArn: regional,
       tags: ctx.config.tags,
     })
-    await step(ctx, basePathMappingKind, {
-      logicalId: 'api',
-      name: hosts.api,
-      restApiId: rest.restApiId,
-      stage: rest.stage,
-    })
-    if (domain) await aliasRecords(ctx, zone, 'api', hosts.api, targetOf(domain))
-    outputs.apiUrl = endpoints['REST API (custom domain)'] = `https://${hosts.api}`
+    // A domain that is not ours (or, in a plan, not made yet) gets no mapping and no records.
+    if (domain) {
+      const mapping = { logicalId: 'api', name: hosts.api, restApiId: rest.restApiId, stage: rest.stage }
+      await step(ctx, basePathMappingKind, mapping)
+      await aliasRecords(ctx, zone, 'api', hosts.api, targetOf(domain))
+      outputs.apiUrl = endpoints['REST API (custom domain)'] = `https://${hosts.api}`
+    }
   }
   const ws = ctx.upstream.websocket
   if (ws?.websocketApiId && ws.stage) {
@@ -159,14 +158,12 @@ async function customDomains(
       certificateArn: regional,
       tags: ctx.config.tags,
     })
-    await step(ctx, apiMappingKind, {
-      logicalId: 'websocket',
-      name: hosts.websocket,
-      apiId: ws.websocketApiId,
-      stage: ws.stage,
-    })
-    if (domain) await aliasRecords(ctx, zone, 'websocket', hosts.websocket, targetOf(domain))
-    outputs.websocketUrl = endpoints['WebSocket API (custom domain)'] = `wss://${hosts.websocket}`
+    if (domain) {
+      const mapping = { logicalId: 'websocket', name: hosts.websocket, apiId: ws.websocketApiId, stage: ws.stage }
+      await step(ctx, apiMappingKind, mapping)
+      await aliasRecords(ctx, zone, 'websocket', hosts.websocket, targetOf(domain))
+      outputs.websocketUrl = endpoints['WebSocket API (custom domain)'] = `wss://${hosts.websocket}`
+    }
   }
   if (Object.keys(endpoints).length > 0) outputs.endpoints = endpoints
 }

@@ -27,8 +27,7 @@ async function withValidationRecords(
   cert: ObservedCertificate,
 ): Promise<ObservedCertificate> {
   const names = 1 + spec.alternativeNames.length
-  const published = (c: ObservedCertificate) => c.status !== 'PENDING_VALIDATION' || c.validationRecords.length > 0
-  if (published(cert) && cert.validationRecords.length > 0) return cert
+  if (cert.recordsPublished && cert.validationRecords.length > 0) return cert
   const detail = await pollUntil({
     read: () => describeCertificate(ctx, spec.region, cert.arn),
     judge: (d) => {

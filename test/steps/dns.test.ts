@@ -3,6 +3,7 @@
 // completes it), an existing zone used and never a second, a crash after each create resumed without a duplicate, no
 // domain → nothing, and destroy. Steps 04, 05 and 07 are stood in for by their outputs.
 import { promises as dns } from 'node:dns'
+import { APIGatewayClient, CreateDomainNameCommand } from '@aws-sdk/client-api-gateway'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
 import { destroy, destroyPlan } from '../../src/runner/destroy.js'
@@ -148,6 +149,24 @@ describe('dns step', () => {
     fake.resetCalls()
     await run()
     expect(writes()).toEqual([])
+  })
+
+  test('an API domain of that name infra did not make: left alone, nothing mapped to it, the step names --adopt', async () => {
+    const cert = 'arn:aws:acm:us-east-1:887078546492:certificate/theirs'
+    await new APIGatewayClient({ region: fake.region }).send(
+      new CreateDomainNameCommand({
+        domainName: `api.${DOMAIN}`,
+        regionalCertificateArn: cert,
+        endpointConfiguration: { types: ['REGIONAL'] },
+      }),
+    )
+    const outcome = await run()
+    expect(outcome.steps.find((s) => s.id === 'dns')?.error?.code).toBe('ResourceNotManaged')
+    expect(fake.apigateway.state.domainNames?.[`api.${DOMAIN}`]).toMatchObject({
+      regionalCertificateArn: cert,
+      mappings: {},
+    })
+    expect(fake.route53.record(`api.${DOMAIN}`, 'A')).toBeUndefined()
   })
 
   test('no domain in config: the step does nothing and outputs nothing', async () => {

@@ -53,6 +53,8 @@ export interface ObservedCertificate {
   status: string
   /** The CNAMEs ACM asks for; empty until ACM has published them (a few seconds after the request). */
   validationRecords: ValidationRecord[]
+  /** Every name has its record (ACM may publish them one at a time). */
+  recordsPublished: boolean
   tags: Tags
 }
 
@@ -72,6 +74,7 @@ export function observeCertificate(c: CertificateDetail, tags: Tags): ObservedCe
     alternativeNames: (c.SubjectAlternativeNames ?? []).filter((n) => n !== c.DomainName),
     status: c.Status!,
     validationRecords: [...records.values()],
+    recordsPublished: (c.DomainValidationOptions ?? []).every((o) => o.ResourceRecord),
     tags,
   }
 }
@@ -167,6 +170,7 @@ export const certificateKind: ResourceKind<CertificateSpec, ObservedCertificate>
       alternativeNames: spec.alternativeNames,
       status: 'PENDING_VALIDATION',
       validationRecords: [],
+      recordsPublished: false,
       tags: spec.tags,
     }
     return { observed, arn, tags: spec.tags }

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-route-53'
 import { createHash } from 'node:crypto'
 import type { Tags } from '../../config/types.js'
+import { isNotFound } from '../../aws/errors.js'
 import { changedTags, diffTags } from '../common.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
@@ -121,7 +122,7 @@ export const hostedZoneKind: ResourceKind<HostedZoneSpec, ObservedHostedZone> = 
     if (recorded?.id) {
       const r53 = ctx.aws.get(Route53Client)
       const byId = await observeZone(r53, recorded.id, oursBy(spec, ctx)).catch((e: unknown) => {
-        if ((e as Error).name === 'NoSuchHostedZone') return undefined
+        if (isNotFound(e)) return undefined
         throw e
       })
       if (byId) return [byId]
