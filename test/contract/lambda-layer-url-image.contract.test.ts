@@ -1,14 +1,16 @@
-// The engine's contract for a Lambda layer built from a folder (one record per layer: its newest version) and for a
-// function URL on an alias (with its public-access statements when it is public), through the fake.
+// The engine's contract for a Lambda layer built from a folder (one record per layer: its newest version), a function
+// URL on an alias (with its public-access statements when it is public), and a container image function, through
+// the fake.
 import { createHash } from 'node:crypto'
 import { CreateAliasCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda'
 import { expect, test } from 'vitest'
 import { converge } from '../../src/resources/engine/converge.js'
+import { functionKind } from '../../src/resources/lambda/function.js'
 import { functionUrlKind, type FunctionUrlSpec } from '../../src/resources/lambda/function-url.js'
 import { layerDescription, layerKind, type LayerSpec } from '../../src/resources/lambda/layer.js'
 import type { ResourceContext } from '../../src/resources/types.js'
 import type { AllFakes } from '../support/fake-aws/index.js'
-import { contractSuite, ENV, harness, SERVICE } from './harness.js'
+import { contractSuite, ENV, harness, OUR_TAGS, SERVICE } from './harness.js'
 
 const LAYER = 'contract-common'
 const zip = (text: string) => {
@@ -134,4 +136,32 @@ test('a public URL carries both public-access statements (InvokeFunctionUrl, and
     h.aws.restore()
     await h.manifest.unlock()
   }
+})
+
+const IMAGE_FUNCTION = 'contract-image-fn'
+const image = (digit: string) => `887078546492.dkr.ecr.us-east-1.amazonaws.com/render@sha256:${digit.repeat(64)}`
+contractSuite({
+  kind: functionKind,
+  setup: async (_ctx, aws) => ({ roleArn: `arn:aws:iam::${aws.account}:role/contract-lambda` }),
+  spec: (parents) => ({
+    logicalId: 'render',
+    name: IMAGE_FUNCTION,
+    description: 'contract test',
+    imageUri: image('a'),
+    architecture: 'x86_64' as const,
+    memoryMb: 1024,
+    timeoutS: 30,
+    roleArn: parents.roleArn!,
+    environment: { STAGE: 'test' },
+    layers: [],
+    tracing: 'Active' as const,
+    tags: OUR_TAGS,
+    aliasName: ALIAS,
+  }),
+  // A new digest is new code: one UpdateFunctionCode with the image URI.
+  changed: (spec) => ({ ...spec, imageUri: image('b') }),
+  updateCalls: ['UpdateFunctionCode'],
+  createCommand: 'CreateFunction',
+  count: (aws) => (aws.lambda.fn(IMAGE_FUNCTION) ? 1 : 0),
+  deleteOutOfBand: (aws) => aws.lambda.deleteFunctionOutOfBand(IMAGE_FUNCTION),
 })
