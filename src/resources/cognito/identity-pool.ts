@@ -128,15 +128,19 @@ export const identityPoolKind: ResourceKind<IdentityPoolSpec, ObservedIdentityPo
     const client = ctx.aws.get(CognitoIdentityClient)
     const id = observed.pool.IdentityPoolId!
     // UpdateIdentityPool replaces the pool's settings: what we do not manage is sent back as it is.
+    const p = observed.pool
     if (changes.some((c) => !c.field.startsWith('Tags[')))
       await client.send(
         new UpdateIdentityPoolCommand({
-          ...observed.pool,
           IdentityPoolId: id,
           IdentityPoolName: spec.name,
           AllowUnauthenticatedIdentities: spec.allowUnauthenticated,
+          AllowClassicFlow: p.AllowClassicFlow,
+          SupportedLoginProviders: p.SupportedLoginProviders,
+          DeveloperProviderName: p.DeveloperProviderName,
+          OpenIdConnectProviderARNs: p.OpenIdConnectProviderARNs,
+          SamlProviderARNs: p.SamlProviderARNs,
           CognitoIdentityProviders: providersOf(spec),
-          IdentityPoolTags: undefined,
         }),
       )
     const tags = changedTags(changes)
