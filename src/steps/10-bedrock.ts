@@ -10,7 +10,7 @@ import { invocationLoggingKind } from '../resources/bedrock/invocation-logging.j
 import { modelsNotOffered } from '../resources/bedrock/models.js'
 import { converge } from '../resources/engine/converge.js'
 import { ensureLogGroup, type LogGroupSpec } from '../resources/logs/log-group.js'
-import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { KNOWN_AFTER_APPLY, type Ensured } from '../resources/types.js'
 import { guardrailSpec, invocationLogGroupSpec, invocationS3Destination, loggingConfig } from './bedrock-specs.js'
 import type { BedrockOutputs } from './outputs.js'
 import type { Step, StepContext } from './types.js'
@@ -40,9 +40,13 @@ async function checkModels(ctx: StepContext): Promise<void> {
 }
 
 /** The guardrail, then its version; the outputs name the version functions use (unknown until applied in a plan). */
-async function ensureGuardrail(ctx: StepContext, spec: GuardrailSpec): Promise<BedrockOutputs['guardrail']> {
+async function ensureGuardrail(
+  ctx: StepContext,
+  spec: GuardrailSpec,
+  report: (r: Ensured) => void,
+): Promise<BedrockOutputs['guardrail']> {
   const guardrail = await converge(ctx, guardrailKind, spec)
-  ctx.report(guardrail.result)
+  report(guardrail.result)
   // A stranger's guardrail gets no version and is handed to no function (the runner fails the step, naming --adopt).
   if (guardrail.result.action === 'unmanaged') return undefined
   const known = (v: string | undefined) => (v && v !== KNOWN_AFTER_APPLY ? v : undefined)
@@ -55,7 +59,7 @@ async function ensureGuardrail(ctx: StepContext, spec: GuardrailSpec): Promise<B
     ...(guardrailArn ? { guardrailArn } : {}),
     definitionHash: definitionHash(definitionOf(spec)),
   })
-  ctx.report(version.result)
+  report(version.result)
   const recorded = ctx.record.manifest.resources[version.result.key]?.attributes?.version
   const number = version.observed?.version ?? (typeof recorded === 'string' ? recorded : undefined)
   const planned = version.result.action === 'would-create' || version.result.action === 'would-update'
@@ -66,8 +70,8 @@ async function ensureGuardrail(ctx: StepContext, spec: GuardrailSpec): Promise<B
   }
 }
 
-async function ensureLogging(ctx: StepContext, logGroup: LogGroupSpec): Promise<void> {
-  ctx.report(await ensureLogGroup(ctx, logGroup))
+async function ensureLogging(ctx: StepContext, logGroup: LogGroupSpec, report: (r: Ensured) => void): Promise<void> {
+  report(await ensureLogGroup(ctx, logGroup))
   const roleArn = ctx.upstream.iam?.roles['bedrock-logging']?.arn
   if (!roleArn && !ctx.dryRun && !ctx.offline)
     throw new StepError(
@@ -84,7 +88,7 @@ async function ensureLogging(ctx: StepContext, logGroup: LogGroupSpec): Promise<
     takeOver: ctx.takeOverLogging ?? false,
     takeOverCommand: `infra step bedrock --env ${ctx.identity.env} --take-over-logging`,
   })
-  ctx.report(logging.result)
+  report(logging.result)
 }
 
 export const bedrockStep: Step<'bedrock'> = {
@@ -111,12 +115,17 @@ export const bedrockStep: Step<'bedrock'> = {
     const logGroup = invocationLogGroupSpec(ctx.config)
     if (!guardrail && !logGroup && ctx.config.bedrockModels.length === 0) return {}
     if (!ctx.offline) await checkModels(ctx)
-    const outputs: BedrockOutputs = {}
-    if (guardrail) {
-      const made = await ensureGuardrail(ctx, guardrail)
-      if (made) outputs.guardrail = made
-    }
-    if (logGroup) await ensureLogging(ctx, logGroup)
-    return outputs
+    // The guardrail (which the functions wait for) and the invocation logging are independent: converged together,
+    // reported in this order once both are done.
+    const guarding: Ensured[] = []
+    const logging: Ensured[] = []
+    const [made, logged] = await Promise.allSettled([
+      guardrail ? ensureGuardrail(ctx, guardrail, (r) => guarding.push(r)) : undefined,
+      logGroup ? ensureLogging(ctx, logGroup, (r) => logging.push(r)) : undefined,
+    ])
+    for (const r of [...guarding, ...logging]) ctx.report(r)
+    if (made.status === 'rejected') throw made.reason
+    if (logged.status === 'rejected') throw logged.reason
+    return made.value ? { guardrail: made.value } : {}
   },
 }
