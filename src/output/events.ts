@@ -1,5 +1,6 @@
 // `--json-events`: one JSON object per line on stdout as a run goes, for CI systems to render progress. The runner
 // and destroy emit them through an EventSink; the command ends the stream with `run-end` and its exit code.
+import { isInfraError } from '../errors/index.js'
 import type { Action, Ensured } from '../resources/types.js'
 
 export type RunEvent =
@@ -101,3 +102,9 @@ export function stepEvents(sink: EventSink | undefined, step: { id: string; numb
 }
 
 export type StepEvents = ReturnType<typeof stepEvents>
+
+/** An error as events carry it: an InfraError's code, message and hint; anything else as UnexpectedError. */
+export function eventError(e: unknown): { code: string; message: string; hint?: string } {
+  if (isInfraError(e)) return { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+  return { code: 'UnexpectedError', message: e instanceof Error ? e.message : String(e) }
+}

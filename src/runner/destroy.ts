@@ -10,8 +10,7 @@ import type { Step, StepId } from '../steps/types.js'
 import { awsFailure } from '../aws/errors.js'
 import { findTaggedArns, recordFromArn, type Discovered } from '../resources/tagging/discover.js'
 import { removeRecords } from './prune.js'
-import { stepEvents, type EventSink } from '../output/events.js'
-import { isInfraError } from '../errors/index.js'
+import { eventError, stepEvents, type EventSink } from '../output/events.js'
 
 export interface DestroyPlan {
   env: string
@@ -117,28 +116,9 @@ export async function destroy(
   const results: Ensured[] = []
   let failed: unknown
   for (const step of plan.steps) {
-    const known = STEPS.find((s) => s.id === step.id)
-    const emit = stepEvents(events, { id: step.id, number: known?.number, title: known?.title ?? step.id })
-    const stepStarted = Date.now()
-    const done: Ensured[] = []
-    emit.start()
-    const show = (line: string) => {
-      log(line)
-      emit.log(line)
-    }
     try {
-      results.push(
-        ...(await removeRecords(resourceContext(ctx, step.id, show), step.records, (r) => {
-          done.push(r)
-          emit.resource(r)
-        })),
-      )
-      emit.end({ status: 'done', durationMs: Date.now() - stepStarted, results: done })
+      results.push(...(await destroyStep(ctx, step, log, events)))
     } catch (e) {
-      const error = isInfraError(e)
-        ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
-        : { code: 'UnexpectedError', message: e instanceof Error ? e.message : String(e) }
-      emit.end({ status: 'failed', durationMs: Date.now() - stepStarted, results: done, error })
       failed = e
       break
     }
@@ -153,6 +133,35 @@ export async function destroy(
   }
   if (failed) throw failed
   return { env: plan.env, dryRun: ctx.dryRun, results, durationMs: Date.now() - started }
+}
+
+/** One step's records, in the plan's order, told to `events` as they go. */
+async function destroyStep(
+  ctx: Context,
+  step: DestroyPlan['steps'][number],
+  log: (line: string) => void,
+  events: EventSink | undefined,
+): Promise<Ensured[]> {
+  const known = STEPS.find((s) => s.id === step.id)
+  const emit = stepEvents(events, { id: step.id, number: known?.number, title: known?.title ?? step.id })
+  const started = Date.now()
+  const done: Ensured[] = []
+  emit.start()
+  const show = (line: string) => {
+    log(line)
+    emit.log(line)
+  }
+  try {
+    await removeRecords(resourceContext(ctx, step.id, show), step.records, (r) => {
+      done.push(r)
+      emit.resource(r)
+    })
+    emit.end({ status: 'done', durationMs: Date.now() - started, results: done })
+    return done
+  } catch (e) {
+    emit.end({ status: 'failed', durationMs: Date.now() - started, results: done, error: eventError(e) })
+    throw e
+  }
 }
 
 function summary(results: Ensured[]): string {
