@@ -10,7 +10,7 @@ export default class Import extends InfraCommand {
     'For a service first deployed without infra: every resource config describes is looked up by its name, and the plan lists what would be adopted, what is already managed, what is missing (deploy-all creates it) and what differs from config (left as it is; the next deploy-all changes it). On confirmation (--yes without a terminal) each found resource gets this service’s ownership tags and a manifest record; nothing else is written. Several resources with one name (two REST APIs or user pools) are listed with their ids and creation dates: choose with --choose <key>=<id>, or answer the question on a terminal.'
   static override examples = [
     '<%= config.bin %> import --env production',
-    '<%= config.bin %> import --env production --yes --choose rest-api:api=a1b2c3d4e5',
+    '<%= config.bin %> import --env production --yes --choose rest-api:rest-api=a1b2c3d4e5',
   ]
   static override flags = {
     ...envFlags,
@@ -66,7 +66,7 @@ function parseChoices(values: string[]): Record<string, string> {
       const at = value.indexOf('=')
       if (at <= 0 || at === value.length - 1)
         throw new ConfigError('InvalidUsage', `--choose ${value}: expected <manifest key>=<id>`, {
-          hint: 'For example `--choose rest-api:api=a1b2c3d4e5`; the import lists each key with its candidates.',
+          hint: 'For example `--choose rest-api:rest-api=a1b2c3d4e5`; the import lists each key with its candidates.',
         })
       return [value.slice(0, at), value.slice(at + 1)]
     }),
