@@ -59,7 +59,7 @@ export default class Import extends InfraCommand {
   }
 }
 
-/** `--choose rest-api:api=a1b2c3` → `{ 'rest-api:api': 'a1b2c3' }` (keys hold colons, so split at the first `=`). */
+/** `--choose rest-api:rest-api=a1b2c3` → `{ 'rest-api:rest-api': 'a1b2c3' }` (keys hold colons, so split at the first `=`). */
 function parseChoices(values: string[]): Record<string, string> {
   return Object.fromEntries(
     values.map((value) => {
