@@ -87,7 +87,9 @@ describe('examples/ci/github-actions.yml', () => {
     expect(plan.steps.find((s) => s.run?.includes('infra plan'))?.run).toMatch(
       /--detailed-exitcode[\s\S]*\$GITHUB_STEP_SUMMARY/,
     )
-    const deploys = Object.fromEntries(byCommand('deploy-all').map(([, job]) => [job.environment, job]))
+    const deploys: Record<string, Job> = Object.fromEntries(
+      byCommand('deploy-all').map(([, job]) => [String(job.environment), job]),
+    )
     expect(Object.keys(deploys).sort()).toEqual(['production', 'staging'])
     expect(deploys.staging!.if).toContain("github.event_name == 'push'")
     expect(deploys.staging!.if).toContain("github.ref == 'refs/heads/main'")
