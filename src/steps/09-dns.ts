@@ -15,7 +15,7 @@ import { aliasesKind, CLOUDFRONT_HOSTED_ZONE_ID } from '../resources/cloudfront/
 import { offlineOutcome } from '../resources/common.js'
 import { converge } from '../resources/engine/converge.js'
 import type { AnyKind, ResourceKind, SpecBase } from '../resources/engine/kind.js'
-import { fqdn, type ObservedHostedZone } from '../resources/route53/hosted-zone.js'
+import { fqdn, hostedZoneKind, type ObservedHostedZone } from '../resources/route53/hosted-zone.js'
 import { recordSetKind, type AliasTarget } from '../resources/route53/record-set.js'
 import { validateCertificates } from './dns-certificates.js'
 import { adoptOrUseZone } from './dns-zone.js'
@@ -50,7 +50,7 @@ export const dnsStep: Step<'dns'> = {
   async run(ctx) {
     const settings = dnsSettings(ctx.config)
     if (!settings) return {}
-    if (ctx.offline) return planOffline(ctx)
+    if (ctx.offline) return planOffline(ctx, settings)
     const zone = await adoptOrUseZone(ctx, settings.zone)
     const outputs: DnsOutputs = zone ? { hostedZoneId: zone.id, nameServers: zone.nameServers } : {}
     const issued = await certificates(ctx, settings, zone, outputs)
@@ -63,10 +63,12 @@ export const dnsStep: Step<'dns'> = {
   },
 }
 
-/** Offline: what the manifest recorded, unverified; nothing it holds is planned for removal. */
-function planOffline(ctx: StepContext): DnsOutputs {
+/** Offline: the zone and certificates from config, the rest as the manifest recorded it (unverified, never removed). */
+async function planOffline(ctx: StepContext, settings: DnsSettings): Promise<DnsOutputs> {
+  ctx.report((await converge(ctx, hostedZoneKind, settings.zone)).result)
+  for (const spec of settings.certificates) ctx.report((await converge(ctx, certificateKind, spec)).result)
   for (const [key, rec] of Object.entries(ctx.record.manifest.resources)) {
-    if (rec.step !== ctx.stepId) continue
+    if (rec.step !== ctx.stepId || ctx.converged?.has(key)) continue
     ctx.converged?.add(key)
     ctx.report(offlineOutcome(ctx, rec.kind, key, rec.name))
   }

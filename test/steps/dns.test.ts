@@ -7,7 +7,7 @@ import { APIGatewayClient, CreateDomainNameCommand } from '@aws-sdk/client-api-g
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
 import { destroy, destroyPlan } from '../../src/runner/destroy.js'
-import { outputsOf, type RunOutcome } from '../../src/runner/run-steps.js'
+import { outputsOf, runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { dnsStep } from '../../src/steps/09-dns.js'
 import { deploy, editConfig, FAST_TIMING, resultsOf, workspace } from '../support/context.js'
 import type { FakeCloudFront } from '../support/fake-aws/cloudfront.js'
@@ -199,5 +199,28 @@ describe('dns step', () => {
     expect(fake.apigatewayv2.state.domainNames).toEqual({})
     const [zone] = fake.route53.zonesNamed(DOMAIN)
     expect(zone!.records.map((r) => r.Type).sort()).toEqual(['NS', 'SOA'])
+  })
+})
+
+describe('dns step offline', () => {
+  test('an offline plan: the zone and certificate from config, what was deployed unverified, and no AWS call', async () => {
+    await run()
+    fake.resetCalls()
+    const ctx = await loadContext({
+      root,
+      env: 'staging',
+      command: 'plan',
+      mode: 'plan',
+      offline: true,
+      timing: FAST_TIMING,
+    })
+    const outcome = await runSteps(ctx, [...standIns(() => neighbours), dnsStep], 'silent').finally(() => ctx.close())
+    expect(fake.calls).toEqual([])
+    const dnsResults = outcome.steps.find((s) => s.id === 'dns')!.results
+    expect(dnsResults.map((r) => r.action)).toContain('unverified')
+    expect(dnsResults.map((r) => r.kind)).toEqual(
+      expect.arrayContaining(['route53-hosted-zone', 'acm-certificate', 'cloudfront-aliases', 'route53-record']),
+    )
+    expect(dnsResults.filter((r) => r.action === 'would-delete')).toEqual([])
   })
 })
