@@ -81,16 +81,9 @@ export const lambdaStep: Step<'lambda'> = {
           ...functionSpec(fn, ctx.config, up),
           ...(pkg ? { code: { zip: pkg.zip, codeSha256: pkg.codeSha256 } } : {}),
         }
-        // The log group alongside the function, both done before the step is (so before anything can invoke it):
-        // otherwise Lambda creates it on the first invocation, untagged and never expiring.
-        const [logGroup, function_] = await Promise.allSettled([
-          ensureLogGroup(ctx, logGroupSpec(fn)),
-          ensureFunction(ctx, spec),
-        ])
-        if (logGroup.status === 'rejected') throw logGroup.reason
-        ctx.report(logGroup.value)
-        if (function_.status === 'rejected') throw function_.reason
-        const ensured = function_.value
+        // The log group first: otherwise Lambda creates it on the first invocation, untagged and never expiring.
+        ctx.report(await ensureLogGroup(ctx, logGroupSpec(fn)))
+        const ensured = await ensureFunction(ctx, spec)
         ctx.report(unguarded(fn) ? withNote(ensured.result, unguardedNote) : ensured.result)
         // Nothing is wired to a stranger's function: no version, alias or concurrency setting.
         const release = await ensureRelease(ctx, spec, ensured, ctx.canaryPercent)

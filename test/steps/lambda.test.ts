@@ -69,17 +69,16 @@ describe('lambda step: create from empty', () => {
       expect(fake.dynamodb.table(`${SERVICE}-${table}`)).toBeDefined()
     expect(fake.lambda.fn(fnName('websocket-message'))!.latest.config.Timeout).toBe(120)
 
-    // The log group exists before anything can invoke the function (else Lambda makes an untagged, never-expiring
-    // one): it is made alongside the function, before the alias the APIs invoke.
+    // The log group exists before the function (else Lambda makes an untagged, never-expiring one).
     for (const id of FUNCTIONS) {
       const createGroup = fake.calls.findIndex(
         (c) => c.command === 'CreateLogGroupCommand' && c.input.logGroupName === `/aws/lambda/${fnName(id)}`,
       )
-      const createAlias = fake.calls.findIndex(
-        (c) => c.command === 'CreateAliasCommand' && c.input.FunctionName === fnName(id),
+      const createFn = fake.calls.findIndex(
+        (c) => c.command === 'CreateFunctionCommand' && c.input.FunctionName === fnName(id),
       )
       expect(createGroup).toBeGreaterThanOrEqual(0)
-      expect(createGroup).toBeLessThan(createAlias)
+      expect(createGroup).toBeLessThan(createFn)
     }
 
     const manifest = manifestOf(root)
