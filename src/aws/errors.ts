@@ -312,6 +312,7 @@ const S3_SETTING_MISSING = new Set([
   'NoSuchPublicAccessBlockConfiguration',
   'OwnershipControlsNotFoundError',
   'ServerSideEncryptionConfigurationNotFoundError',
+  'NoSuchCORSConfiguration',
 ])
 
 export function isS3SettingMissing(e: unknown): boolean {
@@ -382,4 +383,21 @@ const COST_EXPLORER_UNAVAILABLE = new Set([
 /** Cost Explorer cannot answer for this caller: the report goes on with the estimate alone. */
 export function isCostExplorerUnavailable(e: unknown): boolean {
   return COST_EXPLORER_UNAVAILABLE.has(errorName(e))
+}
+
+// S3 PutBucketNotificationConfiguration tests each destination; a Lambda permission just added may not be visible
+// to it yet (its InvalidArgument names every destination it could not reach).
+const DESTINATION_NOT_VALIDATED = 'Unable to validate the following destination configurations'
+
+export function isS3DestinationNotValidated(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'InvalidArgument' && (err.message?.includes(DESTINATION_NOT_VALIDATED) ?? false)
+}
+
+// EventBridge Scheduler cannot assume a role IAM has not propagated yet (its ValidationException says so).
+const SCHEDULER_ROLE_NOT_ASSUMABLE = 'must allow AWS EventBridge Scheduler to assume the role'
+
+export function isSchedulerRolePropagating(e: unknown): boolean {
+  const err = asAws(e)
+  return err.name === 'ValidationException' && (err.message?.includes(SCHEDULER_ROLE_NOT_ASSUMABLE) ?? false)
 }

@@ -4,6 +4,7 @@
 import type { ResolvedConfig } from '../config/types.js'
 import type { PolicyDocument, PolicyStatement } from '../resources/policy-document.js'
 import { partitionOf } from '../resources/common.js'
+import { eventStatements } from './events.js'
 import { declaredStatements } from './declared-statements.js'
 
 const READ_ACTIONS = [
@@ -90,6 +91,8 @@ export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
       }),
     })
   }
+  // Buckets and queues the functions declare, and what their triggers read.
+  statements.push(...eventStatements(config))
   // Lambda checks, when a function is created or updated, that its role may send to the dead-letter target.
   const deadLetters = [...new Set(config.functions.flatMap((f) => (f.deadLetterArn ? [f.deadLetterArn] : [])))]
   const queues = deadLetters.filter((a) => a.split(':')[2] === 'sqs')
@@ -108,7 +111,12 @@ export function lambdaRolePolicy(config: ResolvedConfig): PolicyDocument {
     })
   }
   // Last: what functions declare beyond the shorthands (`permissions`).
-  statements.push(...declaredStatements(config.functions.flatMap((f) => f.permissions ?? []), 'Declared'))
+  statements.push(
+    ...declaredStatements(
+      config.functions.flatMap((f) => f.permissions ?? []),
+      'Declared',
+    ),
+  )
   return { Version: '2012-10-17', Statement: statements }
 }
 

@@ -26,6 +26,7 @@ import { websocketDeploymentKind } from './apigateway/websocket-deployment.js'
 import { websocketRoutesKind } from './apigateway/websocket-routes.js'
 import { bucketKind } from './s3/bucket.js'
 import { bucketPolicyKind } from './s3/bucket-policy.js'
+import { notificationsKind } from './s3/bucket-notifications.js'
 import { siteFilesKind } from './s3/site-files.js'
 import { websocketStageKind } from './apigateway/websocket-stage.js'
 import { guardrailKind } from './bedrock/guardrail.js'
@@ -39,13 +40,15 @@ import { dashboardKind } from './cloudwatch/dashboard.js'
 import { subscriptionKind } from './sns/subscription.js'
 import { topicKind } from './sns/topic.js'
 import { parameterKind } from './ssm/parameter.js'
+import { queueKind } from './sqs/queue.js'
+import { scheduleKind } from './scheduler/schedule.js'
+import { eventSourceMappingKind } from './lambda/event-source-mapping.js'
 import { certificateKind } from './acm/certificate.js'
 import { hostedZoneKind } from './route53/hosted-zone.js'
 import { recordSetKind } from './route53/record-set.js'
 import { aliasesKind } from './cloudfront/aliases.js'
 import { basePathMappingKind, domainNameKind } from './apigateway/domain-name.js'
 import { apiMappingKind, webSocketDomainKind } from './apigateway/websocket-domain.js'
-import { queueKind } from './sqs/queue.js'
 
 // Each service's kinds on their own line(s).
 const ALL = [
@@ -60,6 +63,7 @@ const ALL = [
   functionKind,
   aliasKind,
   permissionKind,
+  eventSourceMappingKind,
   reservedConcurrencyKind,
   provisionedConcurrencyKind,
   layerKind,
@@ -83,9 +87,12 @@ const ALL = [
   identityPoolRolesKind,
   // sqs
   queueKind,
+  // scheduler
+  scheduleKind,
   // s3
   bucketKind,
   bucketPolicyKind,
+  notificationsKind,
   siteFilesKind,
   // cloudfront
   originAccessControlKind,

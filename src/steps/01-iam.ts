@@ -1,6 +1,7 @@
 import { lambdaRolePolicy, bedrockLoggingPolicy, bedrockTrustCondition } from '../policies/lambda-role.js'
 import { ensureRole, type RoleSpec } from '../resources/iam/role.js'
 import { serviceTrustPolicy } from '../resources/policy-document.js'
+import { schedulerRolePolicy, schedulerTrustCondition } from '../policies/events.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { StepError } from '../errors/index.js'
 import type { Step } from './types.js'
@@ -26,6 +27,18 @@ export function roleSpecs(config: ResolvedConfig): RoleSpec[] {
       description: `Bedrock model invocation logging of ${config.serviceName} (managed by infra)`,
       trustPolicy: serviceTrustPolicy('bedrock.amazonaws.com', bedrockTrustCondition(config)),
       inlinePolicies: { 'invocation-logs': bedrockLoggingPolicy(config, logging.logGroupName) },
+      managedPolicyArns: [],
+      tags: config.tags,
+    })
+  }
+  const scheduler = config.schedulerRole
+  if (scheduler) {
+    specs.push({
+      logicalId: 'scheduler',
+      name: scheduler.name,
+      description: `EventBridge Scheduler invoking ${config.serviceName}'s scheduled functions (managed by infra)`,
+      trustPolicy: serviceTrustPolicy('scheduler.amazonaws.com', schedulerTrustCondition(config)),
+      inlinePolicies: { 'invoke-functions': schedulerRolePolicy(config) },
       managedPolicyArns: [],
       tags: config.tags,
     })

@@ -1,6 +1,7 @@
 // Step 06 (the manual's "S3 프론트엔드 버킷"): a private bucket for the frontend and the site's files in it. Unlike the
 // manual there is no website hosting and no public policy: step 07's CloudFront reads the bucket through an origin
-// access control, and the bucket policy that allows it is step 07's.
+// access control, and the bucket policy that allows it is step 07's. The general buckets of config (`buckets`) are
+// converged here too, with the notifications that trigger functions (after the functions: it needs step 03).
 import { converge } from '../resources/engine/converge.js'
 import { bucketKind } from '../resources/s3/bucket.js'
 import {
@@ -19,8 +20,10 @@ import {
   runtimeConfigValues,
   s3Outputs,
   siteFilesSpec,
+  type S3Outputs,
 } from './s3-specs.js'
 import { readSiteFolder, runBuild } from './site-folder.js'
+import { convergeGeneralBuckets, generalBucketsInputs } from './s3-buckets.js'
 import type { Step } from './types.js'
 
 /** What prepare() hands to run(): the build folder's files, read (and built) before any AWS call. */
@@ -40,10 +43,14 @@ function changedPaths(result: Ensured, spec: SiteFilesSpec): string[] {
 export const s3Step: Step<'s3'> = {
   id: 's3',
   number: 6,
-  title: 'S3 frontend bucket',
+  title: 'S3 buckets',
   // config.js carries the REST and WebSocket URLs and the Cognito ids.
   needs: ['api', 'websocket', 'cognito'],
+  // S3 notifications invoke the functions' aliases (their ARNs are known from config): when the lambda step runs too,
+  // this one waits for it, so the functions exist when S3 tests the destinations.
+  softNeeds: ['lambda'],
   inputs: (config, prepared) => ({
+    ...generalBucketsInputs(config),
     frontend: config.sections.frontend ?? null,
     files: Object.fromEntries(
       Object.entries((prepared as PreparedSite | undefined)?.files ?? {}).map(([k, f]) => [k, f.sha256]),
@@ -51,6 +58,7 @@ export const s3Step: Step<'s3'> = {
   }),
   preflight(config) {
     frontendConfig(config)
+    generalBucketsInputs(config)
   },
   async prepare(ctx): Promise<PreparedSite | undefined> {
     const frontend = frontendConfig(ctx.config)
@@ -60,13 +68,15 @@ export const s3Step: Step<'s3'> = {
     return { files: await readSiteFolder(frontend.source.dir, frontend.source.configured, frontend.build) }
   },
   async run(ctx) {
+    const buckets = await convergeGeneralBuckets(ctx)
+    const withBuckets = (outputs: S3Outputs): S3Outputs => (buckets ? { ...outputs, buckets } : outputs)
     const frontend = frontendConfig(ctx.config)
-    if (!frontend) return { changedPaths: [] }
+    if (!frontend) return withBuckets({ changedPaths: [] })
     const bucket = await converge(ctx, bucketKind, bucketSpec(ctx.config, frontend))
     ctx.report(bucket.result)
     const prepared = ctx.prepared as PreparedSite | undefined
     // A same-named bucket left alone (no --adopt) is not ours: nothing is uploaded into it.
-    if (!bucket.managed || !frontend.source) return s3Outputs(ctx.config, frontend, [])
+    if (!bucket.managed || !frontend.source) return withBuckets(s3Outputs(ctx.config, frontend, []))
     const runtimeConfig =
       frontend.runtimeConfigKey &&
       runtimeConfigFile(frontend.runtimeConfigKey, runtimeConfigValues(ctx.identity.region, ctx.upstream))
@@ -75,6 +85,6 @@ export const s3Step: Step<'s3'> = {
     const spec = siteFilesSpec(keeping, prepared?.files ?? {}, runtimeConfig || undefined)
     const files = await converge(ctx, siteFilesKind, spec)
     ctx.report(files.result)
-    return s3Outputs(ctx.config, frontend, changedPaths(files.result, spec))
+    return withBuckets(s3Outputs(ctx.config, frontend, changedPaths(files.result, spec)))
   },
 }

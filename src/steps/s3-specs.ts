@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/index.js'
 import { partitionOf } from '../resources/common.js'
 import { regionalDomainName, type BucketSpec } from '../resources/s3/bucket-diff.js'
 import type { SiteFile, SiteFilesSpec } from '../resources/s3/site-files.js'
+import type { BucketOutput } from './bucket-specs.js'
 import type { Outputs, Upstream } from './outputs.js'
 import { REVALIDATE, contentTypeFor, sha256 } from './site-folder.js'
 
@@ -23,6 +24,8 @@ export interface FrontendConfig {
 export interface S3Outputs extends Outputs {
   /** Absent when config has no frontend section. */
   bucket?: { name: string; arn: string; regionalDomainName: string }
+  /** The general buckets of config, by key (absent when there are none). */
+  buckets?: Record<string, BucketOutput>
   /** URL paths (`/index.html`) uploaded or deleted by this run: what step 07 invalidates. */
   changedPaths: string[]
 }

@@ -25,6 +25,8 @@ export interface PermissionSpec {
   statementId: string
   principal: string
   sourceArn: string
+  /** S3 bucket ARNs name no account: the statement is scoped to this one too (confused deputy). */
+  sourceAccount?: string
 }
 
 type NamedPermissionSpec = PermissionSpec & { name: string }
@@ -35,7 +37,7 @@ type StatementRef = Pick<PermissionSpec, 'functionName' | 'qualifier' | 'stateme
 interface Statement {
   Sid?: string
   Principal?: { Service?: string }
-  Condition?: { ArnLike?: Record<string, string> }
+  Condition?: { ArnLike?: Record<string, string>; StringEquals?: Record<string, string> }
 }
 
 const queues = new Map<string, Promise<unknown>>()
@@ -71,6 +73,8 @@ export function diffStatement(have: Statement, want: PermissionSpec): Change[] {
     changes.push({ field: 'Principal', from: have.Principal?.Service, to: want.principal })
   const source = have.Condition?.ArnLike?.['AWS:SourceArn']
   if (source !== want.sourceArn) changes.push({ field: 'SourceArn', from: source, to: want.sourceArn })
+  const account = have.Condition?.StringEquals?.['AWS:SourceAccount']
+  if (account !== want.sourceAccount) changes.push({ field: 'SourceAccount', from: account, to: want.sourceAccount })
   return changes
 }
 
@@ -78,7 +82,10 @@ export function diffStatement(have: Statement, want: PermissionSpec): Change[] {
 const statementOf = (spec: PermissionSpec): Statement => ({
   Sid: spec.statementId,
   Principal: { Service: spec.principal },
-  Condition: { ArnLike: { 'AWS:SourceArn': spec.sourceArn } },
+  Condition: {
+    ArnLike: { 'AWS:SourceArn': spec.sourceArn },
+    ...(spec.sourceAccount && { StringEquals: { 'AWS:SourceAccount': spec.sourceAccount } }),
+  },
 })
 
 /** What a record names; records written before the attributes were kept name it as `<function>:<qualifier>/<sid>`. */
@@ -103,6 +110,7 @@ async function addStatement(ctx: ResourceContext, spec: NamedPermissionSpec): Pr
           Action: 'lambda:InvokeFunction',
           Principal: spec.principal,
           SourceArn: spec.sourceArn,
+          ...(spec.sourceAccount && { SourceAccount: spec.sourceAccount }),
         }),
       ),
     propagating,

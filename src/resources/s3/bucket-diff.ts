@@ -1,8 +1,10 @@
-// Pure: the frontend bucket's desired shape, what S3 reports of it, and what must change. Unit-tested without AWS.
-import type { LifecycleRule, PublicAccessBlockConfiguration } from '@aws-sdk/client-s3'
+// Pure: a bucket's desired shape (the frontend's, or a general bucket of config), what S3 reports of it, and what
+// must change. Unit-tested without AWS.
+import type { CORSRule, LifecycleRule, PublicAccessBlockConfiguration } from '@aws-sdk/client-s3'
 import type { Tags } from '../../config/types.js'
 import { diffTags } from '../common.js'
 import type { Change } from '../types.js'
+import { OUR_RULE_PREFIX, isOurRule, ruleMeaning, sameCors } from './bucket-lifecycle.js'
 
 export interface BucketSpec {
   /** Manifest key `s3-bucket:<logicalId>`. */
@@ -11,8 +13,16 @@ export interface BucketSpec {
   region: string
   /** SSE-KMS with this key (id, alias or ARN); SSE-S3 when absent. */
   kmsKeyId?: string
-  /** Days a replaced or deleted object's old version is kept (versioning is always on). */
-  noncurrentVersionDays: number
+  /** The frontend's one rule: days a replaced or deleted object's old version is kept. */
+  noncurrentVersionDays?: number
+  /** Default on; off suspends it (S3 never turns versioning off once it was on). */
+  versioning?: boolean
+  /** Lifecycle rules of config, IDs prefixed `infra-`; rules others put on the bucket are kept. */
+  lifecycleRules?: LifecycleRule[]
+  /** CORS rules, managed as a whole when present (empty: none); left as they are when absent. */
+  cors?: CORSRule[]
+  /** Where config names the bucket (default frontend.bucket), for the error when the name is another account's. */
+  configField?: string
   tags: Tags
 }
 
@@ -29,13 +39,15 @@ export interface ObservedBucket {
   ownership?: string
   encryption?: BucketEncryption
   versioning?: string
-  /** Every lifecycle rule: ours is replaced by ID, the others are kept as they are. */
+  /** Every lifecycle rule: ours are replaced by ID, the others are kept as they are. */
   lifecycleRules: LifecycleRule[]
+  /** Read only for specs that manage CORS. */
+  cors?: CORSRule[]
   tags: Tags
 }
 
-/** Our lifecycle rule's ID: a rule someone else added to the bucket is kept. */
-export const NONCURRENT_RULE_ID = 'infra-noncurrent-versions'
+/** The frontend's lifecycle rule's ID: a rule someone else added to the bucket is kept. */
+export const NONCURRENT_RULE_ID = `${OUR_RULE_PREFIX}noncurrent-versions`
 
 export const BLOCK_ALL_PUBLIC_ACCESS: Required<PublicAccessBlockConfiguration> = {
   BlockPublicAcls: true,
@@ -65,11 +77,52 @@ export function ourNoncurrentDays(rules: LifecycleRule[]): number | undefined {
   return rule?.NoncurrentVersionExpiration?.NoncurrentDays
 }
 
+/** Every rule infra wants on the bucket. */
+export function wantedRules(spec: BucketSpec): LifecycleRule[] {
+  const noncurrent = spec.noncurrentVersionDays === undefined ? [] : [noncurrentRule(spec.noncurrentVersionDays)]
+  return [...noncurrent, ...(spec.lifecycleRules ?? [])]
+}
+
+/** The rules to put: those of others as they are, and ours as wanted. */
+export function mergedRules(have: LifecycleRule[], spec: BucketSpec): LifecycleRule[] {
+  return [...have.filter((r) => !isOurRule(r)), ...wantedRules(spec)]
+}
+
+/** One change per rule of ours that is missing, differs, or is no longer wanted. */
+function diffRules(have: LifecycleRule[], spec: BucketSpec): Change[] {
+  const ours = new Map(have.filter(isOurRule).map((r) => [r.ID!, r]))
+  const changes: Change[] = []
+  for (const rule of wantedRules(spec)) {
+    const current = ours.get(rule.ID!)
+    ours.delete(rule.ID!)
+    if (current && ruleMeaning(current) === ruleMeaning(rule)) continue
+    // The frontend's rule is shown by its one setting.
+    if (rule.ID === NONCURRENT_RULE_ID)
+      changes.push({
+        field: 'NoncurrentVersionExpiration',
+        from: ourNoncurrentDays(have) ?? 'none',
+        to: spec.noncurrentVersionDays,
+      })
+    else changes.push({ field: `LifecycleRules[${rule.ID}]`, from: current ? 'differs' : 'none', to: rule })
+  }
+  for (const id of ours.keys()) changes.push({ field: `LifecycleRules[${id}]`, from: 'present', to: 'none' })
+  return changes
+}
+
+export const isLifecycleChange = (c: Change) =>
+  c.field === 'NoncurrentVersionExpiration' || c.field.startsWith('LifecycleRules[')
+
 const blocksAll = (pab: PublicAccessBlockConfiguration | undefined) =>
   Object.keys(BLOCK_ALL_PUBLIC_ACCESS).every((k) => pab?.[k as keyof PublicAccessBlockConfiguration] === true)
 
 const showEncryption = (e: BucketEncryption | undefined) =>
   e ? `${e.algorithm}${e.kmsKeyId ? ` (${e.kmsKeyId})` : ''}` : 'none'
+
+/** The versioning status to set, or undefined when it is right (a bucket never versioned needs no suspending). */
+export function wantedVersioning(have: ObservedBucket, want: BucketSpec): 'Enabled' | 'Suspended' | undefined {
+  if (want.versioning ?? true) return have.versioning === 'Enabled' ? undefined : 'Enabled'
+  return have.versioning === 'Enabled' ? 'Suspended' : undefined
+}
 
 export function diffBucket(have: ObservedBucket, want: BucketSpec): Change[] {
   const changes: Change[] = []
@@ -83,13 +136,15 @@ export function diffBucket(have: ObservedBucket, want: BucketSpec): Change[] {
   if (have.encryption?.algorithm !== encryption.algorithm || have.encryption.kmsKeyId !== encryption.kmsKeyId) {
     changes.push({ field: 'Encryption', from: showEncryption(have.encryption), to: showEncryption(encryption) })
   }
-  if (have.versioning !== 'Enabled') {
-    changes.push({ field: 'Versioning', from: have.versioning ?? 'never enabled', to: 'Enabled' })
-  }
-  const days = ourNoncurrentDays(have.lifecycleRules)
-  if (days !== want.noncurrentVersionDays) {
-    changes.push({ field: 'NoncurrentVersionExpiration', from: days ?? 'none', to: want.noncurrentVersionDays })
-  }
+  const versioning = wantedVersioning(have, want)
+  if (versioning) changes.push({ field: 'Versioning', from: have.versioning ?? 'never enabled', to: versioning })
+  changes.push(...diffRules(have.lifecycleRules, want))
+  if (want.cors && !sameCors(have.cors ?? [], want.cors))
+    changes.push({
+      field: 'CORSRules',
+      from: have.cors?.length ? have.cors : 'none',
+      to: want.cors.length ? want.cors : 'none',
+    })
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
 

@@ -1,10 +1,13 @@
-// A private S3 bucket: Block Public Access all on, ACLs disabled, encrypted, versioned with old versions expiring,
-// tagged. Found by HeadBucket before any create: in us-east-1 a CreateBucket on one's own bucket answers 200 and
+// A private S3 bucket: Block Public Access all on, ACLs disabled, encrypted, versioned (or not, for a general bucket
+// that says so), its lifecycle and CORS rules, tagged: the frontend's (step 06) and the general buckets of config. Found by HeadBucket before any create: in us-east-1 a CreateBucket on one's own bucket answers 200 and
 // resets its ACL, so "create to check" is never safe.
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteBucketCorsCommand,
+  DeleteBucketLifecycleCommand,
   DeleteObjectsCommand,
+  GetBucketCorsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
   GetBucketOwnershipControlsCommand,
@@ -13,6 +16,7 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   ListObjectVersionsCommand,
+  PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketOwnershipControlsCommand,
@@ -36,11 +40,12 @@ import type { ResourceContext } from '../types.js'
 import {
   BLOCK_ALL_PUBLIC_ACCESS,
   OBJECT_OWNERSHIP,
-  NONCURRENT_RULE_ID,
   diffBucket,
-  noncurrentRule,
+  isLifecycleChange,
+  mergedRules,
   regionalDomainName,
   wantedEncryption,
+  wantedVersioning,
   type BucketSpec,
   type ObservedBucket,
 } from './bucket-diff.js'
@@ -59,36 +64,50 @@ function unlessMissing<T>(read: Promise<T>): Promise<T | undefined> {
 }
 
 /** The name is another account's: nothing in the step is created, and the message offers a name that is free. */
-function nameTaken(ctx: ResourceContext, name: string, cause: unknown): StepError {
+function nameTaken(ctx: ResourceContext, name: string, cause: unknown, configField = FRONTEND_FIELD): StepError {
   const suggestion = `${name}-${ctx.identity.accountId}`.slice(0, 63)
   return new StepError(
     'BucketNameTaken',
     `creating S3 bucket (${name}): the name is taken by another AWS account (bucket names are global), or this identity may not read the bucket`,
     {
-      hint: `Set frontend.bucket in config.json to a free name, e.g. "${suggestion}" (\${SERVICE_NAME}-frontend-\${ACCOUNT_ID}), then rerun \`infra step s3 --env ${ctx.identity.env}\`.`,
+      hint: `Set ${configField} in config.json to a free name, e.g. "${suggestion}" (add \${ACCOUNT_ID} to its template), then rerun \`infra step s3 --env ${ctx.identity.env}\`.`,
       cause,
     },
   )
 }
 
-export async function findBucket(ctx: ResourceContext, name: string): Promise<ObservedBucket | undefined> {
+const FRONTEND_FIELD = 'frontend.bucket'
+
+export interface FindBucketOptions {
+  /** The spec manages CORS, so it is read too (the frontend's does not: one call fewer). */
+  withCors?: boolean
+  /** Where config names the bucket, for the error when the name is another account's. */
+  configField?: string
+}
+
+export async function findBucket(
+  ctx: ResourceContext,
+  name: string,
+  { withCors = false, configField }: FindBucketOptions = {},
+): Promise<ObservedBucket | undefined> {
   const s3 = ctx.aws.get(S3Client)
   let region: string
   try {
     region = (await s3.send(new HeadBucketCommand({ Bucket: name }))).BucketRegion ?? ctx.identity.region
   } catch (e) {
     if (isNotFound(e)) return undefined
-    if (isBucketForbidden(e)) throw nameTaken(ctx, name, e)
+    if (isBucketForbidden(e)) throw nameTaken(ctx, name, e, configField)
     throw e
   }
   const Bucket = name
-  const [pab, ownership, encryption, versioning, lifecycle, tagging] = await Promise.all([
+  const [pab, ownership, encryption, versioning, lifecycle, tagging, cors] = await Promise.all([
     unlessMissing(s3.send(new GetPublicAccessBlockCommand({ Bucket }))),
     unlessMissing(s3.send(new GetBucketOwnershipControlsCommand({ Bucket }))),
     unlessMissing(s3.send(new GetBucketEncryptionCommand({ Bucket }))),
     s3.send(new GetBucketVersioningCommand({ Bucket })),
     unlessMissing(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))),
     unlessMissing(s3.send(new GetBucketTaggingCommand({ Bucket }))),
+    withCors ? unlessMissing(s3.send(new GetBucketCorsCommand({ Bucket }))) : undefined,
   ])
   const sse = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
   return {
@@ -101,6 +120,7 @@ export async function findBucket(ctx: ResourceContext, name: string): Promise<Ob
       : undefined,
     versioning: versioning.Status,
     lifecycleRules: lifecycle?.Rules ?? [],
+    ...(withCors && { cors: cors?.CORSRules ?? [] }),
     tags: Object.fromEntries((tagging?.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   }
 }
@@ -139,7 +159,7 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
   identity: 'name',
   dataBearing: true,
   async find(ctx, spec) {
-    const found = await findBucket(ctx, spec.name)
+    const found = await findBucket(ctx, spec.name, { withCors: spec.cors !== undefined, configField: spec.configField })
     return found ? [{ observed: found, id: spec.name, arn: bucketArn(ctx, spec.name), tags: found.tags }] : []
   },
   diff: diffBucket,
@@ -159,13 +179,19 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
         }),
       )
       .catch((e: unknown) => {
-        if (isBucketNameTaken(e)) throw nameTaken(ctx, spec.name, e)
+        if (isBucketNameTaken(e)) throw nameTaken(ctx, spec.name, e, spec.configField)
         // Our own create whose response was lost, resent: it is the bucket we asked for.
         if (!isBucketAlreadyOwnedByYou(e)) throw e
       })
     // Every setting is then put explicitly (the engine applies the diff): S3's defaults for new buckets have changed
     // before, and an account may have its own.
-    const observed: ObservedBucket = { name: spec.name, region: spec.region, lifecycleRules: [], tags: spec.tags }
+    const observed: ObservedBucket = {
+      name: spec.name,
+      region: spec.region,
+      lifecycleRules: [],
+      ...(spec.cors && { cors: [] }),
+      tags: spec.tags,
+    }
     return { observed, id: spec.name, arn: bucketArn(ctx, spec.name), tags: spec.tags }
   },
   async apply(ctx, observed, spec, changes) {
@@ -205,18 +231,21 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
         }),
       )
     }
-    if (changed('Versioning')) {
-      await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }))
+    const versioning = changed('Versioning') && wantedVersioning(observed, spec)
+    if (versioning) {
+      await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: versioning } }))
     }
-    if (changed('NoncurrentVersionExpiration')) {
+    if (changes.some(isLifecycleChange)) {
       // The configuration is replaced as a whole: rules others added are sent back as they were.
-      const others = observed.lifecycleRules.filter((r) => r.ID !== NONCURRENT_RULE_ID)
-      await s3.send(
-        new PutBucketLifecycleConfigurationCommand({
-          Bucket,
-          LifecycleConfiguration: { Rules: [...others, noncurrentRule(spec.noncurrentVersionDays)] },
-        }),
-      )
+      const rules = mergedRules(observed.lifecycleRules, spec)
+      // S3 refuses an empty rule list: no rule left is no configuration.
+      if (rules.length === 0) await s3.send(new DeleteBucketLifecycleCommand({ Bucket }))
+      else
+        await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules: rules } }))
+    }
+    if (changed('CORSRules') && spec.cors) {
+      if (spec.cors.length === 0) await s3.send(new DeleteBucketCorsCommand({ Bucket }))
+      else await s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: spec.cors } }))
     }
     if (changes.some((c) => c.field.startsWith('Tags['))) {
       // PutBucketTagging replaces the set: tags someone else added are kept.
@@ -235,5 +264,15 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
   },
   attributes: (observed) => ({ regionalDomainName: regionalDomainName(observed.name, observed.region) }),
   describe: (spec) =>
-    `private, versioned (old versions kept ${spec.noncurrentVersionDays} days), ${spec.kmsKeyId ? 'SSE-KMS' : 'SSE-S3'}`,
+    [
+      'private',
+      spec.versioning === false
+        ? 'unversioned'
+        : `versioned${spec.noncurrentVersionDays === undefined ? '' : ` (old versions kept ${spec.noncurrentVersionDays} days)`}`,
+      spec.kmsKeyId ? 'SSE-KMS' : 'SSE-S3',
+      spec.lifecycleRules?.length && `${spec.lifecycleRules.length} lifecycle rule(s)`,
+      spec.cors?.length && `${spec.cors.length} CORS rule(s)`,
+    ]
+      .filter(Boolean)
+      .join(', '),
 }

@@ -13,8 +13,10 @@ import { FakeIam } from './iam.js'
 import { FakeLambda } from './lambda.js'
 import { FakeLogs } from './logs.js'
 import { FakeS3 } from './s3.js'
+import { s3InvokeCheck } from './s3-notifications.js'
 import { FakeSns } from './sns.js'
 import { FakeSqs } from './sqs.js'
+import { FakeScheduler } from './scheduler.js'
 import { FakeSsm } from './ssm.js'
 import { FakeSts } from './sts.js'
 import { FakeTagging } from './tagging.js'
@@ -31,6 +33,7 @@ export { FakeLogs } from './logs.js'
 export { FakeS3, type BucketState } from './s3.js'
 export { FakeSsm } from './ssm.js'
 export { FakeSqs, type QueueState } from './sqs.js'
+export { FakeScheduler, type ScheduleState } from './scheduler.js'
 export { FakeCloudWatch, type AlarmState } from './cloudwatch.js'
 export { FakeSns, PENDING_CONFIRMATION, type TopicState } from './sns.js'
 export { FakeApiGateway, type ApiState } from './apigateway.js'
@@ -63,6 +66,7 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeRoute53(),
   () => new FakeAcm(),
   () => new FakeSqs(),
+  () => new FakeScheduler(),
 ]
 
 export interface FakeAwsOptions {
@@ -130,11 +134,16 @@ export class AllFakes extends FakeAws {
   get sqs(): FakeSqs {
     return this.service<FakeSqs>('sqs')
   }
+  get scheduler(): FakeScheduler {
+    return this.service<FakeScheduler>('scheduler')
+  }
 }
 
 /** Every service fake, not installed yet: call `.install()` to route the SDK clients to it, `.restore()` after. */
 export function createFakeAws(opts: FakeAwsOptions = {}): AllFakes {
   const aws = new AllFakes(SERVICE_FAKES.map((make) => make()))
+  // S3 tests a notification's Lambda destination against the function's policy.
+  aws.s3.canInvoke = s3InvokeCheck(aws.lambda)
   // ACM validates against public DNS (the fake zones) and refuses to delete a certificate something still uses.
   aws.acm.world = {
     publicCname: (name) => aws.route53.publicCname(name),

@@ -15,6 +15,7 @@ import {
   type LayerState,
   type VersionState,
 } from './lambda-model.js'
+import type { MappingState } from './lambda-event-sources.js'
 
 const FUNCTION_REF =
   /^(?:arn:aws[a-zA-Z-]*:lambda:(?<region>[a-z0-9-]+):(?<account>\d{12}):function:|(?<partialAccount>\d{12}):function:)?(?<name>[a-zA-Z0-9-_]+)(?::(?<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?$/
@@ -39,6 +40,10 @@ export class LambdaStore {
   layers: Record<string, LayerState> = {}
   /** Failed propagation attempts seen so far, per role ARN. */
   roleAttempts: Record<string, number> = {}
+  /** Event source mappings by UUID (lambda-event-sources.ts). */
+  eventSourceMappings: Record<string, MappingState> = {}
+  /** How many CreateEventSourceMapping calls fail as if the role's new read permission had not propagated yet. */
+  mappingRoleFailures = 0
   private seq = 0
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
   private readonly fixed: FakeLambdaOptions
@@ -254,6 +259,7 @@ export class LambdaStore {
       roleAttempts: this.roleAttempts,
       functions: this.functions,
       layers: this.layers,
+      eventSourceMappings: this.eventSourceMappings,
     })
   }
 
@@ -264,5 +270,6 @@ export class LambdaStore {
     this.roleAttempts = s.roleAttempts ?? {}
     this.functions = s.functions ?? {}
     this.layers = s.layers ?? {}
+    this.eventSourceMappings = s.eventSourceMappings ?? {}
   }
 }

@@ -30,6 +30,7 @@ import { on, type ServiceFake } from './core.js'
 import { aliasHandlers } from './lambda-aliases.js'
 import { layerHandlers } from './lambda-layers.js'
 import { permissionHandlers } from './lambda-permissions.js'
+import { eventSourceHandlers } from './lambda-event-sources.js'
 import { applyConfigUpdate, codeFrom, configFromCreate } from './lambda-config.js'
 import {
   conflict,
@@ -75,6 +76,7 @@ export class FakeLambda extends LambdaStore implements ServiceFake {
       on(DeleteFunctionCommand, (i) => this.deleteFunction(i)),
       ...aliasHandlers(this),
       ...permissionHandlers(this),
+      ...eventSourceHandlers(this),
       ...layerHandlers(this),
     ]
   }

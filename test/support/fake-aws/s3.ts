@@ -5,14 +5,17 @@ import * as sdk from '@aws-sdk/client-s3'
 import {
   CreateBucketCommand,
   DeleteBucketCommand,
+  DeleteBucketCorsCommand,
   DeleteBucketLifecycleCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketTaggingCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  GetBucketCorsCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
+  GetBucketNotificationConfigurationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
@@ -22,8 +25,10 @@ import {
   HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
+  PutBucketCorsCommand,
   PutBucketEncryptionCommand,
   PutBucketLifecycleConfigurationCommand,
+  PutBucketNotificationConfigurationCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
@@ -31,7 +36,9 @@ import {
   PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
+  type CORSRule,
   type LifecycleRule,
+  type NotificationConfiguration,
   type PublicAccessBlockConfiguration,
   type ServerSideEncryptionConfiguration,
   type Tag,
@@ -49,6 +56,7 @@ import {
   unmetCondition,
   type ObjectStore,
 } from './s3-objects.js'
+import { getNotifications, putNotifications, type InvokeCheck } from './s3-notifications.js'
 
 export interface BucketState {
   name: string
@@ -61,6 +69,8 @@ export interface BucketState {
   lifecycle?: LifecycleRule[]
   tags?: Tag[]
   policy?: string
+  cors?: CORSRule[]
+  notifications?: NotificationConfiguration
   objects: ObjectStore
   /** us-east-1 answers a CreateBucket on one's own bucket with 200 and resets its ACL: counted so tests can see it. */
   recreatedInPlace: number
@@ -94,6 +104,8 @@ export class FakeS3 implements ServiceFake {
   buckets: Record<string, BucketState> = {}
   /** Bucket names owned by other accounts (S3's namespace is global). */
   foreign: Record<string, string> = {}
+  /** S3's test of a Lambda destination before it accepts a notification configuration (createFakeAws wires it). */
+  canInvoke?: InvokeCheck
   /** The next this many conditional writes meet another one in flight: 409 ConditionalRequestConflict, nothing written. */
   conditionalConflicts = 0
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
@@ -155,6 +167,17 @@ export class FakeS3 implements ServiceFake {
       on(GetBucketPolicyCommand, (i) => ({ Policy: this.setting(i.Bucket, 'policy', 'NoSuchBucketPolicy') })),
       on(PutBucketPolicyCommand, (i) => this.putPolicy(i.Bucket, i.Policy)),
       on(DeleteBucketPolicyCommand, (i) => this.set(i.Bucket, { policy: undefined })),
+      on(GetBucketCorsCommand, (i) => ({ CORSRules: this.setting(i.Bucket, 'cors', 'NoSuchCORSConfiguration') })),
+      on(PutBucketCorsCommand, (i) => this.putCors(i.Bucket, i.CORSConfiguration?.CORSRules ?? [])),
+      on(DeleteBucketCorsCommand, (i) => this.set(i.Bucket, { cors: undefined })),
+      on(GetBucketNotificationConfigurationCommand, (i) => getNotifications(this.bucket(i.Bucket).notifications)),
+      on(PutBucketNotificationConfigurationCommand, (i) => {
+        const bucket = this.bucket(i.Bucket)
+        const config = i.NotificationConfiguration ?? {}
+        const arn = `arn:aws:s3:::${bucket.name}`
+        const stored = putNotifications(config, arn, this.env.account, this.canInvoke, !!i.SkipDestinationValidation)
+        return this.set(i.Bucket, { notifications: stored })
+      }),
       on(PutObjectCommand, (i) => this.putObject(i)),
       on(HeadObjectCommand, (i) => this.headObject(i.Bucket, i.Key)),
       // Not through on(): the body's transformToString cannot be cloned.
@@ -329,6 +352,13 @@ export class FakeS3 implements ServiceFake {
           'The XML you provided was not well-formed or did not validate against our published schema',
         )
       }
+      for (const t of rule.Transitions ?? []) {
+        if ((t.StorageClass === 'STANDARD_IA' || t.StorageClass === 'ONEZONE_IA') && (t.Days ?? 0) < 30)
+          throw s3Error(
+            'InvalidArgument',
+            `'Days' in Transition action must be greater than or equal to 30 for storageClass '${t.StorageClass}'`,
+          )
+      }
       const days = rule.NoncurrentVersionExpiration?.NoncurrentDays
       if (days !== undefined && days < 1)
         throw s3Error(
@@ -338,6 +368,15 @@ export class FakeS3 implements ServiceFake {
     }
     const withIds = (rules ?? []).map((r) => ({ ...r, ID: r.ID ?? randomBytes(12).toString('base64') }))
     return this.set(name, { lifecycle: withIds })
+  }
+
+  private putCors(name: string | undefined, rules: CORSRule[]) {
+    if (rules.length === 0 || rules.some((r) => !r.AllowedOrigins?.length || !r.AllowedMethods?.length))
+      throw s3Error(
+        'MalformedXML',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+      )
+    return this.set(name, { cors: rules })
   }
 
   private putTags(name: string | undefined, tagSet: Tag[]) {
