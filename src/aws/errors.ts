@@ -401,3 +401,10 @@ export function isSchedulerRolePropagating(e: unknown): boolean {
   const err = asAws(e)
   return err.name === 'ValidationException' && (err.message?.includes(SCHEDULER_ROLE_NOT_ASSUMABLE) ?? false)
 }
+
+// ECR: the repository, or the image (tag or digest) in it, does not exist.
+const ECR_IMAGE_MISSING = new Set(['RepositoryNotFoundException', 'ImageNotFoundException'])
+
+export function isEcrImageMissing(e: unknown): boolean {
+  return ECR_IMAGE_MISSING.has(errorName(e))
+}

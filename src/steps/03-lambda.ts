@@ -1,6 +1,7 @@
 // Step 03 (the manual's "Lambda 함수 배포"): per function its log group, the function, a version when its code or
 // configuration changed, and the environment's alias on that version (or a canary share of it).
 import { ensureFunctionUrl } from '../resources/lambda/function-url.js'
+import { pinnedImageUri } from '../resources/ecr/image.js'
 import { isPreparedCode, prepareLambdaCode } from './lambda-code.js'
 import { ensureLayers, layerSpec } from './lambda-layers.js'
 import { StepError } from '../errors/index.js'
@@ -80,6 +81,8 @@ export const lambdaStep: Step<'lambda'> = {
         const spec: PackagedFunctionSpec = {
           ...functionSpec(fn, ctx.config, up),
           ...(pkg ? { code: { zip: pkg.zip, codeSha256: pkg.codeSha256 } } : {}),
+          // An image by tag is deployed by the digest the tag names now: a tag pushed again is new code.
+          ...(fn.imageUri && !ctx.offline ? { imageUri: await pinnedImageUri(ctx, fn.imageUri) } : {}),
         }
         // The log group first: otherwise Lambda creates it on the first invocation, untagged and never expiring.
         ctx.report(await ensureLogGroup(ctx, logGroupSpec(fn)))

@@ -22,7 +22,7 @@ function write(root: string, files: Record<string, string>): void {
   }
 }
 
-function project(): string {
+function project(imageUri = IMAGE): string {
   const root = mkdtempSync(path.join(tmpdir(), 'infra-polyglot-'))
   write(root, {
     'config.json': JSON.stringify({
@@ -40,7 +40,7 @@ function project(): string {
           log_retention_days: 'never',
           url: { auth: 'NONE' },
         },
-        render: { image_uri: IMAGE, architecture: 'x86_64' },
+        render: { image_uri: imageUri, architecture: 'x86_64' },
       },
     }),
     'environments/dev.env': 'SERVICE_NAME=polyglot-dev\nENVIRONMENT=dev\n',
@@ -136,4 +136,31 @@ test('a Python handler that names a missing function stops the run before any AW
     ),
   })
   expect(fake.writes()).toEqual([])
+})
+
+test('an image by tag is deployed by its digest: unchanged, no write; pushed again, new code; missing, a named error', async () => {
+  const registry = '887078546492.dkr.ecr.us-east-1.amazonaws.com'
+  const root = project(`${registry}/render:live`)
+  const first = fake.ecr.pushImage('render', 'live', 'build 1')
+  await deploy(root)
+  const render = () => fake.lambda.fn('polyglot-dev-render')!
+  expect(render().latest.code.source).toBe(`${registry}/render@${first}`)
+
+  fake.resetCalls()
+  await deploy(root)
+  expect(writes()).toEqual([])
+
+  const second = fake.ecr.pushImage('render', 'live', 'build 2')
+  fake.resetCalls()
+  await deploy(root)
+  expect(writes()).toEqual([
+    'UpdateFunctionCode polyglot-dev-render',
+    'PublishVersion polyglot-dev-render',
+    'UpdateAlias polyglot-dev-render',
+  ])
+  expect(render().latest.code.source).toBe(`${registry}/render@${second}`)
+
+  delete fake.ecr.repositories.render!.tags.live
+  const missing = await deploy(root)
+  expect(lambdaOf(missing)).toMatchObject({ status: 'failed', error: { code: 'ImageNotFound' } })
 })

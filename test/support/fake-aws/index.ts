@@ -9,6 +9,7 @@ import { FakeCognitoIdentity } from './cognito-identity.js'
 import { FakeCostExplorer } from './cost-explorer.js'
 import { FakeAws, type ServiceFake } from './core.js'
 import { FakeDynamoDB } from './dynamodb.js'
+import { FakeEcr } from './ecr.js'
 import { FakeIam } from './iam.js'
 import { FakeLambda } from './lambda.js'
 import { FakeLogs } from './logs.js'
@@ -25,6 +26,7 @@ import { FakeRoute53 } from './route53.js'
 
 export * from './core.js'
 export { FakeDynamoDB } from './dynamodb.js'
+export { FakeEcr, type RepositoryState } from './ecr.js'
 export type { IndexRecord, TableRecord } from './dynamodb-model.js'
 export { FakeIam, type RoleRecord } from './iam.js'
 export { FakeSts } from './sts.js'
@@ -66,6 +68,7 @@ export const SERVICE_FAKES: Array<() => ServiceFake> = [
   () => new FakeRoute53(),
   () => new FakeAcm(),
   () => new FakeSqs(),
+  () => new FakeEcr(),
   () => new FakeScheduler(),
 ]
 
@@ -133,6 +136,9 @@ export class AllFakes extends FakeAws {
   }
   get sqs(): FakeSqs {
     return this.service<FakeSqs>('sqs')
+  }
+  get ecr(): FakeEcr {
+    return this.service<FakeEcr>('ecr')
   }
   get scheduler(): FakeScheduler {
     return this.service<FakeScheduler>('scheduler')
