@@ -15,7 +15,7 @@ export const imageUriSchema = z
     'an ECR image URI: <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or …@sha256:<digest>',
   )
   .describe(
-    'Container image (PackageType Image): the function has no source, handler or runtime. Pin a digest (@sha256:…) so that a re-pushed tag is deployed too',
+    'Container image (PackageType Image): the function has no source, handler or runtime. A tag is resolved to the digest it names at each deploy (ecr:DescribeImages), so a tag pushed again is deployed',
   )
 
 /** A layer of `layers` (by its key) or a layer version ARN. */

@@ -123,8 +123,8 @@ export function diffFunctionCode(
 }
 
 /**
- * Pure: an image function's code is the image URI as config gives it. A digest-pinned URI (…@sha256:<digest>) changes
- * whenever the image does; a tag is resolved by Lambda once, so a re-pushed tag alone is not a change.
+ * Pure: an image function's code is its image URI. Step 03 pins a tag to the digest it names now
+ * (resources/ecr/image.ts), so the URI compared changes whenever the image does.
  */
 export function diffFunctionImage(
   have: { configuration: FunctionConfiguration; imageUri?: string },
