@@ -7,7 +7,8 @@ import type { Change, Ensured, ImportOptions, ResourceContext } from '../types.j
 import type { Converged } from './converge.js'
 import type { Observation, ResourceKind, SpecBase } from './kind.js'
 
-const OWNERSHIP_TAGS = new Set([MANAGED_BY_TAG, SERVICE_TAG, ENV_TAG].map((tag) => `Tags[${tag}]`))
+const OWNERSHIP_TAG_NAMES = [MANAGED_BY_TAG, SERVICE_TAG, ENV_TAG]
+const OWNERSHIP_TAGS = new Set(OWNERSHIP_TAG_NAMES.map((tag) => `Tags[${tag}]`))
 
 // Where each service's describe calls put a resource's creation time (API Gateway v1 and v2, Cognito, the rest).
 const CREATION_FIELDS = ['createdDate', 'CreatedDate', 'CreationDate', 'CreationTime', 'createdAt'] as const
@@ -100,7 +101,7 @@ export async function adoptFound<S extends SpecBase, O>(
   let observed = found.observed
   if (tagging.length > 0) {
     const applied = await kind
-      .apply({ ...ctx, aws: writer }, observed, spec, tagging)
+      .apply({ ...ctx, aws: writer }, observed, withOwnershipTagsOnly(spec), tagging)
       .catch(failureFor(ctx, kind.label, spec.name)('tagging', `${kind.codePrefix}UpdateFailed`))
     observed = applied?.observed ?? observed
   }
@@ -115,6 +116,14 @@ export async function adoptFound<S extends SpecBase, O>(
   })
   const result: Ensured = { ...base, action: 'adopted' }
   return { result, observed, managed: true }
+}
+
+/** Kinds whose tagging call replaces the whole set (S3) write the spec's tags: config's own tags wait for deploy-all. */
+function withOwnershipTagsOnly<S extends SpecBase>(spec: S): S {
+  const tags = (spec as { tags?: unknown }).tags
+  if (!tags || typeof tags !== 'object') return spec
+  const owned = OWNERSHIP_TAG_NAMES.filter((t) => t in tags).map((t) => [t, (tags as Record<string, string>)[t]])
+  return { ...spec, tags: Object.fromEntries(owned) }
 }
 
 function differences(changes: Change[]): string {
