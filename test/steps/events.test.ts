@@ -179,6 +179,26 @@ describe('buckets, queues and triggers: fresh deploy', () => {
   })
 })
 
+describe('plan', () => {
+  test('a dry run of a new environment lists what it would make and writes nothing', async () => {
+    const outcome = await deploy(root, { steps, mode: 'plan' })
+    expect(outcome.ok).toBe(true)
+    const actions = outcome.steps
+      .flatMap((s) => s.results)
+      .filter((r) => /queue|bucket|notification|mapping|schedule/.test(r.kind))
+    expect(actions.map((r) => `${r.action} ${r.kind}`)).toEqual(
+      expect.arrayContaining([
+        'would-create sqs-queue',
+        'would-create s3-bucket',
+        'would-create s3-notifications',
+        'would-create lambda-event-source-mapping',
+        'would-create scheduler-schedule',
+      ]),
+    )
+    expect(writes()).toEqual([])
+  })
+})
+
 describe('S3 notifications others put on the bucket', () => {
   test('are kept when ours are added, changed and removed', async () => {
     await run()

@@ -16,7 +16,7 @@ import { pollUntil } from '../../aws/poll.js'
 import { retryWhile } from '../../aws/retry.js'
 import { StepError } from '../../errors/index.js'
 import type { ResourceKind } from '../engine/kind.js'
-import type { Change, ResourceContext } from '../types.js'
+import { KNOWN_AFTER_APPLY, type Change, type ResourceContext } from '../types.js'
 
 export const EVENT_SOURCE_MAPPING_KIND = 'lambda-event-source-mapping'
 /** terraform-provider-aws's IAM propagation budget. */
@@ -108,12 +108,22 @@ export const eventSourceMappingKind: ResourceKind<EventSourceMappingSpec, Mappin
   identity: 'name',
   ownership: 'parent',
   async find(ctx, spec, recorded) {
+    // A plan of a new environment: the stream does not exist yet, so neither can a mapping of it.
+    if (spec.eventSourceArn === KNOWN_AFTER_APPLY) return []
     const byId = recorded?.id ? await getMapping(ctx, recorded.id) : undefined
     if (byId && byId.EventSourceArn === spec.eventSourceArn && byId.State !== 'Deleting') return [observation(byId)]
-    const out = await ctx.aws
-      .get(LambdaClient)
-      .send(new ListEventSourceMappingsCommand({ FunctionName: spec.functionArn, EventSourceArn: spec.eventSourceArn }))
-    return (out.EventSourceMappings ?? []).filter((m) => m.State !== 'Deleting').map(observation)
+    try {
+      const out = await ctx.aws
+        .get(LambdaClient)
+        .send(
+          new ListEventSourceMappingsCommand({ FunctionName: spec.functionArn, EventSourceArn: spec.eventSourceArn }),
+        )
+      return (out.EventSourceMappings ?? []).filter((m) => m.State !== 'Deleting').map(observation)
+    } catch (e) {
+      // The function (or its alias) is not made yet: a plan of a new environment.
+      if (isNotFound(e)) return []
+      throw e
+    }
   },
   diff: diffMapping,
   refuse(have, want) {
