@@ -1,0 +1,82 @@
+// examples/document-pipeline in-process: planned offline (no AWS call), deployed against the fake (an upload bucket
+// whose PDFs trigger a function, a queue with its dead-letter queue consumed in batches, a schedule), deployed again
+// with zero writes, and destroyed.
+import { cpSync, mkdtempSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, expect, test } from 'vitest'
+import { loadContext } from '../../src/context/context.js'
+import { destroy, destroyPlan } from '../../src/runner/destroy.js'
+import { runSteps } from '../../src/runner/run-steps.js'
+import { STEPS } from '../../src/steps/index.js'
+import { FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
+
+const SVC = 'document-pipeline-dev'
+const BUCKET = `${SVC}-uploads-123456789012`
+
+let fake: AllFakes
+let root: string
+beforeEach(() => {
+  fake = createFakeAws({ account: '123456789012' }).install()
+  root = mkdtempSync(path.join(tmpdir(), 'infra-document-pipeline-'))
+  cpSync(path.join(REPO_ROOT, 'examples', 'document-pipeline'), root, { recursive: true })
+  // The handlers import the AWS SDK, which esbuild bundles from the repository's node_modules.
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+})
+afterEach(() => fake.restore())
+
+async function run(mode: 'apply' | 'plan', offline = false) {
+  const ctx = await loadContext({ root, env: 'dev', command: 'test', mode, offline, timing: FAST_TIMING })
+  try {
+    return await runSteps(ctx, STEPS, 'silent')
+  } finally {
+    await ctx.close()
+  }
+}
+const failed = (outcome: Awaited<ReturnType<typeof run>>) =>
+  outcome.steps.filter((s) => s.status === 'failed').map((s) => `${s.id}: ${s.error?.message}`)
+
+test('planned offline, deployed twice (the second run writes nothing), destroyed', async () => {
+  expect(failed(await run('plan', true))).toEqual([])
+  expect(fake.calls).toEqual([])
+
+  expect(failed(await run('apply'))).toEqual([])
+  const ingest = fake.lambda.fn(`${SVC}-ingest`)!
+  expect(ingest.latest.config.Environment?.Variables).toMatchObject({
+    EXTRACT_QUEUE_URL: fake.sqs.url(`${SVC}-extract`),
+    DOCUMENTS_TABLE: `${SVC}-documents`,
+  })
+  expect(ingest.latest.config.DeadLetterConfig?.TargetArn).toBe(fake.sqs.arn(`${SVC}-extract-failed`))
+  expect(fake.lambda.fn(`${SVC}-extract`)!.latest.config.Environment?.Variables?.UPLOADS_BUCKET).toBe(BUCKET)
+  expect(fake.s3.buckets[BUCKET]!.notifications?.LambdaFunctionConfigurations?.map((c) => c.Id)).toEqual([
+    'infra-ingest-upload',
+  ])
+  expect(Object.values(fake.lambda.eventSourceMappings).map((m) => [m.EventSourceArn, m.BatchSize])).toEqual([
+    [fake.sqs.arn(`${SVC}-extract`), 5],
+  ])
+  expect(fake.scheduler.schedule(`${SVC}-ingest-nightly`)?.Target?.Input).toBe('{"sweep":true}')
+
+  fake.resetCalls()
+  expect(failed(await run('apply'))).toEqual([])
+  expect(fake.writes().map((c) => c.command)).toEqual([])
+
+  const ctx = await loadContext({
+    root,
+    env: 'dev',
+    command: 'destroy',
+    mode: 'apply',
+    timing: FAST_TIMING,
+    removal: { mode: 'destroy', deleteData: true, disableDeletionProtection: true },
+  })
+  try {
+    await destroy(ctx, await destroyPlan(ctx), () => undefined)
+  } finally {
+    await ctx.close()
+  }
+  expect(fake.s3.buckets[BUCKET]).toBeUndefined()
+  expect(fake.sqs.queues).toEqual({})
+  expect(fake.lambda.eventSourceMappings).toEqual({})
+  expect(fake.scheduler.schedules).toEqual({})
+  expect(fake.lambda.fn(`${SVC}-ingest`)).toBeUndefined()
+})
