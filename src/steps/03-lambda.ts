@@ -9,6 +9,7 @@ import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
 import { ensureRelease } from '../resources/lambda/release.js'
 import { ensureConcurrency } from '../resources/lambda/concurrency.js'
+import { ensureTriggers } from './lambda-triggers.js'
 import { findMissingParameters } from '../resources/ssm/parameters.js'
 import type { PackagedFunctionSpec } from '../resources/lambda/function-diff.js'
 import { functionSpec, functionUrlSpec, lambdaInputs, lambdaUpstream, logGroupSpec } from './lambda-specs.js'
@@ -99,6 +100,8 @@ export const lambdaStep: Step<'lambda'> = {
             aliasArn: release?.aliasArn,
           }
         for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
+        // Queue, stream and schedule triggers invoke the alias the release just set.
+        for (const r of await ensureTriggers(ctx, fn)) ctx.report(r)
         const urlSpec = functionUrlSpec(fn, ctx.config)
         const url = urlSpec && (await ensureFunctionUrl(ctx, urlSpec))
         if (url) ctx.report(url.result)
