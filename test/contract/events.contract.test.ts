@@ -10,7 +10,9 @@ import { bucketKind, type BucketSpec } from '../../src/resources/s3/bucket.js'
 import { lifecycleRule } from '../../src/resources/s3/bucket-lifecycle.js'
 import type { ResourceContext } from '../../src/resources/types.js'
 import type { AllFakes } from '../support/fake-aws/index.js'
-import { contractSuite, OUR_TAGS } from './harness.js'
+import { describe, expect, test } from 'vitest'
+import { converge } from '../../src/resources/engine/converge.js'
+import { contractSuite, harness, OUR_TAGS } from './harness.js'
 
 const FUNCTION = 'contract-fn'
 const ALIAS = 'live'
@@ -164,4 +166,37 @@ contractSuite<BucketSpec, unknown>({
   alreadyExists: 'BucketAlreadyOwnedByYou',
   count: (aws, spec) => (aws.s3.buckets[spec.name] ? 1 : 0),
   deleteOutOfBand: (aws, spec) => delete aws.s3.buckets[spec.name],
+})
+
+describe('lambda-event-source-mapping: a new source', () => {
+  test('replaces the mapping (a stream re-enabled has a new ARN); the next run finds the new one', async () => {
+    const h = await harness()
+    try {
+      const parents = await functionWithAlias(h.ctx(), h.aws)
+      const sqs = h.ctx().aws.get(SQSClient)
+      for (const q of ['contract-a', 'contract-b']) await sqs.send(new CreateQueueCommand({ QueueName: q }))
+      const spec: EventSourceMappingSpec = {
+        logicalId: 'fn-work',
+        name: 'fn <- queue',
+        functionArn: parents.functionArn!,
+        eventSourceArn: h.aws.sqs.arn('contract-a'),
+        batchSize: 10,
+        windowS: 0,
+        reportFailures: true,
+      }
+      await converge(h.ctx(), eventSourceMappingKind, spec)
+      const moved = { ...spec, eventSourceArn: h.aws.sqs.arn('contract-b') }
+      const { result } = await converge(h.ctx(), eventSourceMappingKind, moved)
+      expect(result.note).toMatch(/replaced/)
+      expect(Object.values(h.aws.lambda.eventSourceMappings).map((m) => m.EventSourceArn)).toEqual([
+        moved.eventSourceArn,
+      ])
+      h.aws.resetCalls()
+      expect((await converge(h.ctx(), eventSourceMappingKind, moved)).result.action).toBe('unchanged')
+      expect(h.aws.writes()).toEqual([])
+    } finally {
+      h.aws.restore()
+      await h.manifest.unlock()
+    }
+  })
 })

@@ -52,6 +52,7 @@ export function diffMapping(have: Mapping, want: EventSourceMappingSpec): Change
   const field = (name: string, from: unknown, to: unknown) => {
     if (from !== to) changes.push({ field: name, from: from ?? 'none', to: to ?? 'none' })
   }
+  field('EventSourceArn', have.EventSourceArn, want.eventSourceArn)
   field('BatchSize', have.BatchSize, want.batchSize)
   field('MaximumBatchingWindowInSeconds', have.MaximumBatchingWindowInSeconds ?? 0, want.windowS)
   field('FunctionResponseTypes', have.FunctionResponseTypes?.includes(REPORT_FAILURES) ?? false, want.reportFailures)
@@ -110,8 +111,9 @@ export const eventSourceMappingKind: ResourceKind<EventSourceMappingSpec, Mappin
   async find(ctx, spec, recorded) {
     // A plan of a new environment: the stream does not exist yet, so neither can a mapping of it.
     if (spec.eventSourceArn === KNOWN_AFTER_APPLY) return []
+    // The recorded one even when its source changed (a table's stream re-enabled has a new ARN): apply replaces it.
     const byId = recorded?.id ? await getMapping(ctx, recorded.id) : undefined
-    if (byId && byId.EventSourceArn === spec.eventSourceArn && byId.State !== 'Deleting') return [observation(byId)]
+    if (byId && byId.State !== 'Deleting') return [observation(byId)]
     try {
       const out = await ctx.aws
         .get(LambdaClient)
@@ -137,28 +139,17 @@ export const eventSourceMappingKind: ResourceKind<EventSourceMappingSpec, Mappin
   busy: (m) => BUSY.has(m.State ?? ''),
   waitFor: waitSettled,
   async create(ctx, spec) {
-    const mapping = await retryWhile(
-      () =>
-        ctx.aws.get(LambdaClient).send(
-          new CreateEventSourceMappingCommand({
-            FunctionName: spec.functionArn,
-            EventSourceArn: spec.eventSourceArn,
-            ...(spec.startingPosition && { StartingPosition: spec.startingPosition }),
-            ...settings(spec),
-          }),
-        ),
-      // The role's new permission to read the queue or stream is not visible to Lambda yet.
-      isRolePropagationError,
-      {
-        timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
-        label: `creating Lambda event source mapping (${spec.name})`,
-        backoff: ctx.timing.retry,
-      },
-    )
-    const { $metadata: _, ...created } = mapping
-    return observation(created)
+    return observation(await createMapping(ctx, spec))
   },
-  async apply(ctx, observed, spec) {
+  async apply(ctx, observed, spec, changes) {
+    // A mapping's source cannot change: the old one goes and a new one is made.
+    if (changes.some((c) => c.field === 'EventSourceArn')) {
+      await ctx.aws.get(LambdaClient).send(new DeleteEventSourceMappingCommand({ UUID: observed.UUID }))
+      return {
+        observed: await waitSettled(ctx, await createMapping(ctx, spec), spec),
+        notes: ['its source changed: replaced'],
+      }
+    }
     const out = await ctx.aws
       .get(LambdaClient)
       .send(new UpdateEventSourceMappingCommand({ UUID: observed.UUID, ...settings(spec) }))
@@ -171,4 +162,27 @@ export const eventSourceMappingKind: ResourceKind<EventSourceMappingSpec, Mappin
   attributes: (_, spec) => ({ eventSourceArn: spec.eventSourceArn }),
   describe: (spec) =>
     `batches of ${spec.batchSize}${spec.windowS ? ` within ${spec.windowS} s` : ''}${spec.reportFailures ? ', partial batch failures' : ''}`,
+}
+
+async function createMapping(ctx: ResourceContext, spec: EventSourceMappingSpec): Promise<Mapping> {
+  const mapping = await retryWhile(
+    () =>
+      ctx.aws.get(LambdaClient).send(
+        new CreateEventSourceMappingCommand({
+          FunctionName: spec.functionArn,
+          EventSourceArn: spec.eventSourceArn,
+          ...(spec.startingPosition && { StartingPosition: spec.startingPosition }),
+          ...settings(spec),
+        }),
+      ),
+    // The role's new permission to read the queue or stream is not visible to Lambda yet.
+    isRolePropagationError,
+    {
+      timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
+      label: `creating Lambda event source mapping (${spec.name})`,
+      backoff: ctx.timing.retry,
+    },
+  )
+  const { $metadata: _, ...created } = mapping
+  return created
 }
