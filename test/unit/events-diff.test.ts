@@ -129,6 +129,7 @@ describe('event source mapping and schedule', () => {
 
   test('Lambda’s defaults read as the spec; one change per setting', () => {
     const have = {
+      EventSourceArn: mapping.eventSourceArn,
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures' as const],
       MaximumRetryAttempts: -1,
