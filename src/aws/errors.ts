@@ -313,6 +313,7 @@ const S3_SETTING_MISSING = new Set([
   'OwnershipControlsNotFoundError',
   'ServerSideEncryptionConfigurationNotFoundError',
   'NoSuchCORSConfiguration',
+  'NoSuchWebsiteConfiguration',
 ])
 
 export function isS3SettingMissing(e: unknown): boolean {

@@ -302,6 +302,12 @@ export const frontendSchema = z.strictObject({
   index_document: z.string().min(1).default('index.html').describe("The distribution's default root object"),
   error_document: z.string().min(1).optional().describe('Served for missing paths (index.html for a single-page app)'),
   price_class: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  public_website: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Less safe, the manual's design: S3 website hosting, a public-read bucket policy, CloudFront reading it over HTTP",
+    ),
   cloudfront: z
     .strictObject({
       comment: nameTemplate.optional().describe("The distribution's comment, at most 128 characters once expanded"),

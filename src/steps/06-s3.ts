@@ -1,6 +1,7 @@
 // Step 06 (the manual's "S3 프론트엔드 버킷"): a private bucket for the frontend and the site's files in it. Unlike the
 // manual there is no website hosting and no public policy: step 07's CloudFront reads the bucket through an origin
-// access control, and the bucket policy that allows it is step 07's. The general buckets of config (`buckets`) are
+// access control, and the bucket policy that allows it is step 07's. The manual's public website is an opt-in
+// (`frontend.public_website`), warned about at each run. The general buckets of config (`buckets`) are
 // converged here too, with the notifications that trigger functions (after the functions: it needs step 03).
 import { converge } from '../resources/engine/converge.js'
 import { bucketKind } from '../resources/s3/bucket.js'
@@ -72,6 +73,10 @@ export const s3Step: Step<'s3'> = {
     const withBuckets = (outputs: S3Outputs): S3Outputs => (buckets ? { ...outputs, buckets } : outputs)
     const frontend = frontendConfig(ctx.config)
     if (!frontend) return withBuckets({ changedPaths: [] })
+    if (frontend.publicWebsite)
+      ctx.log(
+        `warning: frontend.public_website is on: bucket ${frontend.bucketName} and every file in it are readable by anyone on the internet, over plain HTTP too`,
+      )
     const bucket = await converge(ctx, bucketKind, bucketSpec(ctx.config, frontend))
     ctx.report(bucket.result)
     const prepared = ctx.prepared as PreparedSite | undefined

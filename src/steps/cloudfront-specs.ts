@@ -7,7 +7,7 @@ import { ConfigError } from '../errors/index.js'
 import { DISTRIBUTION_ID_TAG } from '../resources/cloudfront/distribution.js'
 import type { DistributionSpec } from '../resources/cloudfront/distribution-config.js'
 import type { OriginAccessControlSpec } from '../resources/cloudfront/origin-access-control.js'
-import type { PolicyDocument } from '../resources/policy-document.js'
+import type { PolicyDocument, PolicyStatement } from '../resources/policy-document.js'
 import type { BucketPolicySpec } from '../resources/s3/bucket-policy.js'
 import type { CloudFrontOutputs } from './outputs.js'
 
@@ -69,14 +69,17 @@ export function originAccessControlSpec(s: CloudFrontSettings): OriginAccessCont
 
 export function distributionSpec(
   s: CloudFrontSettings,
-  bucket: { regionalDomainName: string },
+  bucket: { regionalDomainName: string; websiteDomainName?: string },
   originAccessControlId: string,
 ): DistributionSpec {
   return {
     logicalId: LOGICAL_ID,
     name: s.name,
-    // The REST endpoint: private objects signed for by the OAC. The website endpoint would need a public bucket.
-    originDomain: bucket.regionalDomainName,
+    // The REST endpoint: private objects signed for by the OAC. The website endpoint (a public bucket) only when config
+    // opted in to the manual's public website (step 06 then names it).
+    ...(bucket.websiteDomainName
+      ? { originDomain: bucket.websiteDomainName, websiteOrigin: true }
+      : { originDomain: bucket.regionalDomainName }),
     originAccessControlId,
     defaultRootObject: s.defaultRootObject,
     ...(s.errorPage ? { errorPage: s.errorPage } : {}),
@@ -86,21 +89,31 @@ export function distributionSpec(
   }
 }
 
-/** s3:GetObject for CloudFront, only on behalf of this distribution (the confused-deputy guard AWS documents). */
-export function bucketPolicySpec(bucket: { name: string; arn: string }, distributionArn: string): BucketPolicySpec {
-  const document: PolicyDocument = {
-    Version: '2012-10-17',
-    Statement: [
-      {
+/**
+ * s3:GetObject for CloudFront, only on behalf of this distribution (the confused-deputy guard AWS documents); for
+ * everyone when the bucket is the manual's public website.
+ */
+export function bucketPolicySpec(
+  bucket: { name: string; arn: string; websiteDomainName?: string },
+  distributionArn: string,
+): BucketPolicySpec {
+  const statement: PolicyStatement = bucket.websiteDomainName
+    ? {
+        Sid: 'PublicReadForWebsite',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `${bucket.arn}/*`,
+      }
+    : {
         Sid: 'AllowCloudFrontReadOnlyForThisDistribution',
         Effect: 'Allow',
         Principal: { Service: 'cloudfront.amazonaws.com' },
         Action: 's3:GetObject',
         Resource: `${bucket.arn}/*`,
         Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
-      },
-    ],
-  }
+      }
+  const document: PolicyDocument = { Version: '2012-10-17', Statement: [statement] }
   return { logicalId: LOGICAL_ID, name: bucket.name, document }
 }
 

@@ -5,6 +5,7 @@ import type { ResolvedConfig } from '../config/types.js'
 import { ConfigError } from '../errors/index.js'
 import { partitionOf } from '../resources/common.js'
 import { regionalDomainName, type BucketSpec } from '../resources/s3/bucket-diff.js'
+import { websiteDomainName, type BucketWebsite } from '../resources/s3/bucket-website.js'
 import type { SiteFile, SiteFilesSpec } from '../resources/s3/site-files.js'
 import type { BucketOutput } from './bucket-specs.js'
 import type { Outputs, Upstream } from './outputs.js'
@@ -19,11 +20,19 @@ export interface FrontendConfig {
   kmsKeyId?: string
   noncurrentVersionDays: number
   keepOldFiles: boolean
+  /** The manual's public website hosting (opt-in): its index and error documents; absent, the bucket is private. */
+  publicWebsite?: BucketWebsite
 }
 
 export interface S3Outputs extends Outputs {
   /** Absent when config has no frontend section. */
-  bucket?: { name: string; arn: string; regionalDomainName: string }
+  bucket?: {
+    name: string
+    arn: string
+    regionalDomainName: string
+    /** Only for a public website: step 07 then reads this endpoint and puts a public-read policy. */
+    websiteDomainName?: string
+  }
   /** The general buckets of config, by key (absent when there are none). */
   buckets?: Record<string, BucketOutput>
   /** URL paths (`/index.html`) uploaded or deleted by this run: what step 07 invalidates. */
@@ -58,6 +67,12 @@ export function frontendConfig(config: ResolvedConfig): FrontendConfig | undefin
     ...(raw.kms_key !== undefined && { kmsKeyId: raw.kms_key }),
     noncurrentVersionDays: raw.noncurrent_version_days,
     keepOldFiles: raw.keep_old_files,
+    ...(raw.public_website && {
+      publicWebsite: {
+        indexDocument: raw.index_document,
+        ...(raw.error_document !== undefined && { errorDocument: raw.error_document }),
+      },
+    }),
   }
 }
 
@@ -68,6 +83,8 @@ export function bucketSpec(config: ResolvedConfig, frontend: FrontendConfig): Bu
     region: config.region,
     ...(frontend.kmsKeyId && { kmsKeyId: frontend.kmsKeyId }),
     noncurrentVersionDays: frontend.noncurrentVersionDays,
+    // Always managed: turning the option off removes the hosting and blocks public access again.
+    website: frontend.publicWebsite ?? false,
     tags: config.tags,
   }
 }
@@ -108,6 +125,7 @@ export function s3Outputs(config: ResolvedConfig, frontend: FrontendConfig, chan
       name,
       arn: `arn:${partitionOf(config.region)}:s3:::${name}`,
       regionalDomainName: regionalDomainName(name, config.region),
+      ...(frontend.publicWebsite && { websiteDomainName: websiteDomainName(name, config.region) }),
     },
     changedPaths,
   }

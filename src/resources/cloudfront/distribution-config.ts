@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import type {
   CustomErrorResponses,
   DistributionConfig,
+  Origin,
   PriceClass,
   ViewerCertificate,
 } from '@aws-sdk/client-cloudfront'
@@ -21,9 +22,11 @@ export interface DistributionSpec {
   logicalId: string
   /** Stable: the CallerReference and the `infra:id` tag derive from it. */
   name: string
-  /** The bucket's REST endpoint (`<bucket>.s3.<region>.amazonaws.com`), never its website endpoint. */
+  /** The bucket's REST endpoint (`<bucket>.s3.<region>.amazonaws.com`), or its website endpoint when `websiteOrigin`. */
   originDomain: string
   originAccessControlId: string
+  /** The manual's public website (opt-in): the website endpoint as a custom origin over HTTP, without the OAC. */
+  websiteOrigin?: boolean
   defaultRootObject: string
   /** Missing paths (S3 answers 403 for them without ListBucket) → this page; 200 for a single-page app. */
   errorPage?: { path: string; responseCode: 200 | 404 }
@@ -56,6 +59,31 @@ function viewerCertificate(): ViewerCertificate {
   return { CloudFrontDefaultCertificate: true, MinimumProtocolVersion: 'TLSv1', CertificateSource: 'cloudfront' }
 }
 
+/** The bucket as CloudFront's one origin: its REST endpoint signed for by the OAC, or its public website endpoint. */
+function origin(spec: DistributionSpec): Origin {
+  const common = {
+    Id: ORIGIN_ID,
+    DomainName: spec.originDomain,
+    OriginPath: '',
+    CustomHeaders: { Quantity: 0, Items: [] },
+  }
+  if (spec.websiteOrigin) {
+    return {
+      ...common,
+      // S3 website endpoints speak HTTP only.
+      CustomOriginConfig: {
+        HTTPPort: 80,
+        HTTPSPort: 443,
+        OriginProtocolPolicy: 'http-only',
+        OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] },
+      },
+      OriginAccessControlId: '',
+    }
+  }
+  // With an origin access control, S3OriginConfig stays and names no legacy origin access identity.
+  return { ...common, S3OriginConfig: { OriginAccessIdentity: '' }, OriginAccessControlId: spec.originAccessControlId }
+}
+
 /** The fields infra decides, as they appear in a DistributionConfig. */
 function managedFields(spec: DistributionSpec): Partial<DistributionConfig> {
   return {
@@ -65,20 +93,7 @@ function managedFields(spec: DistributionSpec): Partial<DistributionConfig> {
     PriceClass: spec.priceClass,
     HttpVersion: 'http2and3',
     IsIPV6Enabled: true,
-    Origins: {
-      Quantity: 1,
-      Items: [
-        {
-          Id: ORIGIN_ID,
-          DomainName: spec.originDomain,
-          OriginPath: '',
-          CustomHeaders: { Quantity: 0, Items: [] },
-          // With an origin access control, S3OriginConfig stays and names no legacy origin access identity.
-          S3OriginConfig: { OriginAccessIdentity: '' },
-          OriginAccessControlId: spec.originAccessControlId,
-        },
-      ],
-    },
+    Origins: { Quantity: 1, Items: [origin(spec)] },
     DefaultCacheBehavior: {
       TargetOriginId: ORIGIN_ID,
       ViewerProtocolPolicy: 'redirect-to-https',
@@ -124,6 +139,7 @@ const comparable: Record<string, (c: Partial<DistributionConfig>) => unknown> = 
   IsIPV6Enabled: (c) => c.IsIPV6Enabled ?? false,
   'Origin.DomainName': (c) => c.Origins?.Items?.map((o) => o.DomainName),
   'Origin.OriginAccessControlId': (c) => c.Origins?.Items?.map((o) => o.OriginAccessControlId ?? ''),
+  'Origin.Protocol': (c) => c.Origins?.Items?.map((o) => o.CustomOriginConfig?.OriginProtocolPolicy ?? 's3'),
   ViewerProtocolPolicy: (c) => c.DefaultCacheBehavior?.ViewerProtocolPolicy,
   Compress: (c) => c.DefaultCacheBehavior?.Compress ?? false,
   CachePolicyId: (c) => c.DefaultCacheBehavior?.CachePolicyId,
@@ -158,5 +174,6 @@ export function diffDistribution(have: ObservedDistribution, spec: DistributionS
 
 export function describeDistribution(spec: DistributionSpec): string {
   const fallback = spec.errorPage ? `, 403/404 → ${spec.errorPage.path} (${spec.errorPage.responseCode})` : ''
-  return `origin ${spec.originDomain} via OAC, HTTPS only, HTTP/2 and 3, ${spec.priceClass}${fallback}`
+  const via = spec.websiteOrigin ? 'PUBLIC website over HTTP' : 'via OAC'
+  return `origin ${spec.originDomain} ${via}, HTTPS only, HTTP/2 and 3, ${spec.priceClass}${fallback}`
 }

@@ -5,6 +5,7 @@ import type { Tags } from '../../config/types.js'
 import { diffTags } from '../common.js'
 import type { Change } from '../types.js'
 import { OUR_RULE_PREFIX, isOurRule, ruleMeaning, sameCors } from './bucket-lifecycle.js'
+import { PUBLIC_POLICY_ALLOWED, diffWebsite, type BucketWebsite } from './bucket-website.js'
 
 export interface BucketSpec {
   /** Manifest key `s3-bucket:<logicalId>`. */
@@ -23,6 +24,9 @@ export interface BucketSpec {
   cors?: CORSRule[]
   /** Where config names the bucket (default frontend.bucket), for the error when the name is another account's. */
   configField?: string
+  /** Public website hosting (opt-in, the manual's design): managed when present (false: none, all public access
+   * blocked); left as it is when absent. */
+  website?: BucketWebsite | false
   tags: Tags
 }
 
@@ -43,6 +47,8 @@ export interface ObservedBucket {
   lifecycleRules: LifecycleRule[]
   /** Read only for specs that manage CORS. */
   cors?: CORSRule[]
+  /** Read only for specs that manage website hosting; undefined when the bucket has none. */
+  website?: BucketWebsite
   tags: Tags
 }
 
@@ -112,8 +118,12 @@ function diffRules(have: LifecycleRule[], spec: BucketSpec): Change[] {
 export const isLifecycleChange = (c: Change) =>
   c.field === 'NoncurrentVersionExpiration' || c.field.startsWith('LifecycleRules[')
 
-const blocksAll = (pab: PublicAccessBlockConfiguration | undefined) =>
-  Object.keys(BLOCK_ALL_PUBLIC_ACCESS).every((k) => pab?.[k as keyof PublicAccessBlockConfiguration] === true)
+/** Everything blocked, unless the bucket is a public website: then a bucket policy may make it public. */
+export const wantedPublicAccessBlock = (spec: BucketSpec): Required<PublicAccessBlockConfiguration> =>
+  spec.website ? PUBLIC_POLICY_ALLOWED : BLOCK_ALL_PUBLIC_ACCESS
+
+const blocksAsWanted = (pab: PublicAccessBlockConfiguration | undefined, want: PublicAccessBlockConfiguration) =>
+  Object.entries(want).every(([k, v]) => (pab?.[k as keyof PublicAccessBlockConfiguration] ?? false) === v)
 
 const showEncryption = (e: BucketEncryption | undefined) =>
   e ? `${e.algorithm}${e.kmsKeyId ? ` (${e.kmsKeyId})` : ''}` : 'none'
@@ -126,8 +136,13 @@ export function wantedVersioning(have: ObservedBucket, want: BucketSpec): 'Enabl
 
 export function diffBucket(have: ObservedBucket, want: BucketSpec): Change[] {
   const changes: Change[] = []
-  if (!blocksAll(have.publicAccessBlock)) {
-    changes.push({ field: 'PublicAccessBlock', from: have.publicAccessBlock ?? 'none', to: 'all blocked' })
+  const publicAccessBlock = wantedPublicAccessBlock(want)
+  if (!blocksAsWanted(have.publicAccessBlock, publicAccessBlock)) {
+    changes.push({
+      field: 'PublicAccessBlock',
+      from: have.publicAccessBlock ?? 'none',
+      to: want.website ? 'ACLs blocked, public policy allowed' : 'all blocked',
+    })
   }
   if (have.ownership !== OBJECT_OWNERSHIP) {
     changes.push({ field: 'ObjectOwnership', from: have.ownership ?? 'none', to: OBJECT_OWNERSHIP })
@@ -145,6 +160,7 @@ export function diffBucket(have: ObservedBucket, want: BucketSpec): Change[] {
       from: have.cors?.length ? have.cors : 'none',
       to: want.cors.length ? want.cors : 'none',
     })
+  if (want.website !== undefined) changes.push(...diffWebsite(have.website, want.website))
   return [...changes, ...diffTags(have.tags, want.tags)]
 }
 

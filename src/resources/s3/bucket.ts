@@ -1,5 +1,5 @@
-// A private S3 bucket: Block Public Access all on, ACLs disabled, encrypted, versioned (or not, for a general bucket
-// that says so), its lifecycle and CORS rules, tagged: the frontend's (step 06) and the general buckets of config. Found by HeadBucket before any create: in us-east-1 a CreateBucket on one's own bucket answers 200 and
+// A private S3 bucket (or, only when config opts in, a public website: bucket-website.ts): Block Public Access all
+// on, ACLs disabled, encrypted, versioned (or not, for a general bucket that says so), its lifecycle and CORS rules, tagged: the frontend's (step 06) and the general buckets of config. Found by HeadBucket before any create: in us-east-1 a CreateBucket on one's own bucket answers 200 and
 // resets its ACL, so "create to check" is never safe.
 import {
   CreateBucketCommand,
@@ -38,17 +38,18 @@ import { partitionOf } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 import {
-  BLOCK_ALL_PUBLIC_ACCESS,
   OBJECT_OWNERSHIP,
   diffBucket,
   isLifecycleChange,
   mergedRules,
   regionalDomainName,
   wantedEncryption,
+  wantedPublicAccessBlock,
   wantedVersioning,
   type BucketSpec,
   type ObservedBucket,
 } from './bucket-diff.js'
+import { findWebsite, putWebsite } from './bucket-website.js'
 
 export type { BucketSpec, ObservedBucket } from './bucket-diff.js'
 export const BUCKET_KIND = 's3-bucket'
@@ -81,6 +82,8 @@ const FRONTEND_FIELD = 'frontend.bucket'
 export interface FindBucketOptions {
   /** The spec manages CORS, so it is read too (the frontend's does not: one call fewer). */
   withCors?: boolean
+  /** The spec manages website hosting, so it is read too. */
+  withWebsite?: boolean
   /** Where config names the bucket, for the error when the name is another account's. */
   configField?: string
 }
@@ -88,7 +91,7 @@ export interface FindBucketOptions {
 export async function findBucket(
   ctx: ResourceContext,
   name: string,
-  { withCors = false, configField }: FindBucketOptions = {},
+  { withCors = false, withWebsite = false, configField }: FindBucketOptions = {},
 ): Promise<ObservedBucket | undefined> {
   const s3 = ctx.aws.get(S3Client)
   let region: string
@@ -100,7 +103,7 @@ export async function findBucket(
     throw e
   }
   const Bucket = name
-  const [pab, ownership, encryption, versioning, lifecycle, tagging, cors] = await Promise.all([
+  const [pab, ownership, encryption, versioning, lifecycle, tagging, cors, website] = await Promise.all([
     unlessMissing(s3.send(new GetPublicAccessBlockCommand({ Bucket }))),
     unlessMissing(s3.send(new GetBucketOwnershipControlsCommand({ Bucket }))),
     unlessMissing(s3.send(new GetBucketEncryptionCommand({ Bucket }))),
@@ -108,6 +111,7 @@ export async function findBucket(
     unlessMissing(s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))),
     unlessMissing(s3.send(new GetBucketTaggingCommand({ Bucket }))),
     withCors ? unlessMissing(s3.send(new GetBucketCorsCommand({ Bucket }))) : undefined,
+    withWebsite ? findWebsite(s3, Bucket) : undefined,
   ])
   const sse = encryption?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault
   return {
@@ -121,6 +125,7 @@ export async function findBucket(
     versioning: versioning.Status,
     lifecycleRules: lifecycle?.Rules ?? [],
     ...(withCors && { cors: cors?.CORSRules ?? [] }),
+    ...(website && { website }),
     tags: Object.fromEntries((tagging?.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   }
 }
@@ -159,7 +164,11 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
   identity: 'name',
   dataBearing: true,
   async find(ctx, spec) {
-    const found = await findBucket(ctx, spec.name, { withCors: spec.cors !== undefined, configField: spec.configField })
+    const found = await findBucket(ctx, spec.name, {
+      withCors: spec.cors !== undefined,
+      withWebsite: spec.website !== undefined,
+      configField: spec.configField,
+    })
     return found ? [{ observed: found, id: spec.name, arn: bucketArn(ctx, spec.name), tags: found.tags }] : []
   },
   diff: diffBucket,
@@ -200,7 +209,7 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
     const changed = (field: string) => changes.some((c) => c.field === field)
     if (changed('PublicAccessBlock')) {
       await s3.send(
-        new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: BLOCK_ALL_PUBLIC_ACCESS }),
+        new PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration: wantedPublicAccessBlock(spec) }),
       )
     }
     if (changed('ObjectOwnership')) {
@@ -247,6 +256,7 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
       if (spec.cors.length === 0) await s3.send(new DeleteBucketCorsCommand({ Bucket }))
       else await s3.send(new PutBucketCorsCommand({ Bucket, CORSConfiguration: { CORSRules: spec.cors } }))
     }
+    if (changed('Website') && spec.website !== undefined) await putWebsite(s3, Bucket, spec.website)
     if (changes.some((c) => c.field.startsWith('Tags['))) {
       // PutBucketTagging replaces the set: tags someone else added are kept.
       const tags = { ...observed.tags, ...spec.tags }
@@ -265,7 +275,7 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
   attributes: (observed) => ({ regionalDomainName: regionalDomainName(observed.name, observed.region) }),
   describe: (spec) =>
     [
-      'private',
+      spec.website ? 'PUBLIC website' : 'private',
       spec.versioning === false
         ? 'unversioned'
         : `versioned${spec.noncurrentVersionDays === undefined ? '' : ` (old versions kept ${spec.noncurrentVersionDays} days)`}`,

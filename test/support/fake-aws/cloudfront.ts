@@ -16,6 +16,7 @@ import {
   GetOriginAccessControlCommand,
   IllegalUpdate,
   CNAMEAlreadyExists,
+  IllegalOriginAccessConfiguration,
   InvalidArgument,
   InvalidViewerCertificate,
   InvalidIfMatchVersion,
@@ -242,6 +243,23 @@ export class FakeCloudFront implements ServiceFake {
     if (!origins.some((o) => o.Id === c.DefaultCacheBehavior!.TargetOriginId))
       throw namedError('NoSuchOrigin', 'One or more of your origins or origin groups do not exist.', 404)
     for (const o of origins) {
+      if (o.S3OriginConfig && o.CustomOriginConfig)
+        throw awsError(
+          InvalidArgument,
+          'You must specify either a CustomOrigin or an S3Origin. You cannot specify both.',
+        )
+      const custom = o.CustomOriginConfig
+      if (custom && (!custom.OriginProtocolPolicy || custom.HTTPPort === undefined || custom.HTTPSPort === undefined))
+        throw awsError(
+          InvalidArgument,
+          'CustomOriginConfig: HTTPPort, HTTPSPort and OriginProtocolPolicy are required.',
+        )
+      // This fake's OACs are all of origin type s3: none can sign for a custom origin (an S3 website endpoint).
+      if (custom && o.OriginAccessControlId)
+        throw awsError(
+          IllegalOriginAccessConfiguration,
+          'Origin access control of type s3 cannot be associated with a custom origin.',
+        )
       if (o.OriginAccessControlId) this.oac(o.OriginAccessControlId)
       // An S3 origin with an OAC still needs S3OriginConfig, with an empty OriginAccessIdentity.
       if (o.OriginAccessControlId && o.S3OriginConfig?.OriginAccessIdentity !== '')

@@ -8,6 +8,7 @@ import {
   DeleteBucketCorsCommand,
   DeleteBucketLifecycleCommand,
   DeleteBucketPolicyCommand,
+  DeleteBucketWebsiteCommand,
   DeleteBucketTaggingCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
@@ -20,6 +21,7 @@ import {
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetBucketVersioningCommand,
+  GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -33,6 +35,7 @@ import {
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutBucketVersioningCommand,
+  PutBucketWebsiteCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -42,6 +45,7 @@ import {
   type PublicAccessBlockConfiguration,
   type ServerSideEncryptionConfiguration,
   type Tag,
+  type WebsiteConfiguration,
 } from '@aws-sdk/client-s3'
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, on, type FakeEnv, type Handler, type ServiceFake } from './core.js'
 import {
@@ -71,6 +75,7 @@ export interface BucketState {
   policy?: string
   cors?: CORSRule[]
   notifications?: NotificationConfiguration
+  website?: WebsiteConfiguration
   objects: ObjectStore
   /** us-east-1 answers a CreateBucket on one's own bucket with 200 and resets its ACL: counted so tests can see it. */
   recreatedInPlace: number
@@ -167,6 +172,9 @@ export class FakeS3 implements ServiceFake {
       on(GetBucketPolicyCommand, (i) => ({ Policy: this.setting(i.Bucket, 'policy', 'NoSuchBucketPolicy') })),
       on(PutBucketPolicyCommand, (i) => this.putPolicy(i.Bucket, i.Policy)),
       on(DeleteBucketPolicyCommand, (i) => this.set(i.Bucket, { policy: undefined })),
+      on(GetBucketWebsiteCommand, (i) => this.setting(i.Bucket, 'website', 'NoSuchWebsiteConfiguration')),
+      on(PutBucketWebsiteCommand, (i) => this.putWebsite(i.Bucket, i.WebsiteConfiguration)),
+      on(DeleteBucketWebsiteCommand, (i) => this.set(i.Bucket, { website: undefined })),
       on(GetBucketCorsCommand, (i) => ({ CORSRules: this.setting(i.Bucket, 'cors', 'NoSuchCORSConfiguration') })),
       on(PutBucketCorsCommand, (i) => this.putCors(i.Bucket, i.CORSConfiguration?.CORSRules ?? [])),
       on(DeleteBucketCorsCommand, (i) => this.set(i.Bucket, { cors: undefined })),
@@ -407,6 +415,18 @@ export class FakeS3 implements ServiceFake {
     }
     bucket.policy = policy
     return {}
+  }
+
+  private putWebsite(name: string | undefined, config: WebsiteConfiguration | undefined) {
+    const redirects = config?.RedirectAllRequestsTo !== undefined
+    if (!config || redirects === (config.IndexDocument?.Suffix !== undefined))
+      throw s3Error(
+        'MalformedXML',
+        'The XML you provided was not well-formed or did not validate against our published schema',
+      )
+    if (config.IndexDocument?.Suffix === '' || config.IndexDocument?.Suffix?.includes('/'))
+      throw s3Error('InvalidArgument', 'The IndexDocument Suffix is not well formed')
+    return this.set(name, { website: config })
   }
 
   private newVersionId = () => randomBytes(16).toString('base64url')
