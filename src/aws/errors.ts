@@ -21,6 +21,7 @@ const NOT_FOUND = new Set([
   'NoSuchDistribution',
   'NoSuchOriginAccessControl',
   'NoSuchInvalidation',
+  'NoSuchFunctionExists',
   'NoSuchHostedZone',
   // SQS (the JSON protocol's name, and the query protocol's code)
   'QueueDoesNotExist',
@@ -40,6 +41,7 @@ const ALREADY_EXISTS = new Set([
   'ResourceInUseException',
   'ParameterAlreadyExists',
   'OriginAccessControlAlreadyExists',
+  'FunctionAlreadyExists',
   // Route 53's answer to a CreateHostedZone sent again with the same CallerReference.
   'HostedZoneAlreadyExists',
   // SQS CreateQueue: the name exists with other attributes (AWS's code QueueAlreadyExists)

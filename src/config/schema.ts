@@ -418,6 +418,10 @@ export const dnsSchema = z.strictObject({
     })
     .optional()
     .describe('Requested in us-east-1 (CloudFront uses only certificates there), validated by DNS'),
+  www_redirect: z
+    .boolean()
+    .default(false)
+    .describe('Also serve www.<records.app>, answering it with a 301 to https://<records.app> (a CloudFront Function)'),
 })
 // Step 10. Guardrail content filters: the categories and strengths CreateGuardrail accepts.
 const filterStrength = z.enum(['NONE', 'LOW', 'MEDIUM', 'HIGH'])

@@ -47,6 +47,7 @@ import { certificateKind } from './acm/certificate.js'
 import { hostedZoneKind } from './route53/hosted-zone.js'
 import { recordSetKind } from './route53/record-set.js'
 import { aliasesKind } from './cloudfront/aliases.js'
+import { cloudFrontFunctionKind } from './cloudfront/function.js'
 import { basePathMappingKind, domainNameKind } from './apigateway/domain-name.js'
 import { apiMappingKind, webSocketDomainKind } from './apigateway/websocket-domain.js'
 
@@ -114,6 +115,7 @@ const ALL = [
   recordSetKind,
   certificateKind,
   aliasesKind,
+  cloudFrontFunctionKind,
   domainNameKind,
   basePathMappingKind,
   webSocketDomainKind,

@@ -12,6 +12,7 @@ import type { Ensured } from '../resources/types.js'
 import { basePathMappingKind, domainNameKind, type ObservedDomainName } from '../resources/apigateway/domain-name.js'
 import { apiMappingKind, webSocketDomainKind } from '../resources/apigateway/websocket-domain.js'
 import { aliasesKind, CLOUDFRONT_HOSTED_ZONE_ID } from '../resources/cloudfront/aliases.js'
+import { cloudFrontFunctionKind } from '../resources/cloudfront/function.js'
 import { offlineOutcome } from '../resources/common.js'
 import { converge } from '../resources/engine/converge.js'
 import type { AnyKind, ResourceKind, SpecBase } from '../resources/engine/kind.js'
@@ -32,6 +33,7 @@ import type { Step, StepContext } from './types.js'
 // What carries the domain and so waits for an issued certificate: kept as they are while one is pending.
 const NEEDS_CERTIFICATE: AnyKind[] = [
   aliasesKind,
+  cloudFrontFunctionKind,
   domainNameKind,
   basePathMappingKind,
   webSocketDomainKind,
@@ -123,16 +125,22 @@ async function customDomains(
   const endpoints: Record<string, string> = {}
   const distribution = ctx.upstream.cloudfront
   if (distribution?.distributionId && distribution.domainName) {
+    const www = settings.wwwRedirect
+    // The function first: the distribution can only name one that exists (and is published).
+    const redirect =
+      www &&
+      (await converge(ctx, cloudFrontFunctionKind, { ...www.function, distributionId: distribution.distributionId }))
+    if (redirect) ctx.report(redirect.result)
     await step(ctx, aliasesKind, {
       logicalId: 'frontend',
       name: distribution.distributionId,
-      aliases: [hosts.app],
+      aliases: www ? [hosts.app, www.host] : [hosts.app],
       certificateArn: arns[CLOUDFRONT_REGION]!,
+      redirectFunction: { name: settings.redirectFunctionName, ...(redirect && { arn: redirect.result.arn }) },
     })
-    await aliasRecords(ctx, zone, 'app', hosts.app, {
-      dnsName: distribution.domainName,
-      hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID,
-    })
+    const target = { dnsName: distribution.domainName, hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID }
+    await aliasRecords(ctx, zone, 'app', hosts.app, target)
+    if (www) await aliasRecords(ctx, zone, 'www', www.host, target)
     outputs.appUrl = endpoints['Frontend (custom domain)'] = `https://${hosts.app}`
   }
   const regional = arns[ctx.config.region] ?? arns[CLOUDFRONT_REGION]!

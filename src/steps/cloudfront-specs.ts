@@ -27,21 +27,22 @@ export interface CloudFrontSettings {
 }
 
 /** At most `max` characters: a longer name keeps its start and ends with a short digest, so it stays unique. */
-function fit(name: string, max: number): string {
+export function fit(name: string, max: number): string {
   if (name.length <= max) return name
   const digest = createHash('sha256').update(name).digest('hex').slice(0, 8)
   return `${name.slice(0, max - 9)}-${digest}`
+}
+
+/** Unique per service and environment in the account (a service name often carries its environment already). */
+export function accountUniqueName(config: ResolvedConfig): string {
+  return config.serviceName.endsWith(`-${config.env}`) ? config.serviceName : `${config.serviceName}-${config.env}`
 }
 
 /** The frontend section resolved for step 07, or undefined when config has no frontend. Throws ConfigError. */
 export function cloudFrontSettings(config: ResolvedConfig): CloudFrontSettings | undefined {
   const frontend = config.sections.frontend
   if (!frontend) return undefined
-  // Unique per service and environment in the account (a service name often carries its environment already).
-  const service = config.serviceName.endsWith(`-${config.env}`)
-    ? config.serviceName
-    : `${config.serviceName}-${config.env}`
-  const name = fit(`${service}-frontend`, OAC_NAME_MAX)
+  const name = fit(`${accountUniqueName(config)}-frontend`, OAC_NAME_MAX)
   const template = frontend.cloudfront?.comment ?? '${SERVICE_NAME} ${ENVIRONMENT} frontend'
   const { value: comment, problems } = expandTemplate(template, templateVars(config))
   if (comment.length > COMMENT_MAX) problems.push(`"${comment}" is longer than CloudFront's ${COMMENT_MAX} characters`)

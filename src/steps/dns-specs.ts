@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/index.js'
 import type { CertificateSpec } from '../resources/acm/certificate.js'
 import type { HostedZoneSpec } from '../resources/route53/hosted-zone.js'
 import type { Outputs } from './outputs.js'
+import { redirectFunctionSpec, type RedirectFunctionSpec } from './www-redirect-specs.js'
 
 /** CloudFront only uses certificates of this region. */
 export const CLOUDFRONT_REGION = 'us-east-1'
@@ -28,6 +29,10 @@ export interface DnsSettings {
   /** One per region that needs it: us-east-1 for CloudFront, and the API's region when it differs. */
   certificates: CertificateSpec[]
   hosts: DnsHosts
+  /** `dns.www_redirect`: the www host and the function that redirects it; absent, any association of one is removed. */
+  wwwRedirect?: { host: string; function: RedirectFunctionSpec }
+  /** The redirect function's name, on or off: what the distribution's association is recognised by. */
+  redirectFunctionName: string
 }
 
 export interface DnsOutputs extends Outputs {
@@ -85,15 +90,19 @@ export function dnsSettings(config: ResolvedConfig): DnsSettings | undefined {
       expand(`dns.records.${k}`, dns.records[k] ?? DEFAULT_HOSTS[k]),
     ]),
   ) as unknown as DnsHosts
-  for (const [k, host] of Object.entries(hosts)) {
+  const www = `www.${hosts.app}`
+  const checked = Object.entries(hosts).map(([k, host]) => [`dns.records.${k}`, host])
+  if (dns.www_redirect) checked.push(['dns.www_redirect', www])
+  for (const [field, host] of checked as Array<[string, string]>) {
     if (host !== zoneName && !host.endsWith(`.${zoneName}`))
-      throw invalid(`dns.records.${k}`, `"${host}" is not in the hosted zone ${zoneName}`)
+      throw invalid(field, `"${host}" is not in the hosted zone ${zoneName}`)
     if (!covers([domain, ...alternativeNames], host))
       throw invalid(
-        `dns.records.${k}`,
+        field,
         `"${host}" is not covered by the certificate (${[domain, ...alternativeNames].join(', ')}); add it (or a wildcard) to dns.certificate.subject_alternative_names`,
       )
   }
+  const redirect = redirectFunctionSpec(config, { from: www, to: hosts.app })
   const usesApis = !!(config.sections.rest_api || config.sections.websocket_api)
   const regions = [CLOUDFRONT_REGION, ...(usesApis && config.region !== CLOUDFRONT_REGION ? [config.region] : [])]
   return {
@@ -111,5 +120,7 @@ export function dnsSettings(config: ResolvedConfig): DnsSettings | undefined {
       tags: config.tags,
     })),
     hosts,
+    ...(dns.www_redirect && { wwwRedirect: { host: www, function: redirect } }),
+    redirectFunctionName: redirect.name,
   }
 }

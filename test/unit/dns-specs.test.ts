@@ -86,6 +86,7 @@ describe('diffs', () => {
       certificateArn: 'arn:c',
       minimumProtocolVersion: 'TLSv1.2_2021',
       sslSupportMethod: 'sni-only',
+      viewerRequestFunctions: [],
     }
     expect(diffAliases(have, spec)).toEqual([])
     expect(diffAliases({ ...have, minimumProtocolVersion: 'TLSv1' }, spec).map((c) => c.field)).toEqual([

@@ -115,9 +115,19 @@ export function toDistributionConfig(spec: DistributionSpec, callerReference: st
   return { CallerReference: callerReference, ...managedFields(spec) } as DistributionConfig
 }
 
-/** The observed config with infra's fields replaced: what UpdateDistribution sends. */
+/**
+ * The observed config with infra's fields replaced: what UpdateDistribution sends. The custom domain's certificate
+ * and function associations (the www redirect) are step 09's: carried over.
+ */
 export function toUpdatedConfig(observed: DistributionConfig, spec: DistributionSpec): DistributionConfig {
-  return { ...observed, ...managedFields(spec), ViewerCertificate: observed.ViewerCertificate }
+  const managed = managedFields(spec)
+  const FunctionAssociations = observed.DefaultCacheBehavior?.FunctionAssociations
+  return {
+    ...observed,
+    ...managed,
+    DefaultCacheBehavior: { ...managed.DefaultCacheBehavior!, ...(FunctionAssociations && { FunctionAssociations }) },
+    ViewerCertificate: observed.ViewerCertificate,
+  }
 }
 
 /** A CallerReference from the stable name and the config asked for: the same create sent again makes nothing new. */

@@ -18,6 +18,7 @@ import {
   CNAMEAlreadyExists,
   IllegalOriginAccessConfiguration,
   InvalidArgument,
+  InvalidFunctionAssociation,
   InvalidViewerCertificate,
   InvalidIfMatchVersion,
   ListDistributionsCommand,
@@ -40,6 +41,7 @@ import {
   type OriginAccessControlConfig,
   type Tag,
 } from '@aws-sdk/client-cloudfront'
+import { FakeCloudFrontFunctions } from './cloudfront-functions.js'
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, awsError, namedError, on, type FakeEnv, type ServiceFake } from './core.js'
 
 export interface DistributionState {
@@ -80,6 +82,15 @@ export class FakeCloudFront implements ServiceFake {
   readsUntilDeployed = 2
   private counter = 0
   private env: FakeEnv = { account: DEFAULT_ACCOUNT, region: DEFAULT_REGION, clock: { now: () => Date.now() } }
+  readonly functions = new FakeCloudFrontFunctions({
+    account: () => this.env.account,
+    now: () => this.env.clock.now(),
+    nextId: (prefix) => this.nextId(prefix),
+    userOf: (arn) =>
+      Object.values(this.distributions).find((d) =>
+        d.config.DefaultCacheBehavior?.FunctionAssociations?.Items?.some((a) => a.FunctionARN === arn),
+      )?.id,
+  })
 
   attach(env: FakeEnv): void {
     this.env = env
@@ -120,6 +131,7 @@ export class FakeCloudFront implements ServiceFake {
       on(CreateInvalidationCommand, (i) => this.createInvalidation(i.DistributionId, i.InvalidationBatch)),
       on(GetInvalidationCommand, (i) => this.getInvalidation(i.DistributionId, i.Id)),
       on(ListInvalidationsCommand, (i) => this.listInvalidations(i.DistributionId)),
+      ...this.functions.handlers(),
     ]
   }
 
@@ -141,12 +153,18 @@ export class FakeCloudFront implements ServiceFake {
   }
 
   toJSON(): unknown {
-    return structuredClone({ distributions: this.distributions, oacs: this.oacs, counter: this.counter })
+    return structuredClone({
+      distributions: this.distributions,
+      oacs: this.oacs,
+      functions: this.functions.functions,
+      counter: this.counter,
+    })
   }
 
   load(state: any): void {
     this.distributions = structuredClone(state?.distributions ?? {})
     this.oacs = structuredClone(state?.oacs ?? {})
+    this.functions.functions = structuredClone(state?.functions ?? {})
     this.counter = state?.counter ?? 0
   }
 
@@ -268,6 +286,12 @@ export class FakeCloudFront implements ServiceFake {
           'An origin with an origin access control needs S3OriginConfig.OriginAccessIdentity "".',
         )
     }
+    const associations = c.DefaultCacheBehavior!.FunctionAssociations
+    if ((associations?.Items ?? []).length !== (associations?.Quantity ?? 0))
+      throw awsError(InvalidArgument, 'FunctionAssociations: Quantity must match the number of Items.')
+    for (const a of associations?.Items ?? [])
+      if (!a.FunctionARN || !this.functions.isLive(a.FunctionARN))
+        throw awsError(InvalidFunctionAssociation, `The function ARN ${a.FunctionARN} is not a published function.`)
     if (!c.DefaultCacheBehavior!.CachePolicyId && !c.DefaultCacheBehavior!.ForwardedValues)
       throw awsError(InvalidArgument, 'The parameter ForwardedValues is required.')
     this.validateAliases(c)
