@@ -41,7 +41,8 @@ export function formatOutcome(outcome: RunOutcome, view: OutcomeView = {}): stri
     // A plan lists no-ops too; after an apply, only what changed or needs attention.
     const shown = outcome.dryRun ? step.results : step.results.filter((r) => r.action !== 'unchanged' || r.note)
     if (step.status === 'done' && (shown.length > 0 || outcome.dryRun)) {
-      lines.push(`${label}:${outcome.dryRun ? inputsNote(step, view.before) : ''}`)
+      const empty = shown.length === 0 ? ' nothing to do' : ''
+      lines.push(`${label}:${empty}${outcome.dryRun ? inputsNote(step, view.before) : ''}`)
     }
     for (const r of shown) lines.push(`  ${paintResult(r, paint)}`)
   }

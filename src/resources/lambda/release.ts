@@ -60,9 +60,7 @@ export async function ensureRelease(
   const lastRecorded = recordedVersions(ctx, spec.logicalId).at(-1)?.version
   const candidates = [current?.canary?.version, current?.version, lastRecorded]
   const served = [current?.canary?.version, current?.version]
-  let target = fn.changed
-    ? undefined
-    : await findMatchingVersion(ctx, spec, codeSha256, candidates, served).catch(fail)
+  let target = fn.changed ? undefined : await findMatchingVersion(ctx, spec, codeSha256, candidates, served).catch(fail)
   const notes: string[] = []
   if (!target && ctx.dryRun) {
     target = KNOWN_AFTER_APPLY
