@@ -24,9 +24,7 @@ const ENTRY_SECTIONS = new Set(['tables', 'functions', 'buckets', 'queues'])
 /** `${name}` is the entry's key in the names of tables, functions, buckets and queues, and nowhere else. */
 function entryKey(path: FieldPath): string | undefined {
   const [section, key, field] = path
-  return ENTRY_SECTIONS.has(String(section)) && path.length === 3 && field === 'name'
-    ? String(key)
-    : undefined
+  return ENTRY_SECTIONS.has(String(section)) && path.length === 3 && field === 'name' ? String(key) : undefined
 }
 
 /** Every placeholder in `raw` (config.json after its schema) that does not resolve with `vars`. */

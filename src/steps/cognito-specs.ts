@@ -87,7 +87,6 @@ export interface CognitoOutputs {
   endpoints: { 'Hosted UI': string }
 }
 
-
 /**
  * A value not known yet is "(known after apply)" in a plan; in a real run it is left out (a pool left alone has no
  * client of ours), so that a function reading it fails with the missing output's name rather than a placeholder.

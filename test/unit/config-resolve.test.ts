@@ -137,7 +137,9 @@ describe('resolveConfig', () => {
         DOMAIN: undefined,
         ACCOUNT_ID: 'a',
       }).problems[0],
-    ).toMatch(/^unknown variable \$\{name\} in "\$\{name\}-role" \(\$\{name\} exists only in the names of tables, functions, buckets and queues;/)
+    ).toMatch(
+      /^unknown variable \$\{name\} in "\$\{name\}-role" \(\$\{name\} exists only in the names of tables, functions, buckets and queues;/,
+    )
   })
 
   test('two tables expanding to one name are an error', () => {
