@@ -140,9 +140,9 @@ describe('the plan summary', () => {
     })
     const labels = text.split('\n').filter((l) => /^\d\d \w+:/.test(l))
     expect(labels).toEqual([
-      '01 iam:',
-      '02 dynamodb: (inputs changed since the last run)',
-      '08 cognito: (its last run did not finish)',
+      '01 iam: nothing to do',
+      '02 dynamodb: nothing to do (inputs changed since the last run)',
+      '08 cognito: nothing to do (its last run did not finish)',
     ])
   })
 
