@@ -4,12 +4,11 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
-import { destroy, destroyPlan } from '../../src/runner/destroy.js'
 import { outputsOf, runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { cloudfrontStep } from '../../src/steps/07-cloudfront.js'
 import type { S3Outputs } from '../../src/steps/outputs.js'
 import type { Step } from '../../src/steps/types.js'
-import { deploy, editConfig, FAST_TIMING, resultsOf, workspace } from '../support/context.js'
+import { deploy, destroyInProcess, editConfig, FAST_TIMING, resultsOf, workspace } from '../support/context.js'
 import type { FakeCloudFront } from '../support/fake-aws/cloudfront.js'
 import { createFakeAws, namedError, type AllFakes } from '../support/fake-aws/index.js'
 
@@ -199,19 +198,7 @@ describe('cloudfront step', () => {
   test('destroy disables the distribution, waits until that is deployed, deletes it, then the OAC', async () => {
     await run()
     fake.resetCalls()
-    const ctx = await loadContext({
-      root,
-      env: 'staging',
-      command: 'destroy',
-      mode: 'apply',
-      timing: FAST_TIMING,
-      removal: { mode: 'destroy', deleteData: false, disableDeletionProtection: false },
-    })
-    try {
-      await destroy(ctx, await destroyPlan(ctx, 'cloudfront'), () => undefined)
-    } finally {
-      await ctx.close()
-    }
+    await destroyInProcess(root, { only: 'cloudfront' })
     expect(writes()).toEqual([
       'DeleteBucketPolicy',
       'UpdateDistribution',

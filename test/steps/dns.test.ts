@@ -6,10 +6,9 @@ import { promises as dns } from 'node:dns'
 import { APIGatewayClient, CreateDomainNameCommand } from '@aws-sdk/client-api-gateway'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
-import { destroy, destroyPlan } from '../../src/runner/destroy.js'
 import { outputsOf, runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { dnsStep } from '../../src/steps/09-dns.js'
-import { deploy, editConfig, FAST_TIMING, resultsOf, workspace } from '../support/context.js'
+import { deploy, destroyInProcess, editConfig, FAST_TIMING, resultsOf, workspace } from '../support/context.js'
 import type { FakeCloudFront } from '../support/fake-aws/cloudfront.js'
 import { createFakeAws, namedError, type AllFakes } from '../support/fake-aws/index.js'
 import { makeNeighbours, standIns, type Neighbours } from './dns-helpers.js'
@@ -180,19 +179,7 @@ describe('dns step', () => {
   test('destroy removes the domains, records and certificate, and keeps the zone without --delete-data', async () => {
     await run()
     fake.resetCalls()
-    const ctx = await loadContext({
-      root,
-      env: 'staging',
-      command: 'destroy',
-      mode: 'apply',
-      timing: FAST_TIMING,
-      removal: { mode: 'destroy', deleteData: false, disableDeletionProtection: false },
-    })
-    try {
-      await destroy(ctx, await destroyPlan(ctx, 'dns'), () => undefined)
-    } finally {
-      await ctx.close()
-    }
+    await destroyInProcess(root, { only: 'dns' })
     expect(fake.acm.forDomain(DOMAIN)).toEqual([])
     expect(distribution().config.Aliases?.Quantity).toBe(0)
     expect(fake.apigateway.state.domainNames).toEqual({})

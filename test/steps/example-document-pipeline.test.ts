@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
-import { destroy, destroyPlan } from '../../src/runner/destroy.js'
 import { runSteps } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
-import { FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { destroyInProcess, FAST_TIMING, REPO_ROOT } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 
 const SVC = 'document-pipeline-dev'
@@ -61,19 +60,7 @@ test('planned offline, deployed twice (the second run writes nothing), destroyed
   expect(failed(await run('apply'))).toEqual([])
   expect(fake.writes().map((c) => c.command)).toEqual([])
 
-  const ctx = await loadContext({
-    root,
-    env: 'dev',
-    command: 'destroy',
-    mode: 'apply',
-    timing: FAST_TIMING,
-    removal: { mode: 'destroy', deleteData: true, disableDeletionProtection: true },
-  })
-  try {
-    await destroy(ctx, await destroyPlan(ctx), () => undefined)
-  } finally {
-    await ctx.close()
-  }
+  await destroyInProcess(root, { env: 'dev', deleteData: true })
   expect(fake.s3.buckets[BUCKET]).toBeUndefined()
   expect(fake.sqs.queues).toEqual({})
   expect(fake.lambda.eventSourceMappings).toEqual({})

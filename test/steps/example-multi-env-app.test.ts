@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
-import { destroy, destroyPlan } from '../../src/runner/destroy.js'
 import { runSteps } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
-import { FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { destroyInProcess, FAST_TIMING, REPO_ROOT } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 
 let fake: AllFakes
@@ -55,19 +54,7 @@ test('planned offline for dev and production, deployed twice (the second run wri
   expect(failed(await run('dev', 'apply'))).toEqual([])
   expect(fake.writes().map((c) => c.command)).toEqual([])
 
-  const ctx = await loadContext({
-    root,
-    env: 'dev',
-    command: 'destroy',
-    mode: 'apply',
-    timing: FAST_TIMING,
-    removal: { mode: 'destroy', deleteData: true, disableDeletionProtection: true },
-  })
-  try {
-    await destroy(ctx, await destroyPlan(ctx), () => undefined)
-  } finally {
-    await ctx.close()
-  }
+  await destroyInProcess(root, { env: 'dev', deleteData: true })
   expect(fake.lambda.fn('multi-env-app-dev-notes')).toBeUndefined()
   expect(fake.cognitoIdentity.poolsNamed('multi-env-app-dev-identities')).toEqual([])
   expect(Object.keys(fake.ssm.parameters).filter((n) => n.startsWith('/multi-env-app/'))).toEqual([])

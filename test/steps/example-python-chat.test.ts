@@ -7,10 +7,9 @@ import path from 'node:path'
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
-import { destroy, destroyPlan } from '../../src/runner/destroy.js'
 import { runSteps } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
-import { FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { destroyInProcess, FAST_TIMING, REPO_ROOT } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 
 const ENV = 'dev'
@@ -55,18 +54,6 @@ test('planned offline, deployed twice (the second run writes nothing), destroyed
   expect(second.steps.filter((s) => s.status === 'failed')).toEqual([])
   expect(fake.writes().map((c) => c.command)).toEqual([])
 
-  const ctx = await loadContext({
-    root,
-    env: ENV,
-    command: 'destroy',
-    mode: 'apply',
-    timing: FAST_TIMING,
-    removal: { mode: 'destroy', deleteData: false, disableDeletionProtection: false },
-  })
-  try {
-    await destroy(ctx, await destroyPlan(ctx), () => undefined)
-  } finally {
-    await ctx.close()
-  }
+  await destroyInProcess(root, { env: ENV })
   expect(fake.lambda.fn(FUNCTION)).toBeUndefined()
 })

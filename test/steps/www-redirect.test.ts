@@ -3,10 +3,8 @@
 // rerun writes nothing; dropping it removes the association, the alias, the records and the function.
 import { promises as dns } from 'node:dns'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
-import { loadContext } from '../../src/context/context.js'
-import { destroy, destroyPlan } from '../../src/runner/destroy.js'
 import { dnsStep } from '../../src/steps/09-dns.js'
-import { deploy, editConfig, FAST_TIMING, workspace } from '../support/context.js'
+import { deploy, destroyInProcess, editConfig, workspace } from '../support/context.js'
 import type { FakeCloudFront } from '../support/fake-aws/cloudfront.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 import { makeNeighbours, standIns, type Neighbours } from './dns-helpers.js'
@@ -105,19 +103,7 @@ describe('dns.www_redirect', () => {
     await run()
     editConfig(root, (c) => (c.dns.www_redirect = true))
     await run()
-    const ctx = await loadContext({
-      root,
-      env: 'staging',
-      command: 'destroy',
-      mode: 'apply',
-      timing: FAST_TIMING,
-      removal: { mode: 'destroy', deleteData: false, disableDeletionProtection: false },
-    })
-    try {
-      await destroy(ctx, await destroyPlan(ctx, 'dns'), () => undefined)
-    } finally {
-      await ctx.close()
-    }
+    await destroyInProcess(root, { only: 'dns' })
     expect(cloudfront().functions.functions).toEqual({})
     expect(config().DefaultCacheBehavior!.FunctionAssociations?.Items ?? []).toEqual([])
   })

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadContext, type Context, type ContextOptions, type RunMode } from '../../src/context/context.js'
 import type { Timing } from '../../src/resources/types.js'
+import { destroy, destroyPlan, type DestroyOutcome } from '../../src/runner/destroy.js'
 import { runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { STEPS } from '../../src/steps/index.js'
 import type { Step } from '../../src/steps/types.js'
@@ -60,3 +61,24 @@ export async function deploy(root: string, opts: TestRunOptions = {}): Promise<R
 export const plan = (root: string, opts: TestRunOptions = {}) => deploy(root, { ...opts, mode: 'plan' })
 
 export const resultsOf = (outcome: RunOutcome) => outcome.steps.flatMap((s) => s.results)
+
+/** `infra destroy [--only step] [--delete-data]` in process, silently. */
+export async function destroyInProcess(
+  root: string,
+  opts: { env?: string; only?: string; deleteData?: boolean } = {},
+): Promise<DestroyOutcome> {
+  const deleteData = opts.deleteData ?? false
+  const ctx = await loadContext({
+    root,
+    env: opts.env ?? 'staging',
+    command: 'destroy',
+    mode: 'apply',
+    timing: FAST_TIMING,
+    removal: { mode: 'destroy', deleteData, disableDeletionProtection: deleteData },
+  })
+  try {
+    return await destroy(ctx, await destroyPlan(ctx, opts.only), () => undefined)
+  } finally {
+    await ctx.close()
+  }
+}
