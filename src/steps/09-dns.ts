@@ -9,7 +9,12 @@
 // has a deadline (--cert-timeout); past it the step finishes, says what to do, and the next run picks it up.
 import { certificateKind, type CertificateSpec, type ObservedCertificate } from '../resources/acm/certificate.js'
 import type { Ensured } from '../resources/types.js'
-import { basePathMappingKind, domainNameKind, type ObservedDomainName } from '../resources/apigateway/domain-name.js'
+import {
+  basePathMappingKind,
+  domainNameKind,
+  type DomainNameSpec,
+  type ObservedDomainName,
+} from '../resources/apigateway/domain-name.js'
 import { apiMappingKind, webSocketDomainKind } from '../resources/apigateway/websocket-domain.js'
 import { aliasesKind, CLOUDFRONT_HOSTED_ZONE_ID } from '../resources/cloudfront/aliases.js'
 import { cloudFrontFunctionKind } from '../resources/cloudfront/function.js'
@@ -146,34 +151,15 @@ async function customDomains(
   const regional = arns[ctx.config.region] ?? arns[CLOUDFRONT_REGION]!
   const rest = ctx.upstream.api
   if (rest?.restApiId && rest.stage) {
-    const domain = await step(ctx, domainNameKind, {
-      logicalId: 'api',
-      name: hosts.api,
-      certificateArn: regional,
-      tags: ctx.config.tags,
-    })
-    // A domain that is not ours (or, in a plan, not made yet) gets no mapping and no records.
-    if (domain) {
-      const mapping = { logicalId: 'api', name: hosts.api, restApiId: rest.restApiId, stage: rest.stage }
-      await step(ctx, basePathMappingKind, mapping)
-      await aliasRecords(ctx, zone, 'api', hosts.api, targetOf(domain))
+    const mapping = { logicalId: 'api', name: hosts.api, restApiId: rest.restApiId, stage: rest.stage }
+    if (await apiDomain(ctx, zone, domainNameKind, basePathMappingKind, mapping, regional))
       outputs.apiUrl = endpoints['REST API (custom domain)'] = `https://${hosts.api}`
-    }
   }
   const ws = ctx.upstream.websocket
   if (ws?.websocketApiId && ws.stage) {
-    const domain = await step(ctx, webSocketDomainKind, {
-      logicalId: 'websocket',
-      name: hosts.websocket,
-      certificateArn: regional,
-      tags: ctx.config.tags,
-    })
-    if (domain) {
-      const mapping = { logicalId: 'websocket', name: hosts.websocket, apiId: ws.websocketApiId, stage: ws.stage }
-      await step(ctx, apiMappingKind, mapping)
-      await aliasRecords(ctx, zone, 'websocket', hosts.websocket, targetOf(domain))
+    const mapping = { logicalId: 'websocket', name: hosts.websocket, apiId: ws.websocketApiId, stage: ws.stage }
+    if (await apiDomain(ctx, zone, webSocketDomainKind, apiMappingKind, mapping, regional))
       outputs.websocketUrl = endpoints['WebSocket API (custom domain)'] = `wss://${hosts.websocket}`
-    }
   }
   if (Object.keys(endpoints).length > 0) outputs.endpoints = endpoints
 }
@@ -184,6 +170,30 @@ const targetOf = (d: ObservedDomainName): AliasTarget => ({
 })
 
 /** Converges and reports one resource; its observed state when it is ours (undefined in a plan that would create). */
+/**
+ * An API's regional custom domain, its mapping to the API's stage and its alias records. A domain that is not ours
+ * (or, in a plan, not made yet) gets no mapping and no records: false.
+ */
+async function apiDomain<M extends SpecBase>(
+  ctx: StepContext,
+  zone: ObservedHostedZone,
+  domainKind: ResourceKind<DomainNameSpec, ObservedDomainName>,
+  mappingKind: ResourceKind<M, unknown>,
+  mapping: M,
+  certificateArn: string,
+): Promise<boolean> {
+  const domain = await step(ctx, domainKind, {
+    logicalId: mapping.logicalId,
+    name: mapping.name,
+    certificateArn,
+    tags: ctx.config.tags,
+  })
+  if (!domain) return false
+  await step(ctx, mappingKind, mapping)
+  await aliasRecords(ctx, zone, mapping.logicalId, mapping.name, targetOf(domain))
+  return true
+}
+
 async function step<S extends SpecBase, O>(ctx: StepContext, kind: ResourceKind<S, O>, spec: S) {
   const out = await converge(ctx, kind, spec)
   ctx.report(out.result)
