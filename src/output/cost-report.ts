@@ -90,7 +90,8 @@ export function formatCostReport(r: CostReport): string {
   ].join('\n')
 }
 
-const CSV_HEADER = [
+/** The columns of `--csv`, in order. */
+export const CSV_HEADER = [
   'section',
   'service',
   'resource',

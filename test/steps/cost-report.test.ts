@@ -4,6 +4,7 @@
 import path from 'node:path'
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { showCostReport, type CostReportFormat } from '../../src/cli/cost-report-actions.js'
+import { CSV_HEADER } from '../../src/output/cost-report.js'
 import { STEPS } from '../../src/steps/index.js'
 import { deploy } from '../support/context.js'
 import { createFakeAws, type AllFakes, type DailyCost } from '../support/fake-aws/index.js'
@@ -115,18 +116,8 @@ describe('cost-report', () => {
   test('--csv: one header, ten fields a row, for actual costs, estimate lines and recommendations', async () => {
     const { text, report: r } = await report('csv')
     const rows = parseCsv(text)
-    expect(rows[0]).toEqual([
-      'section',
-      'service',
-      'resource',
-      'item',
-      'usage',
-      'unit',
-      'unit_price_usd',
-      'price_per',
-      'cost_usd',
-      'note',
-    ])
+    expect(rows[0]).toEqual(CSV_HEADER)
+    expect(CSV_HEADER).toHaveLength(10)
     expect(rows.every((row) => row.length === 10)).toBe(true)
     const sections = rows.slice(1).map((row) => row[0])
     expect(sections.filter((s) => s === 'estimate')).toHaveLength(r.estimate.lines.length)

@@ -1,14 +1,8 @@
 // examples/document-pipeline in-process: planned offline (no AWS call), deployed against the fake (an upload bucket
 // whose PDFs trigger a function, a queue with its dead-letter queue consumed in batches, a schedule), deployed again
 // with zero writes, and destroyed.
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { loadContext } from '../../src/context/context.js'
-import { runSteps } from '../../src/runner/run-steps.js'
-import { STEPS } from '../../src/steps/index.js'
-import { destroyInProcess, FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { deploy, destroyInProcess, exampleWorkspace } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 
 const SVC = 'document-pipeline-dev'
@@ -18,21 +12,11 @@ let fake: AllFakes
 let root: string
 beforeEach(() => {
   fake = createFakeAws({ account: '123456789012' }).install()
-  root = mkdtempSync(path.join(tmpdir(), 'infra-document-pipeline-'))
-  cpSync(path.join(REPO_ROOT, 'examples', 'document-pipeline'), root, { recursive: true })
-  // The handlers import the AWS SDK, which esbuild bundles from the repository's node_modules.
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+  root = exampleWorkspace('document-pipeline')
 })
 afterEach(() => fake.restore())
 
-async function run(mode: 'apply' | 'plan', offline = false) {
-  const ctx = await loadContext({ root, env: 'dev', command: 'test', mode, offline, timing: FAST_TIMING })
-  try {
-    return await runSteps(ctx, STEPS, 'silent')
-  } finally {
-    await ctx.close()
-  }
-}
+const run = (mode: 'apply' | 'plan', offline = false) => deploy(root, { env: 'dev', mode, offline })
 const failed = (outcome: Awaited<ReturnType<typeof run>>) =>
   outcome.steps.filter((s) => s.status === 'failed').map((s) => `${s.id}: ${s.error?.message}`)
 

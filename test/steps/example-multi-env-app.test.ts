@@ -1,35 +1,19 @@
 // examples/multi-env-app in-process: both environments planned offline (no AWS call), dev deployed against the fake
 // (a layer, a function reading the table and the identity pool, the REST API, the user and identity pools, the
 // parameters shared with other stacks), deployed again with zero writes, and destroyed.
-import { cpSync, mkdtempSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { loadContext } from '../../src/context/context.js'
-import { runSteps } from '../../src/runner/run-steps.js'
-import { STEPS } from '../../src/steps/index.js'
-import { destroyInProcess, FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { deploy, destroyInProcess, exampleWorkspace } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 
 let fake: AllFakes
 let root: string
 beforeEach(() => {
   fake = createFakeAws({ account: '123456789012' }).install()
-  root = mkdtempSync(path.join(tmpdir(), 'infra-multi-env-app-'))
-  cpSync(path.join(REPO_ROOT, 'examples', 'multi-env-app'), root, { recursive: true })
-  // The handler imports the AWS SDK, which esbuild bundles from the repository's node_modules.
-  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+  root = exampleWorkspace('multi-env-app')
 })
 afterEach(() => fake.restore())
 
-async function run(env: string, mode: 'apply' | 'plan', offline = false) {
-  const ctx = await loadContext({ root, env, command: 'test', mode, offline, timing: FAST_TIMING })
-  try {
-    return await runSteps(ctx, STEPS, 'silent')
-  } finally {
-    await ctx.close()
-  }
-}
+const run = (env: string, mode: 'apply' | 'plan', offline = false) => deploy(root, { env, mode, offline })
 const failed = (outcome: Awaited<ReturnType<typeof run>>) =>
   outcome.steps.filter((s) => s.status === 'failed').map((s) => `${s.id}: ${s.error?.message}`)
 

@@ -1,15 +1,9 @@
 // examples/python-chat end to end in-process: planned offline (no AWS call), deployed against the fake (a Python
 // function zipped from its folder behind POST /chat, its secret as a parameter name), deployed again with zero
 // writes, and destroyed.
-import { cpSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm'
 import { afterEach, beforeEach, expect, test } from 'vitest'
-import { loadContext } from '../../src/context/context.js'
-import { runSteps } from '../../src/runner/run-steps.js'
-import { STEPS } from '../../src/steps/index.js'
-import { destroyInProcess, FAST_TIMING, REPO_ROOT } from '../support/context.js'
+import { deploy, destroyInProcess, exampleWorkspace } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 
 const ENV = 'dev'
@@ -18,19 +12,11 @@ let fake: AllFakes
 let root: string
 beforeEach(() => {
   fake = createFakeAws({ account: '123456789012' }).install()
-  root = mkdtempSync(path.join(tmpdir(), 'infra-python-chat-'))
-  cpSync(path.join(REPO_ROOT, 'examples', 'python-chat'), root, { recursive: true })
+  root = exampleWorkspace('python-chat')
 })
 afterEach(() => fake.restore())
 
-async function run(mode: 'apply' | 'plan', offline = false) {
-  const ctx = await loadContext({ root, env: ENV, command: 'test', mode, offline, timing: FAST_TIMING })
-  try {
-    return await runSteps(ctx, STEPS, 'silent')
-  } finally {
-    await ctx.close()
-  }
-}
+const run = (mode: 'apply' | 'plan', offline = false) => deploy(root, { env: ENV, mode, offline })
 
 test('planned offline, deployed twice (the second run writes nothing), destroyed', async () => {
   const planned = await run('plan', true)

@@ -1,6 +1,7 @@
 // Builds a real Context for in-process step tests: the repo's config (or a variant written to a temp dir),
 // a manifest in a temp dir, and near-zero waits. The fake AWS must be installed by the test.
-import { readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { loadContext, type Context, type ContextOptions, type RunMode } from '../../src/context/context.js'
 import type { Timing } from '../../src/resources/types.js'
@@ -20,6 +21,14 @@ export function workspace(edit?: (config: any) => void): string {
   return root
 }
 
+/** A temp copy of `examples/<name>`, with the repository's node_modules (esbuild bundles handlers' SDK imports). */
+export function exampleWorkspace(name: string): string {
+  const root = mkdtempSync(path.join(tmpdir(), `infra-${name}-`))
+  cpSync(path.join(REPO_ROOT, 'examples', name), root, { recursive: true })
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir')
+  return root
+}
+
 export function editConfig(root: string, edit: (config: any) => void): void {
   const file = path.join(root, 'config.json')
   const config = JSON.parse(readFileSync(file, 'utf8'))
@@ -30,6 +39,8 @@ export function editConfig(root: string, edit: (config: any) => void): void {
 export interface TestRunOptions {
   env?: string
   mode?: RunMode
+  /** `--offline`: the manifest's records, no AWS call. */
+  offline?: boolean
   steps?: Step[]
   adopt?: boolean
   /** Run options the flags set (--wait, --keep-old-files, --cert-timeout, …). */
@@ -42,6 +53,7 @@ export async function testContext(root: string, opts: TestRunOptions = {}): Prom
     env: opts.env ?? 'staging',
     command: 'test',
     mode: opts.mode ?? 'apply',
+    offline: opts.offline,
     adopt: opts.adopt,
     timing: FAST_TIMING,
     ...opts.flags,

@@ -1,21 +1,15 @@
 // Pure: a queue's desired shape, the attributes SQS takes for it, and what differs from what SQS reports.
+import type { QueueConfig } from '../../config/events-types.js'
 import type { Tags } from '../../config/types.js'
 import { StepError } from '../../errors/index.js'
 import { diffTags } from '../common.js'
 import type { Change } from '../types.js'
 
-export interface QueueSpec {
+/** The queue config describes, with its dead-letter queue resolved to an ARN. */
+export interface QueueSpec extends Omit<QueueConfig, 'deadLetter'> {
   /** Manifest key `sqs-queue:<logicalId>`. */
   logicalId: string
-  name: string
-  fifo: boolean
-  contentBasedDeduplication: boolean
-  visibilityTimeoutS: number
-  retentionS: number
-  delayS: number
-  receiveWaitS: number
   deadLetter?: { targetArn: string; maxReceives: number }
-  tags: Tags
 }
 
 export interface ObservedQueue {
