@@ -8,6 +8,7 @@ import { validateLocally } from '../validate/index.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
+import type { EarlyObservations } from '../resources/engine/early.js'
 import { stateBackend } from '../manifest/open-backend.js'
 import type { LeaseOptions } from '../manifest/s3-lock.js'
 import {
@@ -76,6 +77,8 @@ export interface Context {
   removal: RemovalOptions
   /** `infra import`: the steps run as a plan that adopts what it finds (see ImportOptions). */
   importing?: ImportOptions
+  /** Reads the runner started before the steps (runner/observe-early.ts). */
+  early?: EarlyObservations
   close(): Promise<void>
 }
 
@@ -151,6 +154,7 @@ export function resourceContext(ctx: Context, stepId: string, log: (message: str
     converged: ctx.converged,
     removal: ctx.removal,
     ...(ctx.importing ? { importing: ctx.importing } : {}),
+    ...(ctx.early ? { early: ctx.early } : {}),
     identity: {
       service: ctx.config.serviceName,
       env: ctx.config.env,

@@ -3,6 +3,7 @@
 import type { AwsClients } from '../aws/clients.js'
 import type { Backoff } from '../aws/retry.js'
 import type { PendingOperation, ResourceRecord } from '../manifest/types.js'
+import type { EarlyObservations } from './engine/early.js'
 
 export type Action =
   | 'created'
@@ -96,6 +97,8 @@ export interface ResourceContext {
   /** Keys converged in this run (config still describes them): what a step recorded but did not converge is removed. */
   converged?: Set<string>
   removal?: RemovalOptions
+  /** Reads started before the steps, taken by converge instead of find while they hold (engine/early.ts). */
+  early?: EarlyObservations
 }
 
 /** How `infra import` runs the steps: as a plan (dry-run clients), adopting what it finds by tagging and recording it. */

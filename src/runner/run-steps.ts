@@ -11,6 +11,7 @@ import { orderByNeeds } from '../steps/index.js'
 import { removeRecords, staleRecords } from './prune.js'
 import { upstreamOutputs } from './upstream.js'
 import { withReferenceNeeds } from '../steps/references.js'
+import { observeEarly } from './observe-early.js'
 
 export interface StepOutcome {
   id: StepId
@@ -63,6 +64,9 @@ export async function runSteps(
   const steps = withReferenceNeeds(selected, ctx.config)
   const finished = new Map(steps.map((s) => [s.id, deferred()]))
   const upstream = upstreamOutputs(ctx, steps)
+  // What the manifest records is read now, in parallel, while packaging finishes; steps take their reads as they run.
+  const early = observeEarly(ctx, steps)
+  const runCtx = early ? { ...ctx, early } : ctx
   // Local work (packaging, which also checks every handler) finishes before the first step: a handler that does not
   // build stops the run before any AWS write, with nothing recorded.
   const prepared = await prepareAll(ctx, steps)
@@ -83,7 +87,7 @@ export async function runSteps(
       rendererOptions: { persistentOutput: true, outputBar: Infinity },
       task: async (_: unknown, task: { output: string; title: string; skip(message?: string): void }) => {
         const emit = stepEvents(events, step)
-        const outcome = await runOne(ctx, step, upstream, finished, prepared.get(step.id), emit, (line) => {
+        const outcome = await runOne(runCtx, step, upstream, finished, prepared.get(step.id), emit, (line) => {
           task.output = line
           emit.log(line)
         })

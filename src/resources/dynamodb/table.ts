@@ -17,7 +17,7 @@ import { pollUntil, type PollVerdict } from '../../aws/poll.js'
 import { retryWhile } from '../../aws/retry.js'
 import type { ResourceRecord } from '../../manifest/types.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import {
   diffTable,
   refusedTableChanges,
@@ -61,6 +61,14 @@ async function observeSettings(ddb: DynamoDBClient, table: TableDescription): Pr
       backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus === 'ENABLED',
     tags: Object.fromEntries((tags.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
   }
+}
+
+async function observeTable(ctx: ResourceContext, name: string): Promise<Array<Observation<ObservedTable>>> {
+  const ddb = ctx.aws.get(DynamoDBClient)
+  const table = await findTable(ddb, name)
+  if (!table) return []
+  const observed = await observeSettings(ddb, table)
+  return [{ observed, arn: table.TableArn, tags: observed.tags }]
 }
 
 function tableVerdict(t: TableDescription | undefined): PollVerdict {
@@ -142,13 +150,8 @@ export const tableKind: ResourceKind<TableConfig, ObservedTable> = {
   codePrefix: 'Table',
   identity: 'name',
   dataBearing: true,
-  async find(ctx, spec) {
-    const ddb = ctx.aws.get(DynamoDBClient)
-    const table = await findTable(ddb, spec.name)
-    if (!table) return []
-    const observed = await observeSettings(ddb, table)
-    return [{ observed, arn: table.TableArn, tags: observed.tags }]
-  },
+  find: (ctx, spec) => observeTable(ctx, spec.name),
+  early: { service: 'dynamodb', read: (ctx, recorded) => observeTable(ctx, recorded.name) },
   // The engine hands these back to apply as they are: apply reads the index and billing details they carry.
   diff: diffTable,
   refuse: refuseImpossible,

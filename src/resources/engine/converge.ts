@@ -37,8 +37,7 @@ export async function converge<S extends SpecBase, O>(
   if (ctx.offline)
     return { result: offlineOutcome(ctx, kind.kind, key, spec.name, kind.describe(spec)), managed: false }
   const fail = failureFor(ctx, kind.label, spec.name)
-  const recorded = ctx.record.manifest.resources[key]
-  const found = await (opts.found ? Promise.resolve(opts.found) : kind.find(ctx, spec, recorded))
+  const found = await (opts.found ? Promise.resolve(opts.found) : observe(ctx, kind, spec, key))
     .then((candidates) => choose(ctx, kind, spec, candidates))
     .catch(fail('reading', `${kind.codePrefix}ReadFailed`))
   if (found.ambiguous && ctx.importing) return ambiguousOutcome(ctx.importing, key, kind.kind)
@@ -51,6 +50,25 @@ export async function converge<S extends SpecBase, O>(
   if (!found.ours) return createNew(ctx, kind, spec, key)
   if (ctx.importing) return adoptFound({ ...ctx, importing: ctx.importing }, kind, spec, key, found.ours)
   return update(ctx, kind, spec, key, found.ours)
+}
+
+/**
+ * What find would return: the read this run started before the steps (engine/early.ts) when it still holds for this
+ * spec, else find now. A pending operation (an interrupted run) is always looked up afresh.
+ */
+async function observe<S extends SpecBase, O>(
+  ctx: ResourceContext,
+  kind: ResourceKind<S, O>,
+  spec: S,
+  key: string,
+): Promise<Array<Observation<O>>> {
+  const recorded = ctx.record.manifest.resources[key]
+  const early = ctx.record.manifest.pending[key] ? undefined : ctx.early?.take(kind, key, spec.name, recorded)
+  if (early) {
+    const candidates = (await early) as Array<Observation<O>>
+    if (candidates.every((c) => kind.early?.covers?.(c.observed, spec) ?? true)) return candidates
+  }
+  return kind.find(ctx, spec, recorded)
 }
 
 interface Choice<O> {
@@ -128,12 +146,14 @@ async function createNew<S extends SpecBase, O>(
     ...(token ? { token } : {}),
     startedAt: new Date().toISOString(),
   })
+  ctx.early?.wrote(kind, key, previous)
   const made = await createOnce(ctx, kind, spec, token).catch(fail('creating', `${kind.codePrefix}CreateFailed`))
   if ('foreign' in made) {
     await ctx.record.clearPending(key)
     return { result: unmanagedOutcome(kind.label, key, spec.name, made.foreign.arn ?? made.foreign.id), managed: false }
   }
   await record(ctx, kind, spec, key, made.created, true)
+  ctx.early?.wrote(kind, key, ctx.record.manifest.resources[key])
   ctx.log(`created ${kind.label} ${spec.name}${made.created.id ? ` (${made.created.id})` : ''}`)
   let observed = made.created.observed
   if (kind.waitFor) observed = await kind.waitFor(ctx, observed, spec)
@@ -212,6 +232,7 @@ async function update<S extends SpecBase, O>(
     return { result: withNotes({ ...base, action: 'unchanged', changes }), observed, managed: true }
   }
   if (ctx.dryRun) return { result: withNotes({ ...base, action: 'would-update', changes }), observed, managed: true }
+  ctx.early?.wrote(kind, key, recorded && { ...recorded, ...ids(found) })
   const applied = await applyChanges(ctx, kind, spec, observed, changes).catch(
     fail('updating', `${kind.codePrefix}UpdateFailed`),
   )

@@ -75,6 +75,26 @@ export interface ResourceKind<S extends SpecBase, O> {
   describe(spec: S): string
   /** A stable idempotency token for `token` kinds (at most what the API allows), written to the manifest first. */
   token?(spec: S, ctx: ResourceContext): string
+  /** Read before the steps from the manifest record alone (engine/early.ts); kinds without it are read by find. */
+  early?: EarlyRead<S, O>
+}
+
+/**
+ * How a kind is observed at the start of a run, before the step that converges it: given only when the record
+ * (name, id, ARN, attributes) says all that find would read for a spec of that name.
+ */
+export interface EarlyRead<S extends SpecBase, O> {
+  /** The service whose quota the reads share: at most a few observations at once per service. */
+  service: string
+  /** The candidates find(ctx, spec, recorded) would return for a spec named `recorded.name`. */
+  read(ctx: ResourceContext, recorded: ResourceRecord): Promise<Array<Observation<O>>>
+  /** False when this spec needs more than the early read covers (a role's new inline policy): find reads it. */
+  covers?(observed: O, spec: S): boolean
+  /**
+   * The AWS objects the read covers, shared with the kinds that write them (a distribution and its aliases):
+   * a write to any of them earlier in the run makes the early read stale, and find reads again. Default: its own key.
+   */
+  objects?(recorded: ResourceRecord): string[]
 }
 
 /** What an apply may hand back: the resource as it is now, and sentences for the user (a change deferred by AWS). */

@@ -45,6 +45,7 @@ export async function remove(
     name: record.name,
     startedAt: new Date().toISOString(),
   })
+  ctx.early?.wrote(kind, key, record)
   await kind
     .delete(ctx, record)
     .catch((e: unknown) => {

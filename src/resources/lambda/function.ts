@@ -19,7 +19,7 @@ import { isFunctionBusy, isNotFound } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import { changedTags } from '../common.js'
 import { converge } from '../engine/converge.js'
-import type { Applied, ResourceKind } from '../engine/kind.js'
+import type { Applied, Observation, ResourceKind } from '../engine/kind.js'
 import {
   diffFunction,
   isCodeChange,
@@ -69,6 +69,11 @@ async function findFunction(lambda: LambdaClient, name: string): Promise<Observe
     if (isNotFound(e)) return undefined
     throw e
   }
+}
+
+async function observeFunction(ctx: ResourceContext, name: string): Promise<Array<Observation<ObservedFunction>>> {
+  const found = await findFunction(ctx.aws.get(LambdaClient), name)
+  return found ? [{ observed: found, arn: found.configuration.FunctionArn, tags: found.tags }] : []
 }
 
 /**
@@ -130,10 +135,8 @@ export const functionKind: ResourceKind<PackagedFunctionSpec, ObservedFunction> 
   label: 'Lambda function',
   codePrefix: 'Function',
   identity: 'name',
-  async find(ctx, spec) {
-    const found = await findFunction(ctx.aws.get(LambdaClient), spec.name)
-    return found ? [{ observed: found, arn: found.configuration.FunctionArn, tags: found.tags }] : []
-  },
+  find: (ctx, spec) => observeFunction(ctx, spec.name),
+  early: { service: 'lambda', read: (ctx, recorded) => observeFunction(ctx, recorded.name) },
   diff: diffFunction,
   // Lambda cannot turn a zip function into an image function or back.
   refuse(observed, spec) {

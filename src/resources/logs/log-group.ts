@@ -15,7 +15,7 @@ import type { Tags } from '../../config/types.js'
 import { isAlreadyExists } from '../../aws/errors.js'
 import { arn as awsArn, changedTags, diffTags } from '../common.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 
 export const LOG_GROUP_KIND = 'log-group'
@@ -50,6 +50,11 @@ function taggingArn(group: LogGroup): string {
   return group.logGroupArn ?? (group.arn ?? '').replace(/:\*$/, '')
 }
 
+async function observeLogGroup(ctx: ResourceContext, name: string): Promise<Array<Observation<ObservedLogGroup>>> {
+  const found = await findLogGroup(ctx.aws.get(CloudWatchLogsClient), name)
+  return found ? [{ observed: found, arn: taggingArn(found.group), tags: found.tags }] : []
+}
+
 /** Pure: what must change for the observed group to match the spec. */
 export function diffLogGroup(have: ObservedLogGroup, want: LogGroupSpec): Change[] {
   const changes: Change[] = []
@@ -69,10 +74,8 @@ export const logGroupKind: ResourceKind<LogGroupSpec, ObservedLogGroup> = {
   codePrefix: 'LogGroup',
   identity: 'name',
   keptWhenDropped: true,
-  async find(ctx, spec) {
-    const found = await findLogGroup(ctx.aws.get(CloudWatchLogsClient), spec.name)
-    return found ? [{ observed: found, arn: taggingArn(found.group), tags: found.tags }] : []
-  },
+  find: (ctx, spec) => observeLogGroup(ctx, spec.name),
+  early: { service: 'logs', read: (ctx, recorded) => observeLogGroup(ctx, recorded.name) },
   diff: diffLogGroup,
   async create(ctx, spec) {
     // Lambda may create the group between our read and our create (the function already logged once): that group
