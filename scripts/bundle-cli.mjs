@@ -2,19 +2,23 @@
 // oclif's explicit command strategy) instead of resolving hundreds of files; what a command needs only when it runs
 // (the actions, the steps, zod, listr2) sits in chunks loaded by its dynamic imports. The AWS SDK (and esbuild, a
 // native binary) stay external: the SDK's client classes must be the node_modules ones, the very classes the e2e
-// tests' fake stubs. Runs after tsc in `npm run build` and `prepare`; `node scripts/bundle-cli.mjs`.
+// tests' fake stubs. Each SDK package is required only when the run first uses it (sdk-require-plugin.mjs), so a
+// command loads the clients it calls, and `validate` or `plan --offline` no client at all. Runs after tsc in
+// `npm run build` and `prepare`; `node scripts/bundle-cli.mjs`.
 import { build } from 'esbuild'
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import process from 'node:process'
 import { fileURLToPath } from 'node:url'
+import { sdkRequirePlugin } from './sdk-require-plugin.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const COMMANDS_DIR = path.join(ROOT, 'src', 'commands')
 const BUNDLE_DIR = path.join(ROOT, 'dist', 'bundle')
 const ENTRY = 'infra-cli-entry'
-// typescript: oclif requires it only to run a plugin's TypeScript source, which never happens here.
-const EXTERNAL = ['@aws-sdk/*', '@smithy/*', 'esbuild', '@oclif/plugin-*', 'typescript']
+// typescript: oclif requires it only to run a plugin's TypeScript source, which never happens here. The SDK is
+// external too, through sdkRequirePlugin.
+const EXTERNAL = ['esbuild', '@oclif/plugin-*', 'typescript']
 // CommonJS packages inside an ESM bundle call require() for Node's own modules, and some name their own file
 // (write-file-atomic hashes __filename into its temporary names).
 const BANNER = [
@@ -75,7 +79,7 @@ async function bundleCli() {
     // ESM builds of dual packages: what `import` picks at run time.
     mainFields: ['module', 'main'],
     banner: { js: BANNER },
-    plugins: [entryPlugin],
+    plugins: [entryPlugin, sdkRequirePlugin({ lazy: true })],
     sourcemap: 'linked',
     write: false,
     logLevel: 'error',

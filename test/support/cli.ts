@@ -16,7 +16,7 @@ import {
 import { buildSync } from 'esbuild'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { createFakeAws, type AllFakes, type CallRecord } from './fake-aws/index.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -43,19 +43,21 @@ export function ensureFreshBundle(): void {
 let preloadBundle: string | undefined
 
 /**
- * The fake and its preload, bundled once per process into plain ESM beside node_modules (so its `@aws-sdk/*` imports
- * resolve to the very classes the CLI uses). A child then starts without compiling TypeScript.
+ * The fake and its preload, bundled once per process into plain JavaScript beside node_modules (so its `@aws-sdk/*`
+ * imports resolve to the very classes the CLI uses). A child then starts without compiling TypeScript. CommonJS, so
+ * the SDK is required as the CLI's bundle requires it: Node's ESM loader would first scan every client's big
+ * dist-cjs file for its exports (most of the harness's start-up).
  */
 function bundledPreload(): string {
   if (preloadBundle) return preloadBundle
   const dir = join(REPO_ROOT, 'node_modules', '.cache', 'infra-fake-aws')
   mkdirSync(dir, { recursive: true })
-  const out = join(dir, `preload-${process.pid}.mjs`)
+  const out = join(dir, `preload-${process.pid}.cjs`)
   buildSync({
     entryPoints: [PRELOAD_PATH],
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     packages: 'external',
     outfile: `${out}.tmp`,
     logLevel: 'error',
@@ -65,9 +67,9 @@ function bundledPreload(): string {
   return (preloadBundle = out)
 }
 
-/** NODE_OPTIONS that load the fake into a node process (a file URL: it resolves the same from any working directory). */
+/** NODE_OPTIONS that load the fake into a node process (an absolute path: the same from any working directory). */
 export function fakeNodeOptions(): string {
-  return `--import "${pathToFileURL(bundledPreload()).href}"`
+  return `--require "${bundledPreload()}"`
 }
 
 /**

@@ -1,5 +1,6 @@
 // Installs the fake AWS in a child process that runs the real CLI:
 //   NODE_OPTIONS="--import tsx --import /abs/path/test/support/fake-aws-preload.ts"
+// or, as test/support/cli.ts runs it, bundled to CommonJS: NODE_OPTIONS="--require /abs/path/preload-<pid>.cjs".
 // The SDK client classes resolve from the project's node_modules to the very modules the CLI imports, so the
 // stubs installed here are the ones the CLI's clients call. Every service in createFakeAws is installed.
 //
