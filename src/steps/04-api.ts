@@ -1,14 +1,14 @@
 // Step 04 (the manual's "6.1 REST API 생성"): the REST API with Lambda proxy integrations on each function's
 // environment alias (so `infra rollback` moves API traffic too), a Cognito authorizer, CORS, the Lambda permissions,
-// and the environment's stage with throttling, JSON access logs and X-Ray. A deployment is made only when the
-// definition changed.
+// and the environment's stage with throttling, JSON access logs and X-Ray. The definition is sent as one OpenAPI
+// document (PutRestApi) when what API Gateway has differs; a deployment is made only when the document changed.
 import { executeApiSourceArn, restApiUrl } from '../resources/apigateway/call.js'
 import { ensurePermission } from '../resources/lambda/permission.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { converge } from '../resources/engine/converge.js'
 import { restApiKind } from '../resources/apigateway/rest-api.js'
-import { definitionHash } from '../resources/apigateway/rest-api-diff.js'
 import { restApiDefinitionKind } from '../resources/apigateway/rest-api-definition.js'
+import { documentHash } from '../resources/apigateway/rest-api-openapi.js'
 import { ensureRestApiStage } from '../resources/apigateway/rest-api-stage.js'
 import { ensureUsagePlan } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
@@ -51,6 +51,7 @@ export const apiStep: Step<'api'> = {
       name,
       restApiId,
       definition: plan.definition,
+      document: plan.document,
     })
     ctx.report(definition.result)
 
@@ -70,7 +71,7 @@ export const apiStep: Step<'api'> = {
     )
     permissions.forEach((p) => ctx.report(p))
 
-    const hash = definitionHash(plan.definition)
+    const hash = documentHash(plan.document)
     // API Gateway deploys no API without a method.
     const deployable = plan.definition.resources.some((r) => r.methods.length > 0)
     const stage = deployable

@@ -1,6 +1,6 @@
 // Pure: config + upstream outputs → the REST API (step 04) as wanted: the API, its definition (paths, methods, Lambda
-// proxy integrations on each function's environment alias, the Cognito authorizer, CORS), the stage, its log group,
-// the usage plan and the Lambda permissions. Unit-tested without AWS.
+// proxy integrations on each function's environment alias, the Cognito authorizer, CORS) and the OpenAPI document that
+// carries it, the stage, its log group, the usage plan and the Lambda permissions. Unit-tested without AWS.
 import { corsOriginsFor } from '../config/cors.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { configFieldError, expandField } from './config-fields.js'
@@ -16,6 +16,7 @@ import type {
   MethodSpec,
   ResourceSpec,
 } from '../resources/apigateway/rest-api-diff.js'
+import { openApiDocument, type OpenApiDocument } from '../resources/apigateway/rest-api-openapi.js'
 import type { StageSpec } from '../resources/apigateway/rest-api-stage.js'
 import type { UsagePlanSpec } from '../resources/apigateway/rest-api-usage-plan.js'
 import { KNOWN_AFTER_APPLY } from '../resources/types.js'
@@ -62,6 +63,8 @@ export interface PermissionTarget {
 export interface RestApiPlan {
   api: RestApiSpec
   definition: ApiDefinition
+  /** The definition as sent (PutRestApi) and exported (`infra export --openapi`); its hash names deployments. */
+  document: OpenApiDocument
   stage: StageSpec
   logGroup: LogGroupSpec
   usagePlan?: UsagePlanSpec
@@ -142,7 +145,8 @@ function resourceSpecs(
           timeoutInMillis: rest.integration_timeout_ms,
           responses: {},
         },
-        responses: {},
+        // OpenAPI wants each operation to declare a response; the proxy passes the function's own through.
+        responses: { '200': {} },
       })
     }
   }
@@ -189,15 +193,12 @@ export function restApiPlan(config: ResolvedConfig, up: RestApiUpstream): RestAp
     if (fn && e.methods.some((m) => m !== 'OPTIONS'))
       targets.set(fn.logicalId, { logicalId: fn.logicalId, functionName: fn.name, alias: config.environment })
   }
+  const description = rest.description ?? ''
+  const definition = restApiDefinition(config, up)
   return {
-    api: {
-      logicalId: REST_API_LOGICAL_ID,
-      name,
-      description: rest.description ?? '',
-      endpointType: rest.endpoint_type,
-      tags: config.tags,
-    },
-    definition: restApiDefinition(config, up),
+    api: { logicalId: REST_API_LOGICAL_ID, name, description, endpointType: rest.endpoint_type, tags: config.tags },
+    definition,
+    document: openApiDocument(definition, { title: name, description }),
     stage: {
       name: config.environment,
       tracing: rest.tracing,

@@ -3,8 +3,9 @@
 // routes and deployment), so each suite starts from what the step would have made before the kind under test.
 import { converge } from '../../src/resources/engine/converge.js'
 import { restApiKind, type RestApiSpec } from '../../src/resources/apigateway/rest-api.js'
-import { restApiDefinitionKind } from '../../src/resources/apigateway/rest-api-definition.js'
-import { definitionHash, type ApiDefinition } from '../../src/resources/apigateway/rest-api-diff.js'
+import { restApiDefinitionKind, type DefinitionSpec } from '../../src/resources/apigateway/rest-api-definition.js'
+import type { ApiDefinition } from '../../src/resources/apigateway/rest-api-diff.js'
+import { documentHash, openApiDocument } from '../../src/resources/apigateway/rest-api-openapi.js'
 import { restApiStageKind } from '../../src/resources/apigateway/rest-api-stage.js'
 import { apiKeyKind, usagePlanKind } from '../../src/resources/apigateway/rest-api-usage-plan.js'
 import { lambdaIntegrationUri } from '../../src/resources/apigateway/call.js'
@@ -52,6 +53,14 @@ const DEFINITION: ApiDefinition = {
   authorizers: [],
   gatewayResponses: [],
 }
+/** The definition kind's spec: the definition and the document that carries it. */
+const definitionSpec = (restApiId: string | undefined, definition = DEFINITION): DefinitionSpec => ({
+  logicalId: 'api',
+  name: REST_API.name,
+  restApiId,
+  definition,
+  document: openApiDocument(definition, { title: REST_API.name, description: REST_API.description }),
+})
 /** Access logs need the account's CloudWatch role; returns where they go. */
 function allowAccessLogs(aws: AllFakes): Record<string, string> {
   aws.apigateway.state.account.cloudwatchRoleArn = `arn:aws:iam::${aws.account}:role/contract-apigateway-logs`
@@ -83,13 +92,7 @@ const route = (parents: Record<string, string>, alias: string): RouteTarget => (
 /** The REST API, and its definition when a stage needs something to deploy. */
 async function restApi(ctx: ResourceContext, withDefinition: boolean): Promise<Record<string, string>> {
   const restApiId = (await converge(ctx, restApiKind, REST_API)).observed!.id!
-  if (withDefinition)
-    await converge(ctx, restApiDefinitionKind, {
-      logicalId: 'api',
-      name: REST_API.name,
-      restApiId,
-      definition: DEFINITION,
-    })
+  if (withDefinition) await converge(ctx, restApiDefinitionKind, definitionSpec(restApiId))
   return { restApiId }
 }
 
@@ -104,7 +107,7 @@ const restStageSpec = (parents: Record<string, string>) => ({
     accessLog: accessLog(parents),
     tags: OUR_TAGS,
   },
-  definitionHash: definitionHash(DEFINITION),
+  definitionHash: documentHash(definitionSpec(parents.restApiId).document),
 })
 
 /** The WebSocket API, with its route and that route's deployment when a stage needs them. */
@@ -144,19 +147,19 @@ contractSuite({
 contractSuite({
   kind: restApiDefinitionKind,
   setup: (ctx) => restApi(ctx, false),
-  spec: (parents) => ({ logicalId: 'api', name: REST_API.name, restApiId: parents.restApiId, definition: DEFINITION }),
-  changed: (spec) => ({
-    ...spec,
-    definition: {
+  spec: (parents) => definitionSpec(parents.restApiId),
+  changed: (spec) =>
+    definitionSpec(spec.restApiId, {
       ...spec.definition,
       resources: spec.definition.resources.map((r) => ({
         ...r,
         methods: r.methods.map((m) => ({ ...m, apiKeyRequired: true })),
       })),
-    },
-  }),
-  updateCalls: ['UpdateMethod'],
-  createCommand: 'CreateResource',
+    }),
+  updateCalls: ['PutRestApi'],
+  createCommand: 'PutRestApi',
+  // An overwrite replaces whatever is there: sending it again is harmless and never "already exists".
+  alreadyExists: false,
   count: (aws, spec) => (aws.apigateway.resourceAt(spec.restApiId!, '/ping') ? 1 : 0),
   deleteOutOfBand: (aws, spec) => {
     const resources = aws.apigateway.api(spec.restApiId!)!.resources

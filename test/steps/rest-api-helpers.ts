@@ -41,6 +41,10 @@ export function apiWrites(calls: CallRecord[]): string[] {
     .map((c) => c.command.replace(/Command$/, ''))
 }
 
+/** A PutRestApi's body is bytes: the document they carry, for a reader. */
+const readable = (input: any): unknown =>
+  input?.body instanceof Uint8Array ? { ...input, body: JSON.parse(new TextDecoder().decode(input.body)) } : input
+
 /**
  * The writes of step 04 with every random ID (API, resources, authorizer, deployments, user pool) replaced by a
  * stable name, so that a snapshot reads as what was asked and stays the same from run to run.
@@ -56,7 +60,7 @@ export function normalisedWrites(fake: AllFakes, calls: CallRecord[]): unknown[]
   let text = JSON.stringify(
     calls
       .filter((c) => c.write && !c.error && (c.service === 'apigateway' || c.command === 'AddPermissionCommand'))
-      .map(({ command, input }) => ({ command: command.replace(/Command$/, ''), input })),
+      .map(({ command, input }) => ({ command: command.replace(/Command$/, ''), input: readable(input) })),
   )
   // The pool's ID is random, and the definition (hence its hash) contains the pool's ARN.
   text = text

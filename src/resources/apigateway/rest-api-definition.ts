@@ -1,17 +1,13 @@
 // A REST API's definition as one kind: its resources (paths), methods, integrations, authorizers and gateway
-// responses. They are changed together, in an order API Gateway accepts, before the stage deploys them; an endpoint or
-// method that config no longer has is deleted by the same diff, so a deployment never captures it.
+// responses, sent together as one OpenAPI document (PutRestApi, mode=overwrite) before the stage deploys them. Observed
+// by reading them back, so a method changed by hand is reported and put right by the next deploy; an endpoint or
+// method that config no longer has goes with the overwrite, so a deployment never captures it.
 import { isNotFound } from '../../aws/errors.js'
 import type { ResourceKind, SpecBase } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
-import { applyDefinitionChanges, observeDefinition } from './rest-api-resources.js'
-import {
-  asChanges,
-  describeDefinition,
-  diffRestApi,
-  type ApiDefinition,
-  type ObservedDefinition,
-} from './rest-api-diff.js'
+import { observeDefinition, putDefinition } from './rest-api-resources.js'
+import { describeDefinition, diffRestApi, type ApiDefinition, type ObservedDefinition } from './rest-api-diff.js'
+import { documentHash, type OpenApiDocument } from './rest-api-openapi.js'
 
 export const DEFINITION_KIND = 'rest-api-definition'
 
@@ -20,16 +16,24 @@ export interface DefinitionSpec extends SpecBase {
   name: string
   /** Undefined: the API is still to be created (a plan). */
   restApiId?: string
+  /** What the diff compares with what API Gateway has… */
   definition: ApiDefinition
+  /** …and what is sent: the same definition as an OpenAPI document (openApiDocument). */
+  document: OpenApiDocument
 }
 
-export interface ObservedApiDefinition {
-  restApiId: string
-  definition: ObservedDefinition
-}
+export type ObservedApiDefinition =
+  | { restApiId: string; definition: ObservedDefinition }
+  /** Right after a PutRestApi: API Gateway took this document whole (failOnWarnings), no need to read it back. */
+  | { restApiId: string; sent: string }
 
-/** What is left once everything is deleted: the root resource, which API Gateway keeps. */
-const NOTHING: ApiDefinition = { resources: [{ path: '/', methods: [] }], authorizers: [], gatewayResponses: [] }
+/** What an overwrite leaves of an emptied API: the root resource, which only DeleteRestApi removes. */
+const EMPTY_DOCUMENT: OpenApiDocument = {
+  openapi: '3.0.1',
+  info: { title: '', version: '1.0' },
+  paths: {},
+  components: {},
+}
 
 /** A new API has only its root resource and API Gateway's default gateway responses: nothing is defined yet. */
 const isEmpty = (d: ObservedDefinition) =>
@@ -37,58 +41,47 @@ const isEmpty = (d: ObservedDefinition) =>
   d.authorizers.length === 0 &&
   d.gatewayResponses.every((g) => g.defaultResponse !== false)
 
-/** The API's definition; undefined when the API does not exist (any more). */
-async function observe(ctx: ResourceContext, restApiId: string): Promise<ObservedApiDefinition | undefined> {
-  try {
-    return { restApiId, definition: await observeDefinition(ctx, restApiId) }
-  } catch (e) {
-    if (isNotFound(e)) return undefined
-    throw e
-  }
-}
-
-async function converged(
-  ctx: ResourceContext,
-  restApiId: string,
-  name: string,
-  from: ObservedDefinition,
-  want: ApiDefinition,
-): Promise<void> {
-  const changes = diffRestApi(from, want)
-  if (changes.length === 0) return
-  ctx.log(`${name}: ${changes.length} definition change(s)`)
-  await applyDefinitionChanges(ctx, { id: restApiId, name }, from, changes)
+async function put(ctx: ResourceContext, restApiId: string, spec: DefinitionSpec): Promise<ObservedApiDefinition> {
+  await putDefinition(ctx, { id: restApiId, name: spec.name }, spec.document)
+  return { restApiId, sent: documentHash(spec.document) }
 }
 
 export const restApiDefinitionKind: ResourceKind<DefinitionSpec, ObservedApiDefinition> = {
   kind: DEFINITION_KIND,
   label: 'REST API definition',
-  // The API's own codes: a failed definition change is `RestApiUpdateFailed`, naming the change.
+  // The API's own codes: a refused document is `RestApiUpdateFailed`, with API Gateway's words.
   codePrefix: 'RestApi',
   // One per API: found through the API's id, as a name-unique resource is found by its name.
   identity: 'name',
   ownership: 'parent',
   async find(ctx, spec) {
     if (!spec.restApiId) return []
-    const found = await observe(ctx, spec.restApiId)
-    return found && !isEmpty(found.definition) ? [{ observed: found, id: spec.restApiId }] : []
+    try {
+      const definition = await observeDefinition(ctx, spec.restApiId)
+      return isEmpty(definition) ? [] : [{ observed: { restApiId: spec.restApiId, definition }, id: spec.restApiId }]
+    } catch (e) {
+      if (isNotFound(e)) return []
+      throw e
+    }
   },
-  diff: (observed, spec) => asChanges(diffRestApi(observed.definition, spec.definition)),
+  diff: (observed, spec) =>
+    'sent' in observed
+      ? observed.sent === documentHash(spec.document)
+        ? []
+        : [{ field: 'Document', from: observed.sent, to: documentHash(spec.document) }]
+      : diffRestApi(observed.definition, spec.definition),
   async create(ctx, spec) {
-    const restApiId = spec.restApiId
-    if (!restApiId) throw new Error(`REST API definition (${spec.name}): the API has no id yet`)
-    const empty = await observeDefinition(ctx, restApiId)
-    await converged(ctx, restApiId, spec.name, empty, spec.definition)
-    return { observed: { restApiId, definition: await observeDefinition(ctx, restApiId) }, id: restApiId }
+    if (!spec.restApiId) throw new Error(`REST API definition (${spec.name}): the API has no id yet`)
+    return { observed: await put(ctx, spec.restApiId, spec), id: spec.restApiId }
   },
   async apply(ctx, observed, spec) {
-    await converged(ctx, observed.restApiId, spec.name, observed.definition, spec.definition)
+    return { observed: await put(ctx, observed.restApiId, spec) }
   },
-  // Emptied down to the root resource, which only DeleteRestApi removes. The API already gone: nothing to do (its
-  // NotFoundException is ignored by the engine).
+  // Emptied down to the root resource. The API already gone: nothing to do (its NotFoundException is ignored by the
+  // engine).
   async delete(ctx, record) {
-    const restApiId = record.id ?? ''
-    await converged(ctx, restApiId, record.name, await observeDefinition(ctx, restApiId), NOTHING)
+    const emptied = { ...EMPTY_DOCUMENT, info: { title: record.name, version: '1.0' } }
+    await putDefinition(ctx, { id: record.id ?? '', name: record.name }, emptied)
   },
-  describe: (spec) => describeDefinition(spec.definition),
+  describe: (spec) => `${describeDefinition(spec.definition)}, as one OpenAPI document`,
 }

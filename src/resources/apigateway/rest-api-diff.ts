@@ -1,6 +1,6 @@
 // Pure: a REST API's definition (resources, methods, integrations, authorizers, gateway responses) as wanted and as
-// observed, the calls that turn one into the other, and the hash that names a definition in its deployments.
-import { createHash } from 'node:crypto'
+// observed, and what differs between them, named for a reviewer (`Method[GET /usage]`). The definition is sent as one
+// OpenAPI document (rest-api-openapi.ts); this diff is how a plan says which routes changed and how drift is found.
 import type { Authorizer, GatewayResponse, Integration, Method } from '@aws-sdk/client-api-gateway'
 import type { Change } from '../types.js'
 
@@ -16,7 +16,7 @@ export interface IntegrationSpec {
   uri?: string
   requestTemplates?: Record<string, string>
   timeoutInMillis?: number
-  /** statusCode → mapping (MOCK only: a proxy integration passes Lambda's response through). */
+  /** statusCode → mapping (MOCK only: a proxy integration passes Lambda's response through); the first is the default. */
   responses: Record<string, IntegrationResponseSpec>
 }
 
@@ -41,6 +41,7 @@ export interface AuthorizerSpec {
   name: string
   type: 'COGNITO_USER_POOLS'
   providerArns: string[]
+  /** `method.request.header.<Name>`: the header that carries the token. */
   identitySource: string
 }
 
@@ -73,26 +74,8 @@ export interface ObservedDefinition {
   gatewayResponses: GatewayResponse[]
 }
 
-type At = { path: string; httpMethod: string }
-export type DefinitionChange = Change &
-  (
-    | { op: 'create-authorizer'; authorizer: AuthorizerSpec }
-    | { op: 'update-authorizer'; id: string; authorizer: AuthorizerSpec; remove: string[]; add: string[] }
-    | { op: 'delete-authorizer'; id: string }
-    | { op: 'create-resource'; path: string }
-    | { op: 'delete-resource'; path: string; id: string }
-    | ({ op: 'put-method'; method: MethodSpec } & At)
-    | ({ op: 'update-method'; method: MethodSpec } & At)
-    | ({ op: 'delete-method' } & At)
-    | ({ op: 'put-integration'; method: MethodSpec } & At)
-    | ({ op: 'put-method-response'; statusCode: string; parameters: Record<string, boolean>; replace: boolean } & At)
-    | ({ op: 'put-integration-response'; statusCode: string; response: IntegrationResponseSpec } & At)
-    | { op: 'put-gateway-response'; response: GatewayResponseSpec }
-    | { op: 'delete-gateway-response'; responseType: GatewayResponseType }
-  )
-
 /** JSON with sorted keys, so equal values give equal text. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
@@ -102,17 +85,6 @@ function canonical(value: unknown): string {
 
 const same = (a: unknown, b: unknown) => canonical(a ?? {}) === canonical(b ?? {})
 
-/** Names a definition; kept in the deployment's description so a rerun knows what the stage serves. */
-export function definitionHash(definition: ApiDefinition): string {
-  const sorted = {
-    ...definition,
-    resources: [...definition.resources]
-      .sort((a, b) => (a.path < b.path ? -1 : 1))
-      .map((r) => ({ ...r, methods: [...r.methods].sort((a, b) => (a.httpMethod < b.httpMethod ? -1 : 1)) })),
-  }
-  return createHash('sha256').update(canonical(sorted)).digest('hex').slice(0, 16)
-}
-
 const DESCRIPTION_PREFIX = 'infra definition '
 export const deploymentDescription = (hash: string) => `${DESCRIPTION_PREFIX}${hash}`
 /** The definition hash a deployment was made for, when infra made it. */
@@ -121,8 +93,7 @@ export function hashOfDeployment(description: string | undefined): string | unde
 }
 
 /** `/a/b/c` → `/a/b`; `/a` → `/`. */
-export const parentPath = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/'
-const depth = (path: string) => (path === '/' ? 0 : path.split('/').length - 1)
+const parentPath = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/'
 const label = (path: string, httpMethod: string) => `${httpMethod} ${path}`
 
 function integrationDiffers(have: Integration | undefined, want: IntegrationSpec): boolean {
@@ -133,93 +104,72 @@ function integrationDiffers(have: Integration | undefined, want: IntegrationSpec
   return want.timeoutInMillis !== undefined && have.timeoutInMillis !== want.timeoutInMillis
 }
 
+/** `function:<name>:<alias>` for a Lambda proxy (its URI is long and mostly boilerplate), else the type. */
+export function integrationTarget(i: { type?: string; uri?: string }): string {
+  const fn = /:function:([^/]+)\/invocations$/.exec(i.uri ?? '')?.[1]
+  return fn ? `function ${fn}` : (i.type ?? 'none')
+}
+
 function describeAuth(m: { authorizationType?: string; apiKeyRequired?: boolean }, authorizer?: string): string {
   const auth = m.authorizationType === 'COGNITO_USER_POOLS' ? `cognito${authorizer ? ` (${authorizer})` : ''}` : 'none'
   return `${auth}${m.apiKeyRequired ? ', API key' : ''}`
 }
 
-function diffMethod(
-  path: string,
-  have: Method | undefined,
-  want: MethodSpec,
-  authorizerIds: Map<string, string>,
-): DefinitionChange[] {
-  const at = { path, httpMethod: want.httpMethod }
+function diffMethod(path: string, have: Method | undefined, want: MethodSpec, authorizerIds: Map<string, string>) {
   const name = label(path, want.httpMethod)
-  const changes: DefinitionChange[] = []
-  if (!have) {
-    changes.push({ op: 'put-method', ...at, method: want, field: `Method[${name}]`, to: describeAuth(want) })
-  } else {
-    const wantedId = want.authorizer ? authorizerIds.get(want.authorizer) : undefined
-    const authDiffers =
-      have.authorizationType !== want.authorizationType ||
-      (want.authorizationType !== 'NONE' && (!wantedId || have.authorizerId !== wantedId))
-    if (authDiffers || !!have.apiKeyRequired !== want.apiKeyRequired) {
-      const from = describeAuth(have)
-      changes.push({ op: 'update-method', ...at, method: want, field: `Method[${name}]`, from, to: describeAuth(want) })
-    }
-  }
-  const integration = have?.methodIntegration
-  const reintegrate = integrationDiffers(integration, want.integration)
-  if (reintegrate) {
+  if (!have) return [{ field: `Method[${name}]`, to: `${describeAuth(want)} → ${integrationTarget(want.integration)}` }]
+  const changes: Change[] = []
+  const wantedId = want.authorizer ? authorizerIds.get(want.authorizer) : undefined
+  const authDiffers =
+    have.authorizationType !== want.authorizationType ||
+    (want.authorizationType !== 'NONE' && (!wantedId || have.authorizerId !== wantedId))
+  if (authDiffers || !!have.apiKeyRequired !== want.apiKeyRequired)
+    changes.push({ field: `Method[${name}]`, from: describeAuth(have), to: describeAuth(want) })
+  const integration = have.methodIntegration
+  if (integrationDiffers(integration, want.integration))
     changes.push({
-      op: 'put-integration',
-      ...at,
-      method: want,
       field: `Integration[${name}]`,
-      ...(integration ? { from: integration.uri ?? integration.type } : {}),
-      to: want.integration.uri ?? want.integration.type,
+      from: integration ? integrationTarget(integration) : 'none',
+      to: integrationTarget(want.integration),
     })
-  }
   for (const [statusCode, parameters] of Object.entries(want.responses)) {
-    const current = have?.methodResponses?.[statusCode]
-    if (current && same(current.responseParameters, parameters)) continue
-    const field = `MethodResponse[${name} ${statusCode}]`
-    changes.push({ op: 'put-method-response', ...at, statusCode, parameters, replace: !!current, field })
+    // The headers it declares, whether or not API Gateway kept them as required (a response header's flag is unused).
+    const declared = Object.keys(have.methodResponses?.[statusCode]?.responseParameters ?? {}).sort()
+    if (!have.methodResponses?.[statusCode] || !same(declared, Object.keys(parameters).sort()))
+      changes.push({ field: `MethodResponse[${name} ${statusCode}]`, to: Object.keys(parameters).join(', ') })
   }
   for (const [statusCode, response] of Object.entries(want.integration.responses)) {
-    // PutIntegration replaces the integration and its responses: they are put again after it.
-    const current = reintegrate ? undefined : integration?.integrationResponses?.[statusCode]
+    const current = integration?.integrationResponses?.[statusCode]
     const unchanged =
       current &&
       same(current.responseParameters, response.responseParameters) &&
       same(current.responseTemplates, response.responseTemplates)
-    if (unchanged) continue
-    const field = `IntegrationResponse[${name} ${statusCode}]`
-    changes.push({ op: 'put-integration-response', ...at, statusCode, response, field })
+    if (!unchanged) changes.push({ field: `IntegrationResponse[${name} ${statusCode}]`, to: 'mapping' })
   }
   return changes
 }
 
-function diffAuthorizers(have: Authorizer[], want: AuthorizerSpec[]): DefinitionChange[] {
-  const changes: DefinitionChange[] = []
+function diffAuthorizers(have: Authorizer[], want: AuthorizerSpec[]): Change[] {
+  const changes: Change[] = []
   for (const spec of want) {
     const found = have.find((a) => a.name === spec.name)
     const field = `Authorizer[${spec.name}]`
-    if (!found) {
-      changes.push({ op: 'create-authorizer', authorizer: spec, field, to: spec.providerArns.join(', ') })
-      continue
-    }
-    const current = found.providerARNs ?? []
-    const remove = current.filter((a) => !spec.providerArns.includes(a))
-    const add = spec.providerArns.filter((a) => !current.includes(a))
-    if (remove.length > 0 || add.length > 0 || found.identitySource !== spec.identitySource || found.type !== spec.type)
-      changes.push({
-        op: 'update-authorizer',
-        id: found.id ?? '',
-        authorizer: spec,
-        remove,
-        add,
-        field,
-        from: current.join(', '),
-        to: spec.providerArns.join(', '),
-      })
+    const to = spec.providerArns.join(', ')
+    if (!found) changes.push({ field, to })
+    else if (
+      !same([...(found.providerARNs ?? [])].sort(), [...spec.providerArns].sort()) ||
+      found.identitySource !== spec.identitySource ||
+      found.type !== spec.type
+    )
+      changes.push({ field, from: (found.providerARNs ?? []).join(', '), to })
   }
+  for (const a of have.filter((h) => !want.some((w) => w.name === h.name)))
+    changes.push({ field: `Authorizer[${a.name}]`, to: 'deleted' })
   return changes
 }
 
-function diffGatewayResponses(have: GatewayResponse[], want: GatewayResponseSpec[]): DefinitionChange[] {
-  const changes: DefinitionChange[] = []
+function diffGatewayResponses(have: GatewayResponse[], want: GatewayResponseSpec[]): Change[] {
+  const changes: Change[] = []
   for (const type of MANAGED_GATEWAY_RESPONSES) {
     const current = have.find((g) => g.responseType === type)
     const spec = want.find((g) => g.responseType === type)
@@ -230,71 +180,54 @@ function diffGatewayResponses(have: GatewayResponse[], want: GatewayResponseSpec
         current.defaultResponse ||
         !same(current.responseParameters, spec.responseParameters) ||
         !same(current.responseTemplates, spec.responseTemplates)
-      if (differs) changes.push({ op: 'put-gateway-response', response: spec, field, to: 'CORS headers' })
+      if (differs) changes.push({ field, to: 'CORS headers' })
     } else if (current && current.defaultResponse === false) {
-      changes.push({ op: 'delete-gateway-response', responseType: type, field, from: 'customised', to: 'default' })
+      changes.push({ field, from: 'customised', to: 'default' })
     }
   }
   return changes
 }
 
 /**
- * Every call that makes the observed definition match the wanted one, in an order API Gateway accepts:
- * authorizers, resources (parents first), methods and what hangs from them, then removals (methods, resources
- * whose parent stays, authorizers no method uses any more) and the gateway responses.
+ * What differs between the observed definition and the wanted one, one entry per route, method, authorizer or
+ * gateway response: resources to create, methods (their authorization, integration and responses), then what config
+ * no longer has (methods, the topmost resource of a removed branch, authorizers) and the gateway responses.
  */
-export function diffRestApi(observed: ObservedDefinition, want: ApiDefinition): DefinitionChange[] {
-  const authorizerChanges = diffAuthorizers(observed.authorizers, want.authorizers)
+export function diffRestApi(observed: ObservedDefinition, want: ApiDefinition): Change[] {
   const authorizerIds = new Map(observed.authorizers.map((a) => [a.name ?? '', a.id ?? '']))
   const byPath = new Map(observed.resources.map((r) => [r.path, r]))
   const wanted = new Set(want.resources.map((r) => r.path))
 
-  const creates: DefinitionChange[] = [...want.resources]
+  const creates: Change[] = want.resources
     .filter((r) => !byPath.has(r.path))
-    .sort((a, b) => depth(a.path) - depth(b.path))
-    .map((r) => ({ op: 'create-resource', path: r.path, field: `Resource[${r.path}]`, to: 'created' }))
-
-  const methodChanges: DefinitionChange[] = []
-  const methodDeletes: DefinitionChange[] = []
+    .map((r) => ({ field: `Resource[${r.path}]`, to: 'created' }))
+  const methodChanges: Change[] = []
+  const methodDeletes: Change[] = []
   for (const resource of want.resources) {
     const have = byPath.get(resource.path)
     for (const method of resource.methods)
       methodChanges.push(...diffMethod(resource.path, have?.methods[method.httpMethod], method, authorizerIds))
     const names = new Set(resource.methods.map((m) => m.httpMethod))
-    for (const httpMethod of Object.keys(have?.methods ?? {}).sort()) {
-      if (names.has(httpMethod)) continue
-      const field = `Method[${label(resource.path, httpMethod)}]`
-      methodDeletes.push({ op: 'delete-method', path: resource.path, httpMethod, field, to: 'deleted' })
-    }
+    for (const httpMethod of Object.keys(have?.methods ?? {}).sort())
+      if (!names.has(httpMethod))
+        methodDeletes.push({ field: `Method[${label(resource.path, httpMethod)}]`, to: 'deleted' })
   }
-  // Deleting a resource deletes everything under it: only the topmost unwanted one of each branch is deleted.
-  const resourceDeletes: DefinitionChange[] = observed.resources
+  // Deleting a resource deletes everything under it: only the topmost unwanted one of each branch is named.
+  const resourceDeletes: Change[] = observed.resources
     .filter((r) => r.path !== '/' && !wanted.has(r.path))
     .filter((r) => parentPath(r.path) === '/' || wanted.has(parentPath(r.path)))
     .sort((a, b) => (a.path < b.path ? -1 : 1))
-    .map((r) => ({ op: 'delete-resource', path: r.path, id: r.id, field: `Resource[${r.path}]`, to: 'deleted' }))
-  const authorizerDeletes: DefinitionChange[] = observed.authorizers
-    .filter((a) => !want.authorizers.some((w) => w.name === a.name))
-    .map((a) => ({ op: 'delete-authorizer', id: a.id ?? '', field: `Authorizer[${a.name}]`, to: 'deleted' }))
+    .map((r) => ({ field: `Resource[${r.path}]`, to: 'deleted' }))
 
   return [
-    ...authorizerChanges,
+    ...diffAuthorizers(observed.authorizers, want.authorizers),
     ...creates,
     ...methodChanges,
     ...methodDeletes,
     ...resourceDeletes,
-    ...authorizerDeletes,
     ...diffGatewayResponses(observed.gatewayResponses, want.gatewayResponses),
   ]
 }
-
-/** The Change list for the user (drops the call details). */
-export const asChanges = (changes: DefinitionChange[]): Change[] =>
-  changes.map(({ field, from, to }) => ({
-    field,
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-  }))
 
 export function describeDefinition(definition: ApiDefinition): string {
   const methods = definition.resources.flatMap((r) => r.methods)

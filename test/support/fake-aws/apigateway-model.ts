@@ -189,5 +189,8 @@ export const DEFAULT_GATEWAY_RESPONSES: Record<string, string | undefined> = {
 }
 export const DEFAULT_ERROR_TEMPLATE = { 'application/json': '{"message":$context.error.messageString}' }
 
+/** What CreateResource (and an import) accepts as one segment of a path. */
+export const PATH_PART = /^([A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})$/
+
 export const LAMBDA_URI =
   /^arn:aws[\w-]*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?\/invocations$/

@@ -33,6 +33,7 @@ import {
   newId,
   notFound,
   paginate,
+  PATH_PART,
   tooManyRequests,
   type ApiGatewayState,
   type ApiState,
@@ -45,10 +46,9 @@ import {
 import { stageHandlers } from './apigateway-stages.js'
 import { usagePlanHandlers } from './apigateway-usage-plans.js'
 import { domainHandlers } from './apigateway-domains.js'
+import { importHandlers } from './apigateway-import.js'
 
 export type { ApiState, DeploymentState, MethodState, ResourceState, StageState } from './apigateway-model.js'
-
-const PATH_PART = /^([A-Za-z0-9._~:-]+|\{[A-Za-z_][A-Za-z0-9_]*\+?\})$/
 
 export class FakeApiGateway implements ServiceFake {
   readonly service = 'apigateway'
@@ -107,6 +107,7 @@ export class FakeApiGateway implements ServiceFake {
       ...stageHandlers(this),
       ...usagePlanHandlers(this),
       ...domainHandlers(this),
+      ...importHandlers(this),
     ]
     // Any operation may be throttled: API Gateway's quotas are account-wide.
     return entries.map(([command, handler]): Entry => [
@@ -239,7 +240,7 @@ export class FakeApiGateway implements ServiceFake {
 
   // --- handlers -------------------------------------------------------------------------------------------------------
 
-  private renderApi(a: ApiState): RestApi {
+  renderApi(a: ApiState): RestApi {
     return {
       id: a.id,
       name: a.name,
@@ -253,7 +254,7 @@ export class FakeApiGateway implements ServiceFake {
     }
   }
 
-  private createRestApi(i: CreateRestApiRequest): RestApi {
+  createRestApi(i: CreateRestApiRequest): RestApi {
     if (!i.name) throw badRequest('Invalid REST API name specified')
     const types = i.endpointConfiguration?.types ?? ['EDGE']
     if (types.length !== 1 || !['REGIONAL', 'EDGE', 'PRIVATE'].includes(types[0]!))
