@@ -33,7 +33,8 @@ test('planned offline, deployed twice (the second run writes nothing), destroyed
   expect(fn.latest.config.Environment?.Variables).toMatchObject({ API_KEY_PARAMETER: '/python-chat/dev/api-key' })
   expect(JSON.stringify(fn.latest.config)).not.toContain('sk-test')
   expect(fn.aliases[ENV]).toMatchObject({ functionVersion: '1' })
-  expect(fake.calls.some((c) => c.command === 'PutMethodCommand' && c.input.httpMethod === 'POST')).toBe(true)
+  const [api] = Object.values(fake.apigateway.state.apis)
+  expect(fake.apigateway.methodKeys(api!.id).some((m) => m.startsWith('POST '))).toBe(true)
 
   fake.resetCalls()
   const second = await run('apply')

@@ -7,7 +7,7 @@ import type { ResourceKind, SpecBase } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 import { observeDefinition, putDefinition } from './rest-api-resources.js'
 import { describeDefinition, diffRestApi, type ApiDefinition, type ObservedDefinition } from './rest-api-diff.js'
-import { documentHash, type OpenApiDocument } from './rest-api-openapi.js'
+import { documentHash, openApiDocument, type OpenApiDocument } from './rest-api-openapi.js'
 
 export const DEFINITION_KIND = 'rest-api-definition'
 
@@ -26,14 +26,6 @@ export type ObservedApiDefinition =
   | { restApiId: string; definition: ObservedDefinition }
   /** Right after a PutRestApi: API Gateway took this document whole (failOnWarnings), no need to read it back. */
   | { restApiId: string; sent: string }
-
-/** What an overwrite leaves of an emptied API: the root resource, which only DeleteRestApi removes. */
-const EMPTY_DOCUMENT: OpenApiDocument = {
-  openapi: '3.0.1',
-  info: { title: '', version: '1.0' },
-  paths: {},
-  components: {},
-}
 
 /** A new API has only its root resource and API Gateway's default gateway responses: nothing is defined yet. */
 const isEmpty = (d: ObservedDefinition) =>
@@ -64,12 +56,11 @@ export const restApiDefinitionKind: ResourceKind<DefinitionSpec, ObservedApiDefi
       throw e
     }
   },
-  diff: (observed, spec) =>
-    'sent' in observed
-      ? observed.sent === documentHash(spec.document)
-        ? []
-        : [{ field: 'Document', from: observed.sent, to: documentHash(spec.document) }]
-      : diffRestApi(observed.definition, spec.definition),
+  diff(observed, spec) {
+    if (!('sent' in observed)) return diffRestApi(observed.definition, spec.definition)
+    const hash = documentHash(spec.document)
+    return observed.sent === hash ? [] : [{ field: 'Document', from: observed.sent, to: hash }]
+  },
   async create(ctx, spec) {
     if (!spec.restApiId) throw new Error(`REST API definition (${spec.name}): the API has no id yet`)
     return { observed: await put(ctx, spec.restApiId, spec), id: spec.restApiId }
@@ -77,11 +68,15 @@ export const restApiDefinitionKind: ResourceKind<DefinitionSpec, ObservedApiDefi
   async apply(ctx, observed, spec) {
     return { observed: await put(ctx, observed.restApiId, spec) }
   },
-  // Emptied down to the root resource. The API already gone: nothing to do (its NotFoundException is ignored by the
-  // engine).
+  // Emptied down to the root resource, which only DeleteRestApi removes. The API already gone: nothing to do (its
+  // NotFoundException is ignored by the engine).
   async delete(ctx, record) {
-    const emptied = { ...EMPTY_DOCUMENT, info: { title: record.name, version: '1.0' } }
-    await putDefinition(ctx, { id: record.id ?? '', name: record.name }, emptied)
+    const nothing = openApiDocument(
+      { resources: [], authorizers: [], gatewayResponses: [] },
+      { title: record.name, description: '' },
+    )
+    await putDefinition(ctx, { id: record.id ?? '', name: record.name }, nothing)
   },
+
   describe: (spec) => `${describeDefinition(spec.definition)}, as one OpenAPI document`,
 }

@@ -46,7 +46,7 @@ export interface AuthorizerSpec {
 }
 
 export type GatewayResponseType = 'DEFAULT_4XX' | 'DEFAULT_5XX'
-export const MANAGED_GATEWAY_RESPONSES: GatewayResponseType[] = ['DEFAULT_4XX', 'DEFAULT_5XX']
+const MANAGED_GATEWAY_RESPONSES: GatewayResponseType[] = ['DEFAULT_4XX', 'DEFAULT_5XX']
 
 export interface GatewayResponseSpec {
   responseType: GatewayResponseType
@@ -105,7 +105,7 @@ function integrationDiffers(have: Integration | undefined, want: IntegrationSpec
 }
 
 /** `function:<name>:<alias>` for a Lambda proxy (its URI is long and mostly boilerplate), else the type. */
-export function integrationTarget(i: { type?: string; uri?: string }): string {
+function integrationTarget(i: { type?: string; uri?: string }): string {
   const fn = /:function:([^/]+)\/invocations$/.exec(i.uri ?? '')?.[1]
   return fn ? `function ${fn}` : (i.type ?? 'none')
 }

@@ -14,7 +14,7 @@ import {
 
 export const OPENAPI_VERSION = '3.0.1'
 /** The security scheme of `usage_plan.require_api_key`: API Gateway reads the key from `x-api-key`. */
-export const API_KEY_SCHEME = 'api_key'
+const API_KEY_SCHEME = 'api_key'
 const HEADER_SOURCE = 'method.request.header.'
 
 type Json = Record<string, unknown>
