@@ -46,29 +46,31 @@ export const apiStep: Step<'api'> = {
     const restApiId = api.observed?.id ?? (api.result.id !== KNOWN_AFTER_APPLY ? api.result.id : undefined)
     const { logicalId, name } = plan.api
 
-    const definition = await converge(ctx, restApiDefinitionKind, {
-      logicalId,
-      name,
-      restApiId,
-      definition: plan.definition,
-      document: plan.document,
-    })
-    ctx.report(definition.result)
-
-    // One statement per function for this API, on the alias the integrations invoke; serialised per function.
+    // The definition and the permissions need only the API's id: sent together. One statement per function for this
+    // API, on the alias the integrations invoke; serialised per function.
     const sourceArn = executeApiSourceArn(ctx.identity, restApiId ?? KNOWN_AFTER_APPLY)
-    const permissions = await Promise.all(
-      plan.targets.map((t) =>
-        ensurePermission(ctx, {
-          logicalId: `${logicalId}-${t.logicalId}`,
-          functionName: t.functionName,
-          qualifier: t.alias,
-          statementId: INVOKE_STATEMENT_ID,
-          principal: 'apigateway.amazonaws.com',
-          sourceArn,
-        }),
+    const [definition, permissions] = await Promise.all([
+      converge(ctx, restApiDefinitionKind, {
+        logicalId,
+        name,
+        restApiId,
+        definition: plan.definition,
+        document: plan.document,
+      }),
+      Promise.all(
+        plan.targets.map((t) =>
+          ensurePermission(ctx, {
+            logicalId: `${logicalId}-${t.logicalId}`,
+            functionName: t.functionName,
+            qualifier: t.alias,
+            statementId: INVOKE_STATEMENT_ID,
+            principal: 'apigateway.amazonaws.com',
+            sourceArn,
+          }),
+        ),
       ),
-    )
+    ])
+    ctx.report(definition.result)
     permissions.forEach((p) => ctx.report(p))
 
     const hash = documentHash(plan.document)
