@@ -1,8 +1,20 @@
 // Observation before the steps (issue 11): what the manifest records is read at the start of the run, in parallel,
 // and each step takes its reads; a failing early read is the failure of the step that needed it.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { loadContext } from '../../src/context/context.js'
+import { runSteps } from '../../src/runner/run-steps.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
-import { deployWith, editHandler, fastWorkspace, fnName, FUNCTIONS, stepOf } from './lambda-helpers.js'
+import { FAST_TIMING } from '../support/context.js'
+import {
+  deployWith,
+  editHandler,
+  ENV,
+  fastWorkspace,
+  fnName,
+  FUNCTIONS,
+  LAMBDA_STEPS,
+  stepOf,
+} from './lambda-helpers.js'
 
 let fake: AllFakes
 beforeEach(() => {
@@ -10,25 +22,39 @@ beforeEach(() => {
 })
 afterEach(() => fake.restore())
 
-const commands = () => fake.calls.map((c) => c.command)
 const callsOf = (command: string) => fake.calls.filter((c) => c.command === command)
 
+/** deployWith, noting how many calls were sent when the steps started (the run-start event, after packaging). */
+async function deployNotingStart(root: string) {
+  const ctx = await loadContext({ root, env: ENV, command: 'test', mode: 'apply', timing: FAST_TIMING })
+  let callsBeforeSteps = -1
+  try {
+    const outcome = await runSteps(ctx, LAMBDA_STEPS, 'silent', (event) => {
+      if (event.type === 'run-start') callsBeforeSteps = fake.calls.length
+    })
+    return { outcome, beforeSteps: fake.calls.slice(0, callsBeforeSteps) }
+  } finally {
+    await ctx.close()
+  }
+}
+
 describe('observation before the steps', () => {
-  test('recorded functions and tables are read before the first step calls AWS, each once, and used', async () => {
+  test('recorded roles, functions and tables are read before the first step starts, each once, and used', async () => {
     const root = fastWorkspace()
     await deployWith(root)
     editHandler(root, 'prompt-crud')
     fake.resetCalls()
-    const outcome = await deployWith(root)
+    const { outcome, beforeSteps } = await deployNotingStart(root)
     expect(outcome.steps.every((s) => s.status === 'done')).toBe(true)
-    // Before: the lambda step read its functions only after the IAM step (it needs the roles).
-    const firstIamRead = commands().indexOf('GetRoleCommand')
-    expect(commands().indexOf('GetFunctionCommand')).toBeLessThan(firstIamRead)
-    expect(commands().indexOf('DescribeTableCommand')).toBeLessThan(firstIamRead)
-    // Every function's early read was taken: none read twice by its name before the code update.
-    const firstWrite = fake.calls.findIndex((c) => c.write)
-    const readsBeforeWrite = fake.calls.slice(0, firstWrite).filter((c) => c.command === 'GetFunctionCommand')
-    expect(readsBeforeWrite.map((c) => c.input.FunctionName).sort()).toEqual(FUNCTIONS.map(fnName).sort())
+    // Before, the lambda step read its functions only once the IAM step had converged the roles.
+    const sentEarly = (command: string, field: string) =>
+      beforeSteps.filter((c) => c.command === command).map((c) => c.input[field])
+    expect(sentEarly('GetFunctionCommand', 'FunctionName').sort()).toEqual(FUNCTIONS.map(fnName).sort())
+    expect(sentEarly('DescribeTableCommand', 'TableName')).toHaveLength(4)
+    expect(sentEarly('GetRoleCommand', 'RoleName').length).toBeGreaterThan(0)
+    // Taken by the steps: nothing is read again by name, and the changed handler is still updated.
+    expect(callsOf('GetFunctionCommand')).toHaveLength(FUNCTIONS.length)
+    expect(callsOf('DescribeTableCommand')).toHaveLength(4)
     expect(fake.writes().map((c) => c.command)).toContain('UpdateFunctionCodeCommand')
   })
 
@@ -38,7 +64,10 @@ describe('observation before the steps', () => {
     fake.resetCalls()
     await deployWith(root)
     expect(fake.writes()).toEqual([])
-    const byName = (command: string, field: string) => callsOf(command).map((c) => c.input[field]).sort()
+    const byName = (command: string, field: string) =>
+      callsOf(command)
+        .map((c) => c.input[field])
+        .sort()
     expect(byName('GetFunctionCommand', 'FunctionName')).toEqual(FUNCTIONS.map(fnName).sort())
     const tables = byName('DescribeTableCommand', 'TableName')
     expect(new Set(tables).size).toBe(tables.length)
@@ -50,9 +79,9 @@ describe('observation before the steps', () => {
     fake.resetCalls()
     fake.failNext('DescribeTable', () => fake.errorFor('DescribeTable', 'AccessDeniedException', 'not authorized'))
     const outcome = await deployWith(root)
-    // The denied read was the early one, sent before any step ran.
+    // The denied read was the early one (the step took it rather than reading again).
     expect(callsOf('DescribeTableCommand')[0]?.error).toBe('AccessDeniedException')
-    expect(commands().indexOf('DescribeTableCommand')).toBeLessThan(commands().indexOf('GetRoleCommand'))
+    expect(callsOf('DescribeTableCommand')).toHaveLength(4)
     const step = stepOf(outcome, 'dynamodb')
     expect(step?.status).toBe('failed')
     expect(step?.error?.code).toBe('TableReadFailed')

@@ -19,6 +19,7 @@ import { retryWhile } from '../../aws/retry.js'
 import { StepError } from '../../errors/index.js'
 import { changedTags, diffTags, isOurs } from '../common.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
+import type { ResourceRecord } from '../../manifest/types.js'
 import type { ResourceContext } from '../types.js'
 
 export const CERTIFICATE_KIND = 'acm-certificate'
@@ -107,7 +108,7 @@ async function observe(ctx: ResourceContext, region: string, arn: string) {
 }
 
 /** Live certificates for the domain that carry this service's and environment's tags: a stranger's is never used. */
-async function ourCertificates(ctx: ResourceContext, spec: CertificateSpec) {
+async function ourCertificates(ctx: ResourceContext, spec: Pick<CertificateSpec, 'name' | 'region'>) {
   const acm = client(ctx, spec)
   const arns: string[] = []
   let NextToken: string | undefined
@@ -118,6 +119,17 @@ async function ourCertificates(ctx: ResourceContext, spec: CertificateSpec) {
   } while (NextToken)
   const found = await Promise.all(arns.map((arn) => observe(ctx, spec.region, arn)))
   return found.filter((o) => o !== undefined && isOurs(o.tags, ctx.identity)) as Array<Observation<ObservedCertificate>>
+}
+
+/** The recorded certificate while it is live, else ours for the domain. */
+async function findCertificate(
+  ctx: ResourceContext,
+  spec: Pick<CertificateSpec, 'name' | 'region'>,
+  recorded: ResourceRecord | undefined,
+): Promise<Array<Observation<ObservedCertificate>>> {
+  const byArn = recorded?.arn ? await observe(ctx, spec.region, recorded.arn) : undefined
+  if (byArn && LIVE_STATUSES.some((s) => s === byArn.observed.status)) return [byArn]
+  return ourCertificates(ctx, spec)
 }
 
 /** Stable for the environment, region and names asked for: a request sent again returns the same certificate. */
@@ -136,10 +148,12 @@ export const certificateKind: ResourceKind<CertificateSpec, ObservedCertificate>
   label: 'ACM certificate',
   codePrefix: 'Certificate',
   identity: 'token',
-  async find(ctx, spec, recorded) {
-    const byArn = recorded?.arn ? await observe(ctx, spec.region, recorded.arn) : undefined
-    if (byArn && LIVE_STATUSES.some((s) => s === byArn.observed.status)) return [byArn]
-    return ourCertificates(ctx, spec)
+  find: (ctx, spec, recorded) => findCertificate(ctx, spec, recorded),
+  early: {
+    service: 'acm',
+    read: (ctx, recorded) =>
+      findCertificate(ctx, { name: recorded.name, region: String(recorded.attributes?.region) }, recorded),
+    covers: (recorded, spec) => recorded.attributes?.region === spec.region,
   },
   diff: (observed, spec) => diffTags(observed.tags, spec.tags),
   refuse(observed, spec) {

@@ -18,6 +18,7 @@ import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
 import { changedTags, diffTags } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change, ResourceContext } from '../types.js'
 import { apiGatewayArn, callApi } from './call.js'
 
@@ -73,10 +74,10 @@ export const domainNameKind: ResourceKind<DomainNameSpec, ObservedDomainName> = 
   label: 'API Gateway custom domain',
   codePrefix: 'DomainName',
   identity: 'name',
-  async find(ctx, spec) {
+  ...foundByName('apigateway', async (ctx, name) => {
     try {
-      const d = await callApi(ctx, `reading custom domain ${spec.name}`, () =>
-        client(ctx).send(new GetDomainNameCommand({ domainName: spec.name })),
+      const d = await callApi(ctx, `reading custom domain ${name}`, () =>
+        client(ctx).send(new GetDomainNameCommand({ domainName: name })),
       )
       const observed = observeDomain(d)
       return [{ observed, id: observed.name, arn: domainArn(ctx, observed.name), tags: observed.tags }]
@@ -84,7 +85,7 @@ export const domainNameKind: ResourceKind<DomainNameSpec, ObservedDomainName> = 
       if (isNotFound(e)) return []
       throw e
     }
-  },
+  }),
   diff: diffDomainName,
   async create(ctx, spec) {
     const d = await callApi(ctx, `creating custom domain ${spec.name}`, () =>
@@ -158,17 +159,17 @@ export const basePathMappingKind: ResourceKind<BasePathMappingSpec, ObservedBase
   codePrefix: 'BasePathMapping',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
+  ...foundByName('apigateway', async (ctx, name) => {
     try {
-      const m = await callApi(ctx, `reading the base path mapping of ${spec.name}`, () =>
-        client(ctx).send(new GetBasePathMappingCommand({ domainName: spec.name, basePath: ROOT_BASE_PATH })),
+      const m = await callApi(ctx, `reading the base path mapping of ${name}`, () =>
+        client(ctx).send(new GetBasePathMappingCommand({ domainName: name, basePath: ROOT_BASE_PATH })),
       )
-      return [{ observed: { restApiId: m.restApiId ?? '', stage: m.stage ?? '' }, id: spec.name }]
+      return [{ observed: { restApiId: m.restApiId ?? '', stage: m.stage ?? '' }, id: name }]
     } catch (e) {
       if (isNotFound(e)) return []
       throw e
     }
-  },
+  }),
   diff: diffBasePathMapping,
   async create(ctx, spec) {
     await callApi(ctx, `mapping ${spec.name} to the REST API`, () =>

@@ -18,6 +18,7 @@ import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
 import { changedTags, diffTags } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change, ResourceContext } from '../types.js'
 import { allPages, apiGatewayArn, callApi } from './call.js'
 import { API_SECURITY_POLICY, type DomainNameSpec, type ObservedDomainName } from './domain-name.js'
@@ -61,10 +62,10 @@ export const webSocketDomainKind: ResourceKind<DomainNameSpec, ObservedDomainNam
   label: 'API Gateway v2 custom domain',
   codePrefix: 'WebSocketDomain',
   identity: 'name',
-  async find(ctx, spec) {
+  ...foundByName('apigatewayv2', async (ctx, name) => {
     try {
-      const d = await callApi(ctx, `reading custom domain ${spec.name}`, () =>
-        client(ctx).send(new GetDomainNameCommand({ DomainName: spec.name })),
+      const d = await callApi(ctx, `reading custom domain ${name}`, () =>
+        client(ctx).send(new GetDomainNameCommand({ DomainName: name })),
       )
       const observed = observeDomain(d)
       return [{ observed, id: observed.name, arn: domainArn(ctx, observed.name), tags: observed.tags }]
@@ -72,7 +73,7 @@ export const webSocketDomainKind: ResourceKind<DomainNameSpec, ObservedDomainNam
       if (isNotFound(e)) return []
       throw e
     }
-  },
+  }),
   diff: diffWebSocketDomain,
   async create(ctx, spec) {
     const d = await callApi(ctx, `creating custom domain ${spec.name}`, () =>
@@ -144,10 +145,10 @@ export const apiMappingKind: ResourceKind<ApiMappingSpec, ObservedApiMapping> = 
   codePrefix: 'ApiMapping',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
+  ...foundByName('apigatewayv2', async (ctx, name) => {
     const items = await allPages((NextToken) =>
-      callApi(ctx, `reading the API mappings of ${spec.name}`, () =>
-        client(ctx).send(new GetApiMappingsCommand({ DomainName: spec.name, NextToken })),
+      callApi(ctx, `reading the API mappings of ${name}`, () =>
+        client(ctx).send(new GetApiMappingsCommand({ DomainName: name, NextToken })),
       ),
     ).catch((e: unknown) => {
       if (isNotFound(e)) return []
@@ -156,7 +157,7 @@ export const apiMappingKind: ResourceKind<ApiMappingSpec, ObservedApiMapping> = 
     return items
       .filter((m) => (m.ApiMappingKey ?? '') === '')
       .map((m) => ({ observed: { id: m.ApiMappingId!, apiId: m.ApiId!, stage: m.Stage! }, id: m.ApiMappingId! }))
-  },
+  }),
   diff: diffApiMapping,
   async create(ctx, spec) {
     const m = await callApi(ctx, `mapping ${spec.name} to the WebSocket API`, () =>

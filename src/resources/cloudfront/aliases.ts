@@ -12,8 +12,9 @@ import {
 } from '@aws-sdk/client-cloudfront'
 import { isNotFound } from '../../aws/errors.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change, ResourceContext } from '../types.js'
-import { updateConfig } from './distribution.js'
+import { distributionObject, updateConfig } from './distribution.js'
 
 export const ALIASES_KIND = 'cloudfront-aliases'
 // The oldest TLS CloudFront lets a custom domain with SNI negotiate that modern browsers all speak.
@@ -133,17 +134,23 @@ export const aliasesKind: ResourceKind<AliasesSpec, ObservedAliases> = {
   codePrefix: 'Aliases',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    try {
-      const out = await ctx.aws.get(CloudFrontClient).send(new GetDistributionConfigCommand({ Id: spec.name }))
-      const observed = observeAliases(out.DistributionConfig!)
-      // None set yet: nothing to find, so the engine "creates" it (one update of the distribution).
-      return observed.aliases.length === 0 ? [] : [{ observed, id: spec.name }]
-    } catch (e) {
-      if (isNotFound(e)) return []
-      throw e
-    }
-  },
+  // Its name is the distribution's id, and step 07 may update that distribution earlier in the run: such a write makes
+  // the early read stale (its apply reads the config again anyway, for the ETag it sends).
+  ...foundByName(
+    'cloudfront',
+    async (ctx, name) => {
+      try {
+        const out = await ctx.aws.get(CloudFrontClient).send(new GetDistributionConfigCommand({ Id: name }))
+        const observed = observeAliases(out.DistributionConfig!)
+        // None set yet: nothing to find, so the engine "creates" it (one update of the distribution).
+        return observed.aliases.length === 0 ? [] : [{ observed, id: name }]
+      } catch (e) {
+        if (isNotFound(e)) return []
+        throw e
+      }
+    },
+    (recorded) => [distributionObject(recorded.name)],
+  ),
   diff: diffAliases,
   async create(ctx, spec) {
     return { observed: await setDomain(ctx, spec.name, spec), id: spec.name }

@@ -20,6 +20,7 @@ import { pollUntil } from '../../aws/poll.js'
 import { StepError } from '../../errors/index.js'
 import { changedTags } from '../common.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
+import type { ResourceRecord } from '../../manifest/types.js'
 import type { ResourceContext } from '../types.js'
 import {
   callerReferenceFor,
@@ -63,6 +64,21 @@ async function getDistribution(cf: CloudFrontClient, id: string): Promise<Distri
     if (isNotFound(e)) return undefined
     throw e
   }
+}
+
+/** What the kinds that read or write a distribution's config share: an early read of it is stale after a write. */
+export const distributionObject = (id: string) => `cloudfront-distribution:${id}`
+
+/** The recorded one when it still exists, else every one tagged with this name. */
+async function findDistribution(
+  ctx: ResourceContext,
+  name: string,
+  recorded: ResourceRecord | undefined,
+): Promise<Array<Observation<ObservedDistribution>>> {
+  const cf = ctx.aws.get(CloudFrontClient)
+  const byId = recorded?.id ? await getDistribution(cf, recorded.id) : undefined
+  if (byId) return [observe(byId, await tagsOf(cf, byId.ARN!))]
+  return distributionsTagged(cf, name)
 }
 
 /** Every distribution of the account tagged with this name (ListDistributions has no tag filter). */
@@ -162,11 +178,12 @@ export const distributionKind: ResourceKind<DistributionSpec, ObservedDistributi
   label: 'CloudFront distribution',
   codePrefix: 'Distribution',
   identity: 'token',
-  async find(ctx, spec, recorded) {
-    const cf = ctx.aws.get(CloudFrontClient)
-    const byId = recorded?.id ? await getDistribution(cf, recorded.id) : undefined
-    if (byId) return [observe(byId, await tagsOf(cf, byId.ARN!))]
-    return distributionsTagged(cf, spec.name)
+  find: (ctx, spec, recorded) => findDistribution(ctx, spec.name, recorded),
+  early: {
+    service: 'cloudfront',
+    read: (ctx, recorded) => findDistribution(ctx, recorded.name, recorded),
+    // Step 09's custom domain (aliases) and the redirect function's removal write to it too.
+    objects: (recorded) => (recorded.id ? [distributionObject(recorded.id)] : []),
   },
   diff: diffDistribution,
   token: (spec) => callerReferenceFor(spec),

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-cloudfront'
 import { isNotFound } from '../../aws/errors.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change, ResourceContext } from '../types.js'
 import { withRedirect } from './aliases.js'
 import { updateConfig } from './distribution.js'
@@ -96,10 +97,10 @@ export const cloudFrontFunctionKind: ResourceKind<CloudFrontFunctionSpec, Observ
   codePrefix: 'CloudFrontFunction',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const found = await describe(ctx.aws.get(CloudFrontClient), spec.name)
-    return found ? [{ observed: found, id: spec.name, arn: found.arn }] : []
-  },
+  ...foundByName('cloudfront', async (ctx, name) => {
+    const found = await describe(ctx.aws.get(CloudFrontClient), name)
+    return found ? [{ observed: found, id: name, arn: found.arn }] : []
+  }),
   diff: diffFunction,
   async create(ctx, spec) {
     const cf = ctx.aws.get(CloudFrontClient)

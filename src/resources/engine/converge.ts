@@ -63,12 +63,9 @@ async function observe<S extends SpecBase, O>(
   key: string,
 ): Promise<Array<Observation<O>>> {
   const recorded = ctx.record.manifest.resources[key]
-  const early = ctx.record.manifest.pending[key] ? undefined : ctx.early?.take(kind, key, spec.name, recorded)
-  if (early) {
-    const candidates = (await early) as Array<Observation<O>>
-    if (candidates.every((c) => kind.early?.covers?.(c.observed, spec) ?? true)) return candidates
-  }
-  return kind.find(ctx, spec, recorded)
+  const early = ctx.early?.take(kind, key, spec.name, recorded)
+  const holds = early && recorded && !ctx.record.manifest.pending[key] && (kind.early?.covers?.(recorded, spec) ?? true)
+  return holds ? ((await early) as Array<Observation<O>>) : kind.find(ctx, spec, recorded)
 }
 
 interface Choice<O> {

@@ -3,7 +3,8 @@
 // instead of calling find — once, and only while it still describes the resource the spec names and nothing in this
 // run has written to what it read. Everything else is read by find, as before.
 import type { ResourceRecord } from '../../manifest/types.js'
-import type { AnyKind, Observation } from './kind.js'
+import type { ResourceContext } from '../types.js'
+import type { AnyKind, EarlyRead, Observation, ResourceKind, SpecBase } from './kind.js'
 
 type Candidates = Promise<Array<Observation<unknown>>>
 
@@ -34,12 +35,17 @@ export class EarlyObservations {
    * The early read for this key, at most once: undefined when there is none, when the record changed since it was
    * read, when the spec names another resource, or when this run has written to what it read (then find reads again).
    */
-  take(kind: Pick<AnyKind, 'kind' | 'early'>, key: string, name: string, recorded: ResourceRecord | undefined): Candidates | undefined {
+  take(
+    kind: Pick<AnyKind, 'kind' | 'early'>,
+    key: string,
+    name: string,
+    recorded: ResourceRecord | undefined,
+  ): Candidates | undefined {
     const entry = this.entries.get(key)
     if (!entry) return undefined
     this.entries.delete(key)
     if (!recorded || !sameResource(entry.recorded, recorded) || recorded.name !== name) return undefined
-    if (objectsOf(kind, key, entry.recorded).some((o) => this.written.has(o))) return undefined
+    if ([key, ...objectsOf(kind, key, entry.recorded)].some((o) => this.written.has(o))) return undefined
     return entry.candidates
   }
 
@@ -57,3 +63,18 @@ export class EarlyObservations {
 
 const sameResource = (a: ResourceRecord, b: ResourceRecord) =>
   a.kind === b.kind && a.name === b.name && a.id === b.id && a.arn === b.arn
+
+/**
+ * find and the early read of a kind whose find needs nothing but the name: `...foundByName('logs', observeLogGroup)`
+ * in the kind's object; `objects` when other kinds write what it reads.
+ */
+export function foundByName<O>(
+  service: string,
+  read: (ctx: ResourceContext, name: string) => Promise<Array<Observation<O>>>,
+  objects?: EarlyRead<SpecBase, O>['objects'],
+): Pick<ResourceKind<SpecBase, O>, 'find' | 'early'> {
+  return {
+    find: (ctx, spec) => read(ctx, spec.name),
+    early: { service, read: (ctx, recorded) => read(ctx, recorded.name), ...(objects ? { objects } : {}) },
+  }
+}

@@ -88,8 +88,11 @@ export interface EarlyRead<S extends SpecBase, O> {
   service: string
   /** The candidates find(ctx, spec, recorded) would return for a spec named `recorded.name`. */
   read(ctx: ResourceContext, recorded: ResourceRecord): Promise<Array<Observation<O>>>
-  /** False when this spec needs more than the early read covers (a role's new inline policy): find reads it. */
-  covers?(observed: O, spec: S): boolean
+  /**
+   * False when this spec needs more than a read from this record covers (a role's inline policy the record does not
+   * name, a record set in another zone): find reads it.
+   */
+  covers?(recorded: ResourceRecord, spec: S): boolean
   /**
    * The AWS objects the read covers, shared with the kinds that write them (a distribution and its aliases):
    * a write to any of them earlier in the run makes the early read stale, and find reads again. Default: its own key.

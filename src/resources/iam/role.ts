@@ -22,7 +22,7 @@ import { retryWhile } from '../../aws/retry.js'
 import type { ResourceRecord } from '../../manifest/types.js'
 import { changedTags, diffTags } from '../common.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import { parsePolicy, samePolicy, type PolicyDocument } from '../policy-document.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 
@@ -51,10 +51,11 @@ export interface ObservedRole {
   attachedPolicyArns: string[]
 }
 
-export async function findRole(iam: IAMClient, spec: RoleSpec): Promise<ObservedRole | undefined> {
+/** The role and the inline policies of these names (the ones we manage), attachments and tags. */
+async function findRole(iam: IAMClient, name: string, policyNames: string[]): Promise<ObservedRole | undefined> {
   let role: Role | undefined
   try {
-    role = (await iam.send(new GetRoleCommand({ RoleName: spec.name }))).Role
+    role = (await iam.send(new GetRoleCommand({ RoleName: name }))).Role
   } catch (e) {
     if (isNotFound(e)) return undefined
     throw e
@@ -62,15 +63,29 @@ export async function findRole(iam: IAMClient, spec: RoleSpec): Promise<Observed
   if (!role) return undefined
   // The role's parts are read in parallel: one read each for the role, each inline policy we manage, the attachments.
   const [inline, attached] = await Promise.all([
-    Promise.all(Object.keys(spec.inlinePolicies).map((policy) => getInlinePolicy(iam, spec.name, policy))),
-    iam.send(new ListAttachedRolePoliciesCommand({ RoleName: spec.name })),
+    Promise.all(policyNames.map((policy) => getInlinePolicy(iam, name, policy))),
+    iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name })),
   ])
   return {
     role,
     tags: Object.fromEntries((role.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-    inlinePolicies: Object.fromEntries(Object.keys(spec.inlinePolicies).map((p, i) => [p, inline[i]])),
+    inlinePolicies: Object.fromEntries(policyNames.map((p, i) => [p, inline[i]])),
     attachedPolicyArns: (attached.AttachedPolicies ?? []).map((p) => p.PolicyArn ?? ''),
   }
+}
+
+async function observeRole(
+  ctx: ResourceContext,
+  name: string,
+  policyNames: string[],
+): Promise<Array<Observation<ObservedRole>>> {
+  const found = await findRole(ctx.aws.get(IAMClient), name, policyNames)
+  return found ? [{ observed: found, arn: found.role.Arn, tags: found.tags }] : []
+}
+
+const recordedPolicyNames = (recorded: ResourceRecord): string[] => {
+  const names = recorded.attributes?.inlinePolicies
+  return Array.isArray(names) ? names.map(String) : []
 }
 
 async function getInlinePolicy(iam: IAMClient, roleName: string, policyName: string): Promise<string | undefined> {
@@ -113,9 +128,13 @@ export const roleKind: ResourceKind<RoleSpec, ObservedRole> = {
   label: 'IAM role',
   codePrefix: 'Role',
   identity: 'name',
-  async find(ctx, spec) {
-    const found = await findRole(ctx.aws.get(IAMClient), spec)
-    return found ? [{ observed: found, arn: found.role.Arn, tags: found.tags }] : []
+  find: (ctx, spec) => observeRole(ctx, spec.name, Object.keys(spec.inlinePolicies)),
+  // The inline policies it manages are recorded by name: read with the role before the steps.
+  early: {
+    service: 'iam',
+    read: (ctx, recorded) => observeRole(ctx, recorded.name, recordedPolicyNames(recorded)),
+    covers: (recorded, spec) =>
+      Object.keys(spec.inlinePolicies).every((p) => recordedPolicyNames(recorded).includes(p)),
   },
   diff: diffRole,
   async create(ctx, spec) {
@@ -139,8 +158,10 @@ export const roleKind: ResourceKind<RoleSpec, ObservedRole> = {
     await applyRoleChanges(ctx.aws.get(IAMClient), spec, changes)
   },
   delete: deleteRole,
-  attributes: (_observed, spec) =>
-    spec.sharedBeyondEnvironment ? { sharedBeyondEnvironment: spec.sharedBeyondEnvironment } : {},
+  attributes: (_observed, spec) => ({
+    inlinePolicies: Object.keys(spec.inlinePolicies).sort(),
+    ...(spec.sharedBeyondEnvironment ? { sharedBeyondEnvironment: spec.sharedBeyondEnvironment } : {}),
+  }),
   describe: describeRoleSpec,
 }
 

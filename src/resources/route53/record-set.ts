@@ -9,7 +9,7 @@ import {
   type ResourceRecordSet,
   type RRType,
 } from '@aws-sdk/client-route-53'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { Change, ResourceContext } from '../types.js'
 import { fqdn } from './hosted-zone.js'
 
@@ -87,6 +87,16 @@ export async function findRecordSet(
   return first && first.Name?.toLowerCase() === name.toLowerCase() && first.Type === type ? first : undefined
 }
 
+async function observeRecordSet(
+  ctx: ResourceContext,
+  zoneId: string,
+  name: string,
+  type: RRType,
+): Promise<Array<Observation<ObservedRecordSet>>> {
+  const found = await findRecordSet(ctx, zoneId, name, type)
+  return found ? [{ observed: found, id: `${name} ${type}` }] : []
+}
+
 async function change(ctx: ResourceContext, zoneId: string, Action: 'UPSERT' | 'DELETE', set: ResourceRecordSet) {
   await ctx.aws.get(Route53Client).send(
     new ChangeResourceRecordSetsCommand({
@@ -102,9 +112,12 @@ export const recordSetKind: ResourceKind<RecordSetSpec, ObservedRecordSet> = {
   codePrefix: 'RecordSet',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const found = await findRecordSet(ctx, spec.zoneId, spec.name, spec.type)
-    return found ? [{ observed: found, id: `${spec.name} ${spec.type}` }] : []
+  find: (ctx, spec) => observeRecordSet(ctx, spec.zoneId, spec.name, spec.type),
+  early: {
+    service: 'route53',
+    read: (ctx, recorded) =>
+      observeRecordSet(ctx, String(recorded.attributes?.zoneId), recorded.name, recorded.attributes?.type as RRType),
+    covers: (recorded, spec) => recorded.attributes?.zoneId === spec.zoneId && recorded.attributes?.type === spec.type,
   },
   diff: diffRecordSet,
   async create(ctx, spec) {
