@@ -1,7 +1,9 @@
 // Waiting for asynchronous state where the SDK has no waiter, or where its waiter is not strict enough
-// (DynamoDB GSIs, two consecutive ACTIVE reads). Every wait has a deadline and reports the service's own state.
+// (DynamoDB GSIs, two consecutive ACTIVE reads). Every wait has a deadline, reports the service's own state, and is
+// timed in the run's waits report (waits.ts).
 import { StepError } from '../errors/index.js'
-import { backoffDelay, sleep, type Backoff } from './retry.js'
+import { sleep, type Backoff } from './retry.js'
+import { timeWait, type WaitSubject, type WaitTarget } from './waits.js'
 
 export type PollVerdict = 'done' | 'waiting' | { failed: string }
 
@@ -15,13 +17,36 @@ export interface PollOptions<T> {
   backoff: Backoff
   /** How many 'done' reads in a row count as done (DynamoDB: 2, as terraform-provider-aws requires). */
   consecutive?: number
+  /** Where the wait is recorded for the run's waits report, and what it waits for. */
+  report?: WaitSubject & { to: WaitTarget }
+}
+
+/**
+ * The delay before poll `attempt + 1`: Terraform's StateChangeConf schedule (helper/retry/state.go: the first read at
+ * once, then 100 ms doubling up to a cap). Most states AWS makes us wait for settle within seconds (a function Active,
+ * a table ACTIVE, a guardrail READY): a flat 1 s first delay cost up to a second per wait for nothing, while the
+ * doubling adds only about four reads per wait (0.1 + 0.2 + 0.4 + 0.8 s) before reaching the old schedule's 1.6 s, so a
+ * long wait costs a few reads more, not a multiple. Up to a quarter of jitter keeps waits started together (tables
+ * created in parallel) from polling in lock-step.
+ */
+export function pollDelay(attempt: number, backoff: Backoff): number {
+  const ceiling = Math.min(backoff.maxMs, backoff.minMs * 2 ** (attempt - 1))
+  return Math.max(backoff.minMs, Math.round(ceiling - (Math.random() * ceiling) / 4))
 }
 
 export async function pollUntil<T>(opts: PollOptions<T>): Promise<T> {
+  if (!opts.report) return poll(opts, () => undefined)
+  const { to, ...subject } = opts.report
+  return timeWait(to, subject, (counted) => poll(opts, counted))
+}
+
+async function poll<T>(opts: PollOptions<T>, counted: () => void): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs
   const needed = opts.consecutive ?? 1
   let streak = 0
+  let delay = opts.backoff.minMs
   for (let attempt = 1; ; attempt++) {
+    counted()
     const value = await opts.read()
     const verdict = opts.judge(value)
     if (typeof verdict === 'object') {
@@ -31,8 +56,9 @@ export async function pollUntil<T>(opts: PollOptions<T>): Promise<T> {
     }
     streak = verdict === 'done' ? streak + 1 : 0
     if (streak >= needed) return value
-    // The confirming read of a streak comes quickly; waiting for a change backs off.
-    const delay = streak > 0 ? opts.backoff.minMs : backoffDelay(attempt, opts.backoff)
+    // A confirming read comes after the same delay as the read it confirms (as StateChangeConf's
+    // ContinuousTargetOccurence does); waiting for a change backs off.
+    if (streak === 0) delay = pollDelay(attempt, opts.backoff)
     if (Date.now() + delay > deadline) {
       throw new StepError(
         'WaitTimedOut',

@@ -3,6 +3,7 @@
 // because a long provisioning run should look slow on a bad day, not fail.
 import { StepError } from '../errors/index.js'
 import { awsReason, isTransient } from './errors.js'
+import { timeWait, type WaitSubject, type WaitTarget } from './waits.js'
 
 export interface Backoff {
   /** First delay; doubles each attempt up to maxMs, with full jitter. */
@@ -17,6 +18,8 @@ export interface RetryOptions {
   label: string
   backoff: Backoff
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void
+  /** A retry that is a wait (IAM propagation, a resource still busy): recorded in the run's waits report. */
+  report?: WaitSubject & { to: WaitTarget }
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -32,9 +35,21 @@ export async function retryWhile<T>(
   retryable: (e: unknown) => boolean,
   opts: RetryOptions,
 ): Promise<T> {
+  if (!opts.report) return retry(fn, retryable, opts, () => undefined)
+  const { to, ...subject } = opts.report
+  return timeWait(to, subject, (counted) => retry(fn, retryable, opts, counted))
+}
+
+async function retry<T>(
+  fn: () => Promise<T>,
+  retryable: (e: unknown) => boolean,
+  opts: RetryOptions,
+  counted: () => void,
+): Promise<T> {
   const deadline = Date.now() + opts.timeoutMs
   for (let attempt = 1; ; attempt++) {
     try {
+      counted()
       return await fn()
     } catch (e) {
       if (!retryable(e) && !isTransient(e)) throw e

@@ -8,6 +8,7 @@ import { validateLocally } from '../validate/index.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
+import { WaitLog } from '../aws/waits.js'
 import type { EarlyObservations } from '../resources/engine/early.js'
 import { stateBackend } from '../manifest/open-backend.js'
 import type { LeaseOptions } from '../manifest/s3-lock.js'
@@ -75,6 +76,8 @@ export interface Context {
   /** Manifest keys converged in this run, by every step: what a step recorded but did not converge is removed. */
   converged: Set<string>
   removal: RemovalOptions
+  /** What this run waited for, and how long (the summary's waits line). */
+  waits: WaitLog
   /** `infra import`: the steps run as a plan that adopts what it finds (see ImportOptions). */
   importing?: ImportOptions
   /** Reads the runner started before the steps (runner/observe-early.ts). */
@@ -134,6 +137,7 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     ...(opts.takeOverLogging ? { takeOverLogging: true } : {}),
     converged: new Set<string>(),
     removal: opts.removal ?? { mode: 'prune', deleteData: false, disableDeletionProtection: false },
+    waits: new WaitLog(),
     async close() {
       aws.destroy()
       await manifest.close()
@@ -153,6 +157,7 @@ export function resourceContext(ctx: Context, stepId: string, log: (message: str
     stepId,
     converged: ctx.converged,
     removal: ctx.removal,
+    waits: ctx.waits,
     ...(ctx.importing ? { importing: ctx.importing } : {}),
     ...(ctx.early ? { early: ctx.early } : {}),
     identity: {

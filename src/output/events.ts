@@ -2,6 +2,7 @@
 // and destroy emit them through an EventSink; the command ends the stream with `run-end` and its exit code.
 import { isInfraError } from '../errors/index.js'
 import type { Action, Ensured } from '../resources/types.js'
+import type { WaitRecord } from '../aws/waits.js'
 
 export type RunEvent =
   | { type: 'run-start'; command: string; env: string; dryRun: boolean; steps: string[] }
@@ -22,6 +23,8 @@ export type RunEvent =
       ms: number
     }
   | { type: 'log'; step: string; message: string }
+  /** A wait that waited (more than one read), as it ends: what, for which state, how long, how many reads. */
+  | ({ type: 'wait' } & WaitRecord)
   | {
       type: 'step-end'
       step: string

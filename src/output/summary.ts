@@ -5,6 +5,7 @@ import type { RunOutcome, StepOutcome } from '../runner/run-steps.js'
 import { summarize } from '../runner/run-steps.js'
 import { plain, type Paint } from './color.js'
 import { paintResult } from './plan.js'
+import { formatWaits } from './waits.js'
 
 export interface OutcomeView {
   paint?: Paint
@@ -56,6 +57,8 @@ export function formatOutcome(outcome: RunOutcome, view: OutcomeView = {}): stri
     ])
   }
   lines.push('', table.toString(), '', totals(outcome))
+  const waits = formatWaits(outcome.waits)
+  if (waits) lines.push(waits)
   const endpoints = steps.flatMap((s) => Object.entries((s.outputs.endpoints ?? {}) as Record<string, string>))
   if (endpoints.length > 0) lines.push('', 'Endpoints:', ...endpoints.map(([name, url]) => `  ${name}: ${url}`))
   return lines.join('\n')

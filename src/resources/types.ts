@@ -2,6 +2,7 @@
 // talk to AWS and to a Recorder, never to the manifest file, listr2 or the console.
 import type { AwsClients } from '../aws/clients.js'
 import type { Backoff } from '../aws/retry.js'
+import type { WaitLog } from '../aws/waits.js'
 import type { PendingOperation, ResourceRecord } from '../manifest/types.js'
 import type { EarlyObservations } from './engine/early.js'
 
@@ -72,7 +73,8 @@ export interface Timing {
 }
 
 export const REAL_TIMING: Timing = {
-  poll: { minMs: 1_000, maxMs: 20_000 },
+  // Terraform's schedule (aws/poll.ts: pollDelay): the first poll 100 ms after the first read, doubling.
+  poll: { minMs: 100, maxMs: 20_000 },
   retry: { minMs: 500, maxMs: 10_000 },
   deadlineScale: 1,
 }
@@ -97,6 +99,8 @@ export interface ResourceContext {
   /** Keys converged in this run (config still describes them): what a step recorded but did not converge is removed. */
   converged?: Set<string>
   removal?: RemovalOptions
+  /** The run's waits report: every wait is timed here (aws/waits.ts); absent outside a run. */
+  waits?: WaitLog
   /** Reads started before the steps, taken by converge instead of find while they hold (engine/early.ts). */
   early?: EarlyObservations
 }

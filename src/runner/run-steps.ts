@@ -11,6 +11,8 @@ import { orderByNeeds } from '../steps/index.js'
 import { removeRecords, staleRecords } from './prune.js'
 import { upstreamOutputs } from './upstream.js'
 import { withReferenceNeeds } from '../steps/references.js'
+import { StepReadiness } from './readiness.js'
+import type { WaitRecord } from '../aws/waits.js'
 import { observeEarly } from './observe-early.js'
 
 export interface StepOutcome {
@@ -35,6 +37,8 @@ export interface RunOutcome {
   ok: boolean
   durationMs: number
   steps: StepOutcome[]
+  /** Every wait of this run, in the order they ended (the summary names those that waited). */
+  waits: WaitRecord[]
 }
 
 export type Renderer = 'default' | 'plain' | 'silent'
@@ -63,6 +67,10 @@ export async function runSteps(
   // A value that reads another step's outputs (`${api.url}` in parameters) makes its step wait for that one.
   const steps = withReferenceNeeds(selected, ctx.config)
   const finished = new Map(steps.map((s) => [s.id, deferred()]))
+  // A step's dependents start once it has published its outputs, which may be before it has finished.
+  const readiness = new StepReadiness(finished)
+  const waitsBefore = ctx.waits.records.length
+  const stopWaitEvents = events && ctx.waits.listen((wait) => events({ type: 'wait', ...wait }))
   const upstream = upstreamOutputs(ctx, steps)
   // What the manifest records is read now, in parallel, while packaging finishes; steps take their reads as they run.
   const early = observeEarly(ctx, steps)
@@ -87,7 +95,7 @@ export async function runSteps(
       rendererOptions: { persistentOutput: true, outputBar: Infinity },
       task: async (_: unknown, task: { output: string; title: string; skip(message?: string): void }) => {
         const emit = stepEvents(events, step)
-        const outcome = await runOne(runCtx, step, upstream, finished, prepared.get(step.id), emit, (line) => {
+        const outcome = await runOne(runCtx, step, upstream, readiness, prepared.get(step.id), emit, (line) => {
           task.output = line
           emit.log(line)
         })
@@ -109,6 +117,7 @@ export async function runSteps(
   )
   await list.run().catch(() => undefined)
   const outcomes = await Promise.all(steps.map((s) => finished.get(s.id)!.promise))
+  stopWaitEvents?.()
   const ok = outcomes.every((o) => o.status === 'done')
   if (runId) {
     await ctx.manifest.runFinished(
@@ -125,6 +134,7 @@ export async function runSteps(
     ok,
     durationMs: Date.now() - started,
     steps: outcomes,
+    waits: ctx.waits.records.slice(waitsBefore),
   }
 }
 
@@ -143,15 +153,13 @@ async function runOne(
   ctx: Context,
   step: Step,
   upstream: Upstream,
-  finished: Map<StepId, Deferred>,
+  readiness: StepReadiness,
   made: unknown,
   emit: StepEvents,
   show: (line: string) => void,
 ): Promise<StepOutcome> {
   const base = { id: step.id, number: step.number, title: step.title, results: [] as Ensured[], outputs: {} as Outputs }
-  const outcomeOf = (ids: StepId[] = []) =>
-    Promise.all(ids.filter((id) => finished.has(id)).map((id) => finished.get(id)!.promise))
-  const [needed, wanted] = await Promise.all([outcomeOf(step.needs), outcomeOf(step.softNeeds)])
+  const [needed, wanted] = await Promise.all([readiness.of(step.needs), readiness.of(step.softNeeds ?? [])])
   const broken = needed.find((o) => o.status !== 'done')
   if (broken)
     return {
@@ -181,6 +189,7 @@ async function runOne(
     ...(ctx.waitForDeploy ? { waitForDeploy: true } : {}),
     ...(ctx.keepOldFiles ? { keepOldFiles: true } : {}),
     ...(ctx.takeOverLogging ? { takeOverLogging: true } : {}),
+    publish: (outputs) => readiness.publish(step.id, outputs),
     // Results are listed once, in the final summary; the task output carries progress lines.
     report: (result) => {
       base.results.push(result)

@@ -1,5 +1,7 @@
 // Step 02: the data stores. DynamoDB tables, and the SQS queues: both are what functions (step 03) read and write, and
 // neither needs anything else, so the functions' dead-letter queues and their queue triggers find them made.
+import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import type { TableConfig } from '../config/types.js'
 import { ensureTable } from '../resources/dynamodb/table.js'
 import { converge } from '../resources/engine/converge.js'
 import { queueKind } from '../resources/sqs/queue.js'
@@ -22,6 +24,28 @@ async function convergeQueues(ctx: StepContext): Promise<Record<string, QueueOut
   return queues
 }
 
+/**
+ * A table's outputs once they are final: right after CreateTable for a new one (`created`), else once converged. A
+ * table whose stream a trigger reads is handed over only once converged: step 03 maps that stream, which Lambda reads
+ * when the mapping is made, so the mapping never depends on a stream still being enabled.
+ */
+function convergeTable(ctx: StepContext, spec: TableConfig, streamRead: boolean) {
+  let known!: (output: TableOutput) => void
+  const early = new Promise<TableOutput>((resolve) => (known = resolve))
+  const output = (arn: string | undefined, streamArn: unknown): TableOutput => ({
+    name: spec.name,
+    arn,
+    ...(typeof streamArn === 'string' ? { streamArn } : {}),
+  })
+  const created = (table: TableDescription) => known(output(table.TableArn, table.LatestStreamArn))
+  const done = ensureTable(ctx, spec, streamRead ? undefined : created).then(({ result }) => {
+    ctx.report(result)
+    known(output(result.arn, ctx.record.manifest.resources[result.key]?.attributes?.streamArn))
+  })
+  // The outputs as first known: what the step publishes and returns alike.
+  return { output: Promise.race([early, done]).then(() => early), done }
+}
+
 export const dynamodbStep: Step<'dynamodb'> = {
   id: 'dynamodb',
   number: 2,
@@ -30,22 +54,32 @@ export const dynamodbStep: Step<'dynamodb'> = {
   // Without queues the inputs are the tables alone, as before queues existed: an upgrade does not look like a change.
   inputs: (config) => (config.queues.length > 0 ? { tables: config.tables, queues: config.queues } : config.tables),
   async run(ctx) {
-    const tables: Record<string, TableOutput> = {}
-    // Tables are independent: converge them in parallel (DynamoDB allows 500 concurrent table operations).
-    const convergeTables = Promise.all(
-      ctx.config.tables.map(async (spec) => {
-        const result = await ensureTable(ctx, spec)
-        ctx.report(result)
-        const streamArn = ctx.record.manifest.resources[result.key]?.attributes?.streamArn
-        tables[spec.logicalId] = {
-          name: spec.name,
-          arn: result.arn,
-          ...(typeof streamArn === 'string' ? { streamArn } : {}),
-        }
-      }),
+    const streamsRead = new Set(
+      ctx.config.functions.flatMap((f) => f.triggers.flatMap((t) => (t.type === 'stream' ? [t.table] : []))),
     )
-    const [, queues] = await Promise.all([convergeTables, convergeQueues(ctx)])
-    const outputs: DynamoDbOutputs = { tables }
-    return ctx.config.queues.length > 0 ? { ...outputs, queues } : outputs
+    // Tables are independent: converge them in parallel (DynamoDB allows 500 concurrent table operations).
+    const tables = ctx.config.tables.map((spec) => convergeTable(ctx, spec, streamsRead.has(spec.logicalId)))
+    const queues = convergeQueues(ctx)
+    // Published as soon as every table's name and ARNs are known: the functions (step 03) are made while the new
+    // tables become ACTIVE and get their TTL and backups.
+    const outputs = Promise.all([Promise.all(tables.map((t) => t.output)), queues]).then(([known, queueOutputs]) => {
+      const out: DynamoDbOutputs = {
+        tables: Object.fromEntries(ctx.config.tables.map((spec, i) => [spec.logicalId, known[i]!])),
+      }
+      return ctx.config.queues.length > 0 ? { ...out, queues: queueOutputs } : out
+    })
+    void outputs.then(
+      (o) => ctx.publish?.(o),
+      () => undefined,
+    )
+    // The step ends once every table has converged, and fails with the first table that failed.
+    await settleAll(tables.map((t) => t.done))
+    return outputs
   },
+}
+
+/** Waits for every promise, then throws the first rejection: none is left running when the step reports. */
+async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(promises)).find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
 }

@@ -85,9 +85,13 @@ export const lambdaStep: Step<'lambda'> = {
           // An image by tag is deployed by the digest the tag names now: a tag pushed again is new code.
           ...(fn.imageUri && !ctx.offline ? { imageUri: await pinnedImageUri(ctx, fn.imageUri) } : {}),
         }
-        // The log group first: otherwise Lambda creates it on the first invocation, untagged and never expiring.
-        ctx.report(await ensureLogGroup(ctx, logGroupSpec(fn)))
-        const ensured = await ensureFunction(ctx, spec)
+        // The log group before anything can invoke the function (otherwise Lambda creates it on the first invocation,
+        // untagged and never expiring): made while the function is created, both before its alias and triggers.
+        const [logGroup, ensured] = await Promise.all([
+          ensureLogGroup(ctx, logGroupSpec(fn)),
+          ensureFunction(ctx, spec),
+        ])
+        ctx.report(logGroup)
         ctx.report(unguarded(fn) ? withNote(ensured.result, unguardedNote) : ensured.result)
         // Nothing is wired to a stranger's function: no version, alias or concurrency setting.
         const release = await ensureRelease(ctx, spec, ensured, ctx.canaryPercent)

@@ -116,16 +116,24 @@ export const bedrockStep: Step<'bedrock'> = {
     if (!guardrail && !logGroup && ctx.config.bedrockModels.length === 0) return {}
     if (!ctx.offline) await checkModels(ctx)
     // The guardrail (which the functions wait for) and the invocation logging are independent: converged together,
-    // reported in this order once both are done.
+    // reported in this order once both are done. The functions need only the guardrail's version: the outputs are
+    // published as soon as it is there, and step 03 starts while the logging is still being set.
     const guarding: Ensured[] = []
     const logging: Ensured[] = []
+    const outputs = (
+      guardrail ? ensureGuardrail(ctx, guardrail, (r) => guarding.push(r)) : Promise.resolve(undefined)
+    ).then((made): BedrockOutputs => (made ? { guardrail: made } : {}))
+    void outputs.then(
+      (o) => ctx.publish?.(o),
+      () => undefined,
+    )
     const [made, logged] = await Promise.allSettled([
-      guardrail ? ensureGuardrail(ctx, guardrail, (r) => guarding.push(r)) : undefined,
+      outputs,
       logGroup ? ensureLogging(ctx, logGroup, (r) => logging.push(r)) : undefined,
     ])
     for (const r of [...guarding, ...logging]) ctx.report(r)
     if (made.status === 'rejected') throw made.reason
     if (logged.status === 'rejected') throw logged.reason
-    return made.value ? { guardrail: made.value } : {}
+    return made.value
   },
 }

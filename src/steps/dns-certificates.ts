@@ -39,6 +39,7 @@ async function withValidationRecords(
     label: `ACM certificate ${cert.arn}: waiting for ACM to publish its validation records`,
     timeoutMs: RECORDS_TIMEOUT_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `certificate ${spec.name} (${spec.region})`, state: 'validation records' },
   })
   return observeCertificate(detail!, cert.tags)
 }
@@ -78,6 +79,7 @@ async function waitIssued(
       label: `ACM certificate ${cert.arn} (${spec.region})`,
       timeoutMs: timeoutMs * ctx.timing.deadlineScale,
       backoff: ctx.timing.poll,
+      report: { to: ctx, resource: `certificate ${spec.name} (${spec.region})`, state: 'ISSUED' },
     })
     return observeCertificate(detail!, cert.tags)
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/types.js'
 import type { Ensured, ResourceContext } from '../resources/types.js'
-import type { StepOutputs, Upstream } from './outputs.js'
+import type { Outputs, StepOutputs, Upstream } from './outputs.js'
 
 export const STEP_IDS = [
   'iam',
@@ -26,6 +26,11 @@ export interface StepContext extends ResourceContext {
   upstream: Upstream
   /** One line per resource converged: the runner shows it and sums it up. */
   report(result: Ensured): void
+  /**
+   * The step's outputs are final before the step is done (its remaining work is waiting on AWS): the steps that need
+   * it may start now (runner/readiness.ts). What run() returns later must be the same outputs.
+   */
+  publish?(outputs: Outputs): void
   /** `--canary <percent>`: the lambda step routes this share of traffic to new versions instead of all of it. */
   canaryPercent?: number
   /** `--take-over-logging`: the bedrock step may replace the account's invocation logging set by someone else. */

@@ -69,16 +69,17 @@ describe('lambda step: create from empty', () => {
       expect(fake.dynamodb.table(`${SERVICE}-${table}`)).toBeDefined()
     expect(fake.lambda.fn(fnName('websocket-message'))!.latest.config.Timeout).toBe(120)
 
-    // The log group exists before the function (else Lambda makes an untagged, never-expiring one).
+    // The log group exists before anything can invoke the function (else Lambda makes an untagged, never-expiring
+    // one): it is made while the function is created, and before the alias that API Gateway and triggers invoke.
     for (const id of FUNCTIONS) {
       const createGroup = fake.calls.findIndex(
         (c) => c.command === 'CreateLogGroupCommand' && c.input.logGroupName === `/aws/lambda/${fnName(id)}`,
       )
-      const createFn = fake.calls.findIndex(
-        (c) => c.command === 'CreateFunctionCommand' && c.input.FunctionName === fnName(id),
+      const createAlias = fake.calls.findIndex(
+        (c) => c.command === 'CreateAliasCommand' && c.input.FunctionName === fnName(id),
       )
       expect(createGroup).toBeGreaterThanOrEqual(0)
-      expect(createGroup).toBeLessThan(createFn)
+      expect(createGroup).toBeLessThan(createAlias)
     }
 
     const manifest = manifestOf(root)
@@ -169,7 +170,7 @@ describe('lambda step: reruns', () => {
     expect(
       fake.calls
         .slice(updateAt, publishAt)
-        .some((c) => c.command === 'GetFunctionCommand' && c.input.FunctionName === name),
+        .some((c) => c.command === 'GetFunctionConfigurationCommand' && c.input.FunctionName === name),
     ).toBe(true)
     expect(fake.lambda.fn(name)!.versions['2']?.config.MemorySize).toBe(1024)
   })

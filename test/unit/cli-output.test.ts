@@ -130,6 +130,7 @@ const outcome = (steps: StepOutcome[], extra: Partial<RunOutcome> = {}): RunOutc
   ok: true,
   durationMs: 0,
   steps,
+  waits: [],
   ...extra,
 })
 

@@ -206,6 +206,7 @@ export const certificateKind: ResourceKind<CertificateSpec, ObservedCertificate>
       timeoutMs: RELEASE_TIMEOUT_MS * ctx.timing.deadlineScale,
       label: `deleting ACM certificate ${record.arn} (still in use by a distribution or an API domain being released)`,
       backoff: ctx.timing.poll,
+      report: { to: ctx, resource: `certificate ${record.name}`, state: 'released' },
     })
   },
   attributes: (_observed, spec) => ({ region: spec.region }),

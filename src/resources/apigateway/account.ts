@@ -62,6 +62,7 @@ async function setRole(ctx: ResourceContext, roleArn: string): Promise<ObservedA
       timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
       label: `setting the API Gateway CloudWatch role (${roleArn})`,
       backoff: ctx.timing.retry,
+      report: { to: ctx, resource: 'API Gateway account', state: 'CloudWatch role usable' },
     },
   )
   return { cloudwatchRoleArn: roleArn }

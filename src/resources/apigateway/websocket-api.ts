@@ -31,11 +31,7 @@ const observation = (ctx: ResourceContext, api: Partial<Api>): Observation<Parti
 })
 
 /** The API the manifest records, when it still exists; else every WebSocket API with the spec's name. */
-async function findApis(
-  ctx: ResourceContext,
-  spec: WebSocketApiSpec,
-  recordedId?: string,
-): Promise<Array<Partial<Api>>> {
+async function findApis(ctx: ResourceContext, name: string, recordedId?: string): Promise<Array<Partial<Api>>> {
   const client = ctx.aws.get(ApiGatewayV2Client)
   if (recordedId) {
     const api = await callApi(ctx, `reading WebSocket API (${recordedId})`, () =>
@@ -51,12 +47,12 @@ async function findApis(
         { hint: 'Remove the websocket-api entry from the manifest (or fix its id), then rerun.' },
       )
     if (api) return [api]
-    ctx.log(`WebSocket API ${recordedId} (from the manifest) no longer exists; looking for ${spec.name} by name`)
+    ctx.log(`WebSocket API ${recordedId} (from the manifest) no longer exists; looking for ${name} by name`)
   }
   const all = await allPages((NextToken) =>
     callApi(ctx, 'listing WebSocket APIs', () => client.send(new GetApisCommand({ NextToken }))),
   )
-  return all.filter((a) => a.Name === spec.name && a.ProtocolType === 'WEBSOCKET')
+  return all.filter((a) => a.Name === name && a.ProtocolType === 'WEBSOCKET')
 }
 
 export const websocketApiKind: ResourceKind<WebSocketApiSpec, Partial<Api>> = {
@@ -65,7 +61,11 @@ export const websocketApiKind: ResourceKind<WebSocketApiSpec, Partial<Api>> = {
   codePrefix: 'WebSocketApi',
   identity: 'recorded-id',
   async find(ctx, spec, recorded) {
-    return (await findApis(ctx, spec, recorded?.id)).map((api) => observation(ctx, api))
+    return (await findApis(ctx, spec.name, recorded?.id)).map((api) => observation(ctx, api))
+  },
+  early: {
+    service: 'apigatewayv2',
+    read: async (ctx, recorded) => (await findApis(ctx, recorded.name, recorded.id)).map((api) => observation(ctx, api)),
   },
   diff: (api, spec) => diffApi(api, { ...api.Tags }, spec),
   async create(ctx, spec) {

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-apigatewayv2'
 import { isNotFound } from '../../aws/errors.js'
 import { pollUntil } from '../../aws/poll.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
+import { recordedString } from '../engine/early.js'
 import type { ResourceContext } from '../types.js'
 import { allPages, callApi } from './call.js'
 import { chooseDeployment, deployedHash, deploymentDescription } from './websocket-diff.js'
@@ -67,6 +68,17 @@ async function findDeployment(
   return choice.action === 'create' ? undefined : all.find((d) => d.DeploymentId === choice.deploymentId)
 }
 
+async function deploymentOf(
+  ctx: ResourceContext,
+  apiId: string | undefined,
+  hash: string | undefined,
+  recordedId: string | undefined,
+): Promise<Array<Observation<ObservedDeployment>>> {
+  if (!apiId || !hash) return []
+  const found = await findDeployment(ctx, apiId, hash, recordedId).catch(notFoundIsNone)
+  return found ? [{ observed: { apiId, deployment: found }, id: found.DeploymentId }] : []
+}
+
 export const websocketDeploymentKind: ResourceKind<WebSocketDeploymentSpec, ObservedDeployment> = {
   kind: WEBSOCKET_DEPLOYMENT_KIND,
   label: 'WebSocket deployment',
@@ -74,11 +86,15 @@ export const websocketDeploymentKind: ResourceKind<WebSocketDeploymentSpec, Obse
   // CreateDeployment has no token: a lost response is resolved by looking for the definition's hash.
   identity: 'recorded-id',
   ownership: 'parent',
-  async find(ctx, spec, recorded) {
-    if (!spec.apiId) return []
-    const apiId = spec.apiId
-    const found = await findDeployment(ctx, apiId, spec.definitionHash, recorded?.id).catch(notFoundIsNone)
-    return found ? [{ observed: { apiId, deployment: found }, id: found.DeploymentId }] : []
+  find: (ctx, spec, recorded) => deploymentOf(ctx, spec.apiId, spec.definitionHash, recorded?.id),
+  // Read early for the API and definition recorded; a changed definition is looked for by find.
+  early: {
+    service: 'apigatewayv2',
+    read: (ctx, recorded) =>
+      deploymentOf(ctx, recordedString(recorded, 'apiId'), recordedString(recorded, 'definitionHash'), recorded.id),
+    covers: (recorded, spec) =>
+      recordedString(recorded, 'apiId') === spec.apiId &&
+      recordedString(recorded, 'definitionHash') === spec.definitionHash,
   },
   // A deployment never changes: it is of this definition, or another one is made.
   diff: () => [],
@@ -111,6 +127,7 @@ export const websocketDeploymentKind: ResourceKind<WebSocketDeploymentSpec, Obse
       label: `waiting for WebSocket deployment (${apiId}/${deploymentId})`,
       timeoutMs: DEPLOYMENT_WAIT_MS * ctx.timing.deadlineScale,
       backoff: ctx.timing.poll,
+      report: { to: ctx, resource: `WebSocket deployment ${apiId}/${deploymentId}`, state: 'DEPLOYED' },
     })
     return { apiId, deployment }
   },

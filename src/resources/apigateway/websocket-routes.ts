@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-apigatewayv2'
 import { isNotFound } from '../../aws/errors.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import type { Action, Change, Ensured, ResourceContext } from '../types.js'
 import { allPages, callApi } from './call.js'
 import { diffRoutes, routeChanges, type IntegrationSpec, type RouteOp, type RouteSpec } from './websocket-diff.js'
@@ -137,6 +137,17 @@ async function applyOps(ctx: ResourceContext, apiId: string, apiName: string, op
   }
 }
 
+async function findRoutes(ctx: ResourceContext, apiId: string | undefined): Promise<Array<Observation<ObservedRoutes>>> {
+  if (!apiId) return []
+  const found = await observeRoutes(ctx, apiId).catch((e: unknown) => {
+    if (isNotFound(e)) return undefined
+    throw e
+  })
+  // A new API has neither: nothing is made yet. An integration alone (a run that died before its route) counts.
+  const made = found && (found.routes.length > 0 || found.integrations.length > 0)
+  return made ? [{ observed: found, id: apiId }] : []
+}
+
 export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRoutes> = {
   kind: WEBSOCKET_ROUTE_KIND,
   label: 'WebSocket routes',
@@ -144,15 +155,12 @@ export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRout
   // One route table per API: found through the API's id, as a name-unique resource is found by its name.
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    if (!spec.apiId) return []
-    const found = await observeRoutes(ctx, spec.apiId).catch((e: unknown) => {
-      if (isNotFound(e)) return undefined
-      throw e
-    })
-    // A new API has neither: nothing is made yet. An integration alone (a run that died before its route) counts.
-    const made = found && (found.routes.length > 0 || found.integrations.length > 0)
-    return made ? [{ observed: found, id: spec.apiId }] : []
+  find: (ctx, spec) => findRoutes(ctx, spec.apiId),
+  // Recorded under the API's id.
+  early: {
+    service: 'apigatewayv2',
+    read: (ctx, recorded) => findRoutes(ctx, recorded.id),
+    covers: (recorded, spec) => recorded.id === spec.apiId,
   },
   diff: (observed, spec) => diffRoutes(observed, spec.routes).map(describeOp),
   async create(ctx, spec) {

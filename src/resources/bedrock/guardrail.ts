@@ -87,6 +87,7 @@ export async function waitForGuardrail(
     label: `waiting for ${label} to be READY`,
     timeoutMs: READY_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: label.replace(/^Bedrock /, ''), state: 'READY' },
   })
   return read!
 }

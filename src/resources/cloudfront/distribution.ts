@@ -133,6 +133,7 @@ async function waitDeployed(ctx: ResourceContext, id: string): Promise<{ ETag?: 
     label: `CloudFront distribution ${id} being disabled`,
     timeoutMs: DEPLOY_TIMEOUT_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `distribution ${id}`, state: 'Deployed (disabled)' },
   }).catch((e: unknown) => {
     if (!(e instanceof StepError) || e.code !== 'WaitTimedOut') throw e
     throw new StepError(
@@ -159,6 +160,7 @@ export async function waitForDeployed(
     label: `CloudFront distribution ${distribution.id} being deployed`,
     timeoutMs: DEPLOY_TIMEOUT_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `distribution ${distribution.id}`, state: 'Deployed' },
   }).catch((e: unknown) => {
     if (!(e instanceof StepError) || e.code !== 'WaitTimedOut') throw e
     throw new StepError(

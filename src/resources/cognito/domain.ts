@@ -69,6 +69,7 @@ async function waitForActive(ctx: ResourceContext, prefix: string): Promise<Obse
     label: `waiting for Cognito domain (${prefix}) to become ACTIVE`,
     timeoutMs: PREFIX_DOMAIN_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `Cognito domain ${prefix}`, state: 'ACTIVE' },
   })
   return observed(active!)
 }

@@ -112,6 +112,7 @@ export async function applyTableChanges(
     timeoutMs: TABLE_UPDATE_MS * ctx.timing.deadlineScale,
     label: `updating DynamoDB table (${TableName})`,
     backoff: ctx.timing.retry,
+    report: { to: ctx, resource: `table ${TableName}`, state: 'not busy' },
   }
   // TTL last: DynamoDB may refuse it for up to an hour after the previous TTL change, and that must not hold
   // back the other changes.

@@ -16,7 +16,7 @@ import { isNotFound, isTableBusy } from '../../aws/errors.js'
 import { pollUntil, type PollVerdict } from '../../aws/poll.js'
 import { retryWhile } from '../../aws/retry.js'
 import type { ResourceRecord } from '../../manifest/types.js'
-import { converge } from '../engine/converge.js'
+import { converge, type Converged } from '../engine/converge.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
 import {
   diffTable,
@@ -26,7 +26,7 @@ import {
   type TableChange,
 } from './table-diff.js'
 import { applyTableChanges } from './table-update.js'
-import type { Ensured, ResourceContext } from '../types.js'
+import type { ResourceContext } from '../types.js'
 
 export const TABLE_KIND = 'dynamodb-table'
 // terraform-provider-aws budgets: create 30 min, each update 20 min (reliability rules, rule 13).
@@ -98,6 +98,7 @@ export async function waitForTableActive(ctx: ResourceContext, ddb: DynamoDBClie
     timeoutMs: timeoutMs * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
     consecutive: 2,
+    report: { to: ctx, resource: `table ${name}`, state: 'ACTIVE' },
   }) as Promise<TableDescription>
 }
 
@@ -141,6 +142,7 @@ async function deleteTable(ctx: ResourceContext, record: ResourceRecord): Promis
     label: `waiting for DynamoDB table (${TableName}) to be deleted`,
     timeoutMs: TABLE_DELETE_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `table ${TableName}`, state: 'deleted' },
   })
 }
 
@@ -178,8 +180,26 @@ export const tableKind: ResourceKind<TableConfig, ObservedTable> = {
   describe: describeTableSpec,
 }
 
-export async function ensureTable(ctx: ResourceContext, spec: TableConfig): Promise<Ensured> {
-  return (await converge(ctx, tableKind, spec)).result
+/**
+ * `created`: told the table as CreateTable described it (its ARN and stream ARN are final then), before converge waits
+ * for ACTIVE and applies what needs ACTIVE (TTL, point-in-time recovery): what only needs its name and ARNs can go on.
+ */
+export async function ensureTable(
+  ctx: ResourceContext,
+  spec: TableConfig,
+  created?: (table: TableDescription) => void,
+): Promise<Converged<ObservedTable>> {
+  const kind: typeof tableKind = created
+    ? {
+        ...tableKind,
+        async create(createCtx, createSpec) {
+          const made = await tableKind.create(createCtx, createSpec)
+          created(made.observed.table)
+          return made
+        },
+      }
+    : tableKind
+  return converge(ctx, kind, spec)
 }
 
 function refuseImpossible(observed: ObservedTable, spec: TableConfig): void {

@@ -122,6 +122,7 @@ async function waitForProvisioned(ctx: ResourceContext, spec: ProvisionedConcurr
     label: `waiting for provisioned concurrency of Lambda alias (${spec.name})`,
     timeoutMs: PROVISIONED_READY_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `provisioned concurrency ${spec.name}`, state: 'READY' },
   })
 }
 

@@ -99,6 +99,7 @@ async function waitSettled(ctx: ResourceContext, mapping: Mapping, spec: EventSo
     label: `waiting for Lambda event source mapping (${spec.name})`,
     timeoutMs: SETTLE_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `event source mapping ${spec.name}`, state: 'settled' },
   })
 }
 
@@ -181,6 +182,7 @@ async function createMapping(ctx: ResourceContext, spec: EventSourceMappingSpec)
       timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
       label: `creating Lambda event source mapping (${spec.name})`,
       backoff: ctx.timing.retry,
+      report: { to: ctx, resource: `event source mapping ${spec.name}`, state: 'role permissions visible' },
     },
   )
   const { $metadata: _, ...created } = mapping

@@ -1,15 +1,9 @@
 // Waiting on Lambda: a function (or version) until it is Active or its update has finished, and a call that names a
 // role Lambda cannot assume yet, retried until IAM has propagated it.
-import {
-  GetFunctionConfigurationCommand,
-  LambdaClient,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
-  type FunctionConfiguration,
-  type GetFunctionCommandOutput,
-} from '@aws-sdk/client-lambda'
+import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda'
 import { StepError } from '../../errors/index.js'
-import { awsReason, isFunctionBusy, isRolePropagationError } from '../../aws/errors.js'
+import { awsReason, isFunctionBusy, isNotFound, isRolePropagationError } from '../../aws/errors.js'
+import { pollUntil } from '../../aws/poll.js'
 import { retryWhile } from '../../aws/retry.js'
 import type { ResourceContext } from '../types.js'
 
@@ -32,8 +26,9 @@ function describeFunctionState(c: FunctionConfiguration | undefined): string {
 }
 
 /**
- * Waits with the SDK's waiter (Active after a create, LastUpdateStatus Successful after an update), with delays from the
- * context; on failure or timeout the error carries the function's own state reason. Returns the function as last seen.
+ * Polls GetFunctionConfiguration until Active after a create or LastUpdateStatus Successful after an update — what the
+ * SDK's FunctionActiveV2 / FunctionUpdatedV2 waiters accept — on the run's poll schedule, timed in the waits report; on
+ * failure or timeout the error carries the function's own state reason. Returns the function as last seen.
  */
 export async function waitForFunction(
   ctx: ResourceContext,
@@ -43,32 +38,32 @@ export async function waitForFunction(
 ): Promise<FunctionConfiguration> {
   const lambda = ctx.aws.get(LambdaClient)
   const timeoutMs = (until === 'active' ? FUNCTION_ACTIVE_MS : FUNCTION_UPDATE_MS) * ctx.timing.deadlineScale
-  const waiter = until === 'active' ? waitUntilFunctionActiveV2 : waitUntilFunctionUpdatedV2
-  const config = {
-    client: lambda,
-    maxWaitTime: timeoutMs / 1000,
-    minDelay: ctx.timing.poll.minMs / 1000,
-    maxDelay: ctx.timing.poll.maxMs / 1000,
-  }
+  const state = until === 'active' ? 'Active' : 'updated'
   try {
-    const done = await waiter(config, { FunctionName: name, Qualifier: qualifier })
-    const seen = (done.reason as GetFunctionCommandOutput | undefined)?.Configuration
-    return (
-      seen ?? (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier })))
-    )
-  } catch (e) {
-    const now = await lambda
-      .send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier }))
-      .catch(() => undefined)
-    const gaveUp = (e as Error).name === 'TimeoutError' ? `gave up after ${Math.round(timeoutMs / 1000)} s` : 'failed'
-    throw new StepError(
-      'FunctionWaitFailed',
-      `waiting for Lambda function (${name}) to become ${until === 'active' ? 'Active' : 'updated'}: ${gaveUp}; last state: ${describeFunctionState(now)}`,
-      {
-        hint: 'Look at the function in the Lambda console, fix the cause, then rerun: the run resumes and waits again.',
-        cause: e,
+    return await pollUntil({
+      // Not found yet right after a create is waited for, as the SDK's waiters and Terraform's NotFoundChecks do.
+      read: () =>
+        lambda
+          .send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier }))
+          .catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e))),
+      judge: (c) => {
+        const status = until === 'active' ? c?.State : c?.LastUpdateStatus
+        if (status === 'Failed') return { failed: `failed; last state: ${describeFunctionState(c)}` }
+        return status === (until === 'active' ? 'Active' : 'Successful') ? 'done' : 'waiting'
       },
-    )
+      describe: describeFunctionState,
+      label: `waiting for Lambda function (${name}) to become ${state}`,
+      timeoutMs,
+      backoff: ctx.timing.poll,
+      report: { to: ctx, resource: `function ${qualifier ? `${name}:${qualifier}` : name}`, state },
+    }).then((c) => c!)
+  } catch (e) {
+    if (!(e instanceof StepError)) throw e
+    // pollUntil's message already names the function, the state waited for and Lambda's own state reason.
+    throw new StepError('FunctionWaitFailed', e.message, {
+      hint: 'Look at the function in the Lambda console, fix the cause, then rerun: the run resumes and waits again.',
+      cause: e,
+    })
   }
 }
 
@@ -87,6 +82,7 @@ export async function withRolePropagation<T>(
       timeoutMs,
       label: `${doing} Lambda function (${fn.name})`,
       backoff: ctx.timing.retry,
+      report: { to: ctx, resource: `function ${fn.name}`, state: 'role assumable' },
       onRetry: (e) => {
         if (isRolePropagationError(e) && !waitedForRole)
           ctx.log(`${fn.name}: role ${fn.roleArn} is not assumable by Lambda yet; retrying`)

@@ -118,6 +118,7 @@ async function applyFunctionChanges(
       timeoutMs: FUNCTION_UPDATE_MS * ctx.timing.deadlineScale,
       label: `updating the code of Lambda function (${spec.name})`,
       backoff: ctx.timing.retry,
+      report: { to: ctx, resource: `function ${spec.name}`, state: 'not busy' },
     })
     latest = await waitForFunction(ctx, spec.name, 'updated')
   }

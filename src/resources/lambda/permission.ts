@@ -118,6 +118,7 @@ async function addStatement(ctx: ResourceContext, spec: NamedPermissionSpec): Pr
       timeoutMs: PERMISSION_PROPAGATION_MS * ctx.timing.deadlineScale,
       label: `adding Lambda permission (${spec.name})`,
       backoff: ctx.timing.retry,
+      report: { to: ctx, resource: `permission ${spec.name}`, state: 'accepted' },
     },
   )
 }
@@ -138,6 +139,7 @@ async function removeStatement(ctx: ResourceContext, ref: StatementRef, name: st
     label: `removing Lambda permission (${name})`,
     timeoutMs: REMOVAL_VISIBLE_MS * ctx.timing.deadlineScale,
     backoff: ctx.timing.poll,
+    report: { to: ctx, resource: `permission ${name}`, state: 'removed' },
   })
 }
 

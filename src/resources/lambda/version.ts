@@ -140,6 +140,7 @@ export async function publishVersion(
     timeoutMs: PUBLISH_MS * ctx.timing.deadlineScale,
     label: `publishing a version of Lambda function (${spec.name})`,
     backoff: ctx.timing.retry,
+    report: { to: ctx, resource: `function ${spec.name}`, state: 'ready to publish' },
   }).catch((e: unknown) => {
     if (isPreconditionFailed(e)) {
       throw new StepError(

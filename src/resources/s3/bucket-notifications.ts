@@ -85,6 +85,7 @@ async function putNotifications(ctx: ResourceContext, bucket: string, config: No
       timeoutMs: DESTINATION_PROPAGATION_MS * ctx.timing.deadlineScale,
       label: `putting S3 notifications (${bucket})`,
       backoff: ctx.timing.retry,
+      report: { to: ctx, resource: `notifications of bucket ${bucket}`, state: 'destinations validated' },
     },
   )
 }

@@ -69,6 +69,7 @@ function sendWithRole<T>(ctx: ResourceContext, spec: ScheduleSpec, send: () => P
     timeoutMs: IAM_PROPAGATION_MS * ctx.timing.deadlineScale,
     label: `putting EventBridge schedule (${spec.name})`,
     backoff: ctx.timing.retry,
+    report: { to: ctx, resource: `schedule ${spec.name}`, state: 'role assumable' },
   })
 }
 

@@ -64,6 +64,7 @@ export const queueKind: ResourceKind<QueueSpec, ObservedQueue> = {
         timeoutMs: QUEUE_NAME_REUSE_MS * ctx.timing.deadlineScale,
         label: `creating SQS queue (${spec.name}) after one of its name was deleted`,
         backoff: ctx.timing.retry,
+        report: { to: ctx, resource: `queue ${spec.name}`, state: 'name reusable' },
         onRetry: () =>
           ctx.log(`SQS queue ${spec.name}: a queue of this name was deleted less than a minute ago; waiting`),
       },
