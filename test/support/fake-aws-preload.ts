@@ -6,7 +6,8 @@
 //
 // Environment:
 //   FAKE_AWS_STATE               JSON file of the fake's state: loaded at start when it exists, rewritten (temp file +
-//                                rename, synchronously) after every call, so a SIGKILL leaves it as AWS would be.
+//                                rename, synchronously) after every write call, so a SIGKILL leaves it as AWS would
+//                                be (after reads: at the next write, or at exit).
 //                                Each call is also appended as one JSON line to `${FAKE_AWS_STATE}.calls.jsonl`.
 //   FAKE_AWS_LATENCY_MS          added to every call
 //   FAKE_AWS_ACCOUNT             the caller's account (GetCallerIdentity, and the ARNs of new resources)
@@ -19,7 +20,7 @@
 //   FAKE_AWS_DESCRIBES_UNTIL_ACTIVE  FakeDynamoDB.describesUntilActive
 import { promises as dns } from 'node:dns'
 import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { createFakeAws, operationName, type CallRecord } from './fake-aws/index.js'
+import { createFakeAws, operationName } from './fake-aws/index.js'
 
 const env = process.env
 const aws = createFakeAws()
@@ -84,21 +85,33 @@ if (statePath && existsSync(statePath)) {
   aws.load(JSON.parse(readFileSync(statePath, 'utf8')))
 }
 
-function save(call: CallRecord): void {
+function saveState(): void {
   if (!statePath) return
   const tmp = `${statePath}.${process.pid}.tmp`
   writeFileSync(tmp, JSON.stringify(aws.toJSON()))
   renameSync(tmp, statePath)
-  appendFileSync(`${statePath}.calls.jsonl`, `${JSON.stringify(jsonSafe(call))}\n`)
+}
+
+// A read changes at most a transitional status's countdown (a table CREATING for n more describes), which a later
+// write or the process's exit saves: serialising the whole state after each of a no-op run's reads was most of the
+// harness's share of the run. A SIGKILL after a read loses only such a countdown, as if AWS were that much slower.
+let unsaved = false
+process.on('exit', () => unsaved && saveState())
+
+/** This call's number among the successful calls of its operation. */
+function countSuccess(op: string): number {
+  const count = (successes.get(op) ?? 0) + 1
+  successes.set(op, count)
+  return count
 }
 
 aws.onCall((call) => {
-  save(call)
-  if (call.error !== undefined) return
   const op = operationName(call.command)
-  const count = (successes.get(op) ?? 0) + 1
-  successes.set(op, count)
-  if (killAfter.get(op) === count) process.kill(process.pid, 'SIGKILL')
+  const killed = call.error === undefined && countSuccess(op) === killAfter.get(op)
+  if (call.write || killed) saveState()
+  unsaved = !call.write && !killed
+  if (statePath) appendFileSync(`${statePath}.calls.jsonl`, `${JSON.stringify(jsonSafe(call))}\n`)
+  if (killed) process.kill(process.pid, 'SIGKILL')
 })
 
 aws.install()
