@@ -11,11 +11,56 @@ import { restApiDefinitionKind } from '../resources/apigateway/rest-api-definiti
 import { documentHash } from '../resources/apigateway/rest-api-openapi.js'
 import { ensureRestApiStage } from '../resources/apigateway/rest-api-stage.js'
 import { ensureUsagePlan } from '../resources/apigateway/rest-api-usage-plan.js'
-import { KNOWN_AFTER_APPLY } from '../resources/types.js'
+import { KNOWN_AFTER_APPLY, type Ensured } from '../resources/types.js'
 import { ensureCloudWatchRoleForApis } from './apigateway-account.js'
-import { INVOKE_STATEMENT_ID, restApiPlan, restApiUpstream } from './rest-api-specs.js'
+import { INVOKE_STATEMENT_ID, restApiPlan, restApiUpstream, type RestApiPlan } from './rest-api-specs.js'
 import type { RestApiOutputs } from './outputs.js'
-import type { Step } from './types.js'
+import type { Step, StepContext } from './types.js'
+
+/** The account's CloudWatch role for API Gateway and the access log group. */
+async function accessLogging(ctx: StepContext, plan: RestApiPlan | undefined): Promise<Ensured[]> {
+  const results = await ensureCloudWatchRoleForApis(ctx)
+  return plan ? [...results, await ensureLogGroup(ctx, plan.logGroup)] : results
+}
+
+/**
+ * The API, then its definition (one PutRestApi when API Gateway's differs) and the functions' permissions, which need
+ * only the API's id. Undefined id: offline with nothing recorded, or a plan of a new API.
+ */
+async function buildApi(ctx: StepContext, plan: RestApiPlan): Promise<{ managed: boolean; restApiId?: string }> {
+  const api = await converge(ctx, restApiKind, plan.api)
+  ctx.report(api.result)
+  if (api.result.action === 'unmanaged') return { managed: false }
+  // Offline, the manifest's id (unverified); in a plan of a new API, none yet.
+  const restApiId = api.observed?.id ?? (api.result.id !== KNOWN_AFTER_APPLY ? api.result.id : undefined)
+  const { logicalId, name } = plan.api
+  // One statement per function for this API, on the alias the integrations invoke; serialised per function.
+  const sourceArn = executeApiSourceArn(ctx.identity, restApiId ?? KNOWN_AFTER_APPLY)
+  const [definition, ...permissions] = await Promise.allSettled([
+    converge(ctx, restApiDefinitionKind, {
+      logicalId,
+      name,
+      restApiId,
+      definition: plan.definition,
+      document: plan.document,
+    }).then((d) => d.result),
+    ...plan.targets.map((t) =>
+      ensurePermission(ctx, {
+        logicalId: `${logicalId}-${t.logicalId}`,
+        functionName: t.functionName,
+        qualifier: t.alias,
+        statementId: INVOKE_STATEMENT_ID,
+        principal: 'apigateway.amazonaws.com',
+        sourceArn,
+      }),
+    ),
+  ])
+  for (const settled of [definition!, ...permissions]) {
+    if (settled.status === 'rejected') throw settled.reason
+    ctx.report(settled.value)
+  }
+  return { managed: true, restApiId }
+}
 
 export const apiStep: Step<'api'> = {
   id: 'api',
@@ -34,44 +79,15 @@ export const apiStep: Step<'api'> = {
     const planning = ctx.dryRun || ctx.offline
     const plan = restApiPlan(ctx.config, restApiUpstream(ctx.config, ctx.upstream, planning))
     // Access logs need the account's CloudWatch role (kept while any API is configured, whichever step runs) and the
-    // log group before the stage points at them.
-    for (const r of await ensureCloudWatchRoleForApis(ctx)) ctx.report(r)
-    if (!plan) return {}
-    ctx.report(await ensureLogGroup(ctx, plan.logGroup))
-
-    const api = await converge(ctx, restApiKind, plan.api)
-    ctx.report(api.result)
-    if (api.result.action === 'unmanaged') return {}
-    // Offline, the manifest's id (unverified); in a plan of a new API, none yet.
-    const restApiId = api.observed?.id ?? (api.result.id !== KNOWN_AFTER_APPLY ? api.result.id : undefined)
+    // log group before the stage points at them; the API, its definition and permissions need neither: made meanwhile.
+    // Both finish (or fail) before the step goes on, so nothing is left changing once it has reported.
+    const [logged, built] = await Promise.allSettled([accessLogging(ctx, plan), plan ? buildApi(ctx, plan) : undefined])
+    if (logged.status === 'fulfilled') logged.value.forEach((r) => ctx.report(r))
+    if (logged.status === 'rejected') throw logged.reason
+    if (built.status === 'rejected') throw built.reason
+    if (!plan || !built.value?.managed) return {}
+    const { restApiId } = built.value
     const { logicalId, name } = plan.api
-
-    // The definition and the permissions need only the API's id: sent together. One statement per function for this
-    // API, on the alias the integrations invoke; serialised per function.
-    const sourceArn = executeApiSourceArn(ctx.identity, restApiId ?? KNOWN_AFTER_APPLY)
-    const [definition, permissions] = await Promise.all([
-      converge(ctx, restApiDefinitionKind, {
-        logicalId,
-        name,
-        restApiId,
-        definition: plan.definition,
-        document: plan.document,
-      }),
-      Promise.all(
-        plan.targets.map((t) =>
-          ensurePermission(ctx, {
-            logicalId: `${logicalId}-${t.logicalId}`,
-            functionName: t.functionName,
-            qualifier: t.alias,
-            statementId: INVOKE_STATEMENT_ID,
-            principal: 'apigateway.amazonaws.com',
-            sourceArn,
-          }),
-        ),
-      ),
-    ])
-    ctx.report(definition.result)
-    permissions.forEach((p) => ctx.report(p))
 
     const hash = documentHash(plan.document)
     // API Gateway deploys no API without a method.

@@ -144,14 +144,14 @@ describe('api step: create from empty', () => {
     expect(step.outputs.endpoints).toEqual({ 'REST API': url })
   }, 60_000)
 
-  test('the requests of a fresh create: API Gateway’s in order, the permissions (sent meanwhile) by function', async () => {
+  test('the requests of a fresh create: the API’s in order; the account’s role and the permissions (sent meanwhile)', async () => {
     const root = fastWorkspace()
     await deployApi(root)
     const writes = normalisedWrites(fake, fake.calls) as Array<{ command: string; input: any }>
-    const isPermission = (w: { command: string }) => w.command === 'AddPermission'
-    expect(writes.filter((w) => !isPermission(w))).toMatchSnapshot()
-    const byFunction = (a: { input: any }, b: { input: any }) => (a.input.FunctionName < b.input.FunctionName ? -1 : 1)
-    expect(writes.filter(isPermission).sort(byFunction)).toMatchSnapshot()
+    const meanwhile = (w: { command: string }) => ['AddPermission', 'UpdateAccount'].includes(w.command)
+    expect(writes.filter((w) => !meanwhile(w))).toMatchSnapshot()
+    const key = (w: { command: string; input: any }) => `${w.command} ${w.input.FunctionName ?? ''}`
+    expect(writes.filter(meanwhile).sort((a, b) => (key(a) < key(b) ? -1 : 1))).toMatchSnapshot()
   }, 60_000)
 })
 
@@ -578,14 +578,15 @@ describe('api step: config mistakes and dry runs', () => {
     const api = stepOf(outcome, 'api')!
     expect(api.status, api.error?.message).toBe('done')
     expect(api.results.map((r) => `${r.action} ${r.kind}`)).toEqual([
-      'would-create iam-role',
-      'would-update apigateway-account',
-      'would-create log-group',
       'would-create rest-api',
       'would-create rest-api-definition',
       'would-create lambda-permission',
       'would-create lambda-permission',
       'would-create lambda-permission',
+      // Made while the API is: reported once both are done.
+      'would-create iam-role',
+      'would-update apigateway-account',
+      'would-create log-group',
       'would-create rest-api-stage',
     ])
     expect(api.results.find((r) => r.kind === 'rest-api-definition')?.detail).toBe(
