@@ -42,18 +42,20 @@ async function sdkLoadedBy(args: string[], env: Record<string, string> = {}): Pr
   return [...new Set(readFileSync(log, 'utf8').split('\n').filter(Boolean))].sort()
 }
 
+// The region check reads the SDK's partition data (@aws-sdk/core), which is no client.
+const isClient = (pkg: string) => pkg.startsWith('@aws-sdk/client-')
+
 describe('start-up: a command loads only the SDK clients it calls', () => {
   test('--help, validate and an offline plan load no SDK client', async () => {
     expect(await sdkLoadedBy(['--help'])).toEqual([])
-    // The region check reads the SDK's partition data (@aws-sdk/core), no client.
-    const noClient = (loaded: string[]) => loaded.filter((p) => p.startsWith('@aws-sdk/client-'))
-    expect(noClient(await sdkLoadedBy(['validate', '--env', 'staging']))).toEqual([])
-    expect(noClient(await sdkLoadedBy(['plan', '--env', 'staging', '--offline']))).toEqual([])
+    expect((await sdkLoadedBy(['validate', '--env', 'staging'])).filter(isClient)).toEqual([])
+    expect((await sdkLoadedBy(['plan', '--env', 'staging', '--offline'])).filter(isClient)).toEqual([])
   })
 
-  test("step lambda loads Lambda's client and none of the other steps' clients", async () => {
+  test("after a deploy: status loads no client; step lambda loads Lambda's and none of the other steps'", async () => {
     await sdkLoadedBy(['deploy-all', '--env', 'staging'])
 
+    expect((await sdkLoadedBy(['status', '--env', 'staging'])).filter(isClient)).toEqual([])
     const loaded = await sdkLoadedBy(['step', 'lambda', '--env', 'staging'])
 
     expect(loaded).toContain('@aws-sdk/client-lambda')
