@@ -1,5 +1,6 @@
 // The REST API step through the built CLI, as a process against the fake AWS: killed right after CreateRestApi and
-// resumed (no second API), the endpoint in the summary, and `infra rollback --stage` as a user types it.
+// resumed (no second API), killed right after PutRestApi and resumed (the document not sent again, one deployment),
+// the endpoint in the summary, and `infra rollback --stage` as a user types it.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -45,6 +46,18 @@ describe('api step as a process', () => {
     // The summary prints the endpoint.
     const again = await cli(['deploy-all', '--env', 'staging'])
     expect(again.stdout).toContain(`REST API: ${url}`)
+  }, 240_000)
+
+  test('SIGKILL right after PutRestApi: the next run finds the definition in place and deploys it once', async () => {
+    const crashed = await cli(['deploy-all', '--env', 'staging'], { FAKE_AWS_KILL_AFTER: 'PutRestApi:1' })
+    expect(crashed.signal).toBe('SIGKILL')
+    const resumed = await cli(['deploy-all', '--env', 'staging', '--json'])
+    expect(apiStepOf(resumed.stdout).status, resumed.stderr).toBe('done')
+    const calls = readCalls(ws.state)
+    expect(calls.filter((c) => c.command === 'PutRestApiCommand' && !c.error)).toHaveLength(1)
+    const [api] = readFakeState(ws.state).apigateway.apisNamed(API_NAME)
+    expect(readFakeState(ws.state).apigateway.deployments(api!.id)).toHaveLength(1)
+    expect(manifest().pending).toEqual({})
   }, 240_000)
 
   test('rollback --stage: dry run, rollback, and the usage errors of the flags', async () => {
