@@ -9,6 +9,7 @@ import { guardrailVersionKind } from '../resources/bedrock/guardrail-version.js'
 import { invocationLoggingKind } from '../resources/bedrock/invocation-logging.js'
 import { modelsNotOffered } from '../resources/bedrock/models.js'
 import { converge } from '../resources/engine/converge.js'
+import { onCreated } from '../resources/engine/on-created.js'
 import { ensureLogGroup, type LogGroupSpec } from '../resources/logs/log-group.js'
 import { KNOWN_AFTER_APPLY, type Ensured } from '../resources/types.js'
 import { guardrailSpec, invocationLogGroupSpec, invocationS3Destination, loggingConfig } from './bedrock-specs.js'
@@ -39,11 +40,15 @@ async function checkModels(ctx: StepContext): Promise<void> {
   )
 }
 
-/** The guardrail, then its version; the outputs name the version functions use (unknown until applied in a plan). */
+/**
+ * The guardrail, then its version; the outputs name the version functions use (unknown until applied in a plan).
+ * `created`: told the outputs as soon as a new version has its number, while it is still becoming READY.
+ */
 async function ensureGuardrail(
   ctx: StepContext,
   spec: GuardrailSpec,
   report: (r: Ensured) => void,
+  created: (outputs: NonNullable<BedrockOutputs['guardrail']>) => void,
 ): Promise<BedrockOutputs['guardrail']> {
   const guardrail = await converge(ctx, guardrailKind, spec)
   report(guardrail.result)
@@ -52,7 +57,10 @@ async function ensureGuardrail(
   const known = (v: string | undefined) => (v && v !== KNOWN_AFTER_APPLY ? v : undefined)
   const guardrailId = known(guardrail.result.id)
   const guardrailArn = known(guardrail.result.arn)
-  const version = await converge(ctx, guardrailVersionKind, {
+  const id = guardrailId ?? KNOWN_AFTER_APPLY
+  const arn = guardrailArn ?? KNOWN_AFTER_APPLY
+  const versionKind = onCreated(guardrailVersionKind, (made) => created({ id, version: made.observed.version, arn }))
+  const version = await converge(ctx, versionKind, {
     logicalId: spec.logicalId,
     name: spec.name,
     ...(guardrailId ? { guardrailId } : {}),
@@ -63,11 +71,7 @@ async function ensureGuardrail(
   const recorded = ctx.record.manifest.resources[version.result.key]?.attributes?.version
   const number = version.observed?.version ?? (typeof recorded === 'string' ? recorded : undefined)
   const planned = version.result.action === 'would-create' || version.result.action === 'would-update'
-  return {
-    id: guardrailId ?? KNOWN_AFTER_APPLY,
-    version: planned ? KNOWN_AFTER_APPLY : (number ?? KNOWN_AFTER_APPLY),
-    arn: guardrailArn ?? KNOWN_AFTER_APPLY,
-  }
+  return { id, version: planned ? KNOWN_AFTER_APPLY : (number ?? KNOWN_AFTER_APPLY), arn }
 }
 
 async function ensureLogging(ctx: StepContext, logGroup: LogGroupSpec, report: (r: Ensured) => void): Promise<void> {
@@ -116,17 +120,27 @@ export const bedrockStep: Step<'bedrock'> = {
     if (!guardrail && !logGroup && ctx.config.bedrockModels.length === 0) return {}
     if (!ctx.offline) await checkModels(ctx)
     // The guardrail (which the functions wait for) and the invocation logging are independent: converged together,
-    // reported in this order once both are done. The functions need only the guardrail's version: the outputs are
-    // published as soon as it is there, and step 03 starts while the logging is still being set.
+    // reported in this order once both are done. The functions need only the guardrail version's number: the outputs
+    // are published as soon as it is known (a new version is still becoming READY, the logging still being set), and
+    // step 03 starts then.
     const guarding: Ensured[] = []
     const logging: Ensured[] = []
-    const outputs = (
-      guardrail ? ensureGuardrail(ctx, guardrail, (r) => guarding.push(r)) : Promise.resolve(undefined)
-    ).then((made): BedrockOutputs => (made ? { guardrail: made } : {}))
-    void outputs.then(
-      (o) => ctx.publish?.(o),
-      () => undefined,
-    )
+    let published: BedrockOutputs | undefined
+    const publish = (o: BedrockOutputs) => {
+      published ??= o
+      ctx.publish?.(published)
+    }
+    const converging = guardrail
+      ? ensureGuardrail(
+          ctx,
+          guardrail,
+          (r) => guarding.push(r),
+          (g) => publish({ guardrail: g }),
+        )
+      : Promise.resolve(undefined)
+    // What was published is what the step returns.
+    const outputs = converging.then((made): BedrockOutputs => published ?? (made ? { guardrail: made } : {}))
+    void outputs.then(publish, () => undefined)
     const [made, logged] = await Promise.allSettled([
       outputs,
       logGroup ? ensureLogging(ctx, logGroup, (r) => logging.push(r)) : undefined,

@@ -1,16 +1,20 @@
 // A step that publishes its outputs early (runner/readiness.ts) against the fake, in process: step 02 hands its tables
-// over right after CreateTable, so a step that needs it runs while they are still CREATING; failing after that fails
-// the run and is redone by the next one; and the run reports what it waited for. The fake's tables stay CREATING until
-// the dependent settles them, so every order asserted here is forced, not timed.
+// over right after CreateTable and step 10 its guardrail version right after CreateGuardrailVersion, so a step that
+// needs them runs while they are still settling; failing after that fails the run and is redone by the next one; and
+// the run reports what it waited for. The fake holds them in their transitional state until the dependent lets them
+// go, so every order asserted here is forced, not timed.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { formatOutcome } from '../../src/output/summary.js'
 import type { RunEvent } from '../../src/output/events.js'
 import { runSteps, type RunOutcome } from '../../src/runner/run-steps.js'
 import { iamStep } from '../../src/steps/01-iam.js'
 import { dynamodbStep } from '../../src/steps/02-dynamodb.js'
-import type { DynamoDbOutputs, Step } from '../../src/steps/types.js'
+import { bedrockStep } from '../../src/steps/10-bedrock.js'
+import type { DynamoDbOutputs } from '../../src/steps/outputs.js'
+import type { Step } from '../../src/steps/types.js'
 import { createFakeAws, namedError, type AllFakes } from '../support/fake-aws/index.js'
-import { deploy, editConfig, testContext, workspace } from '../support/context.js'
+import { deploy, editConfig, FAST_TIMING, testContext, workspace } from '../support/context.js'
+import { loadContext } from '../../src/context/context.js'
 import { manifestOf } from './lambda-helpers.js'
 
 const SERVICE = 'new-service-staging'
@@ -50,6 +54,21 @@ function dependent(seen: Seen, whenRun: () => void = () => aws.dynamodb.settle()
   }
 }
 
+/**
+ * Like deploy, with deadlines long enough that a wait held by the fake until the dependent runs never times out on a
+ * loaded machine (FAST_TIMING's scale gives a guardrail 0.6 s).
+ */
+async function deployHeld(steps: Step[]): Promise<RunOutcome> {
+  const ctx = await loadContext({
+    root,
+    env: 'staging',
+    command: 'test',
+    mode: 'apply',
+    timing: { ...FAST_TIMING, deadlineScale: 0.1 },
+  })
+  return runSteps(ctx, steps, 'silent').finally(() => ctx.close())
+}
+
 /** The tables never leave CREATING by themselves: only the dependent (or the test) settles them. */
 const tablesWaitForTheDependent = () => (aws.dynamodb.describesUntilActive = 1_000_000)
 
@@ -59,7 +78,7 @@ describe('step 02 publishes its tables early', () => {
   test('a step that needs it runs while the new tables are still CREATING, with the outputs the step returns', async () => {
     tablesWaitForTheDependent()
     const seen: Seen = {}
-    const outcome = await deploy(root, { steps: [dynamodbStep, dependent(seen)] })
+    const outcome = await deployHeld([dynamodbStep, dependent(seen)])
     expect(outcome.ok).toBe(true)
     expect(seen).toMatchObject({ status: 'CREATING', ttl: false })
     expect(seen.upstream).toEqual(stepOf(outcome, 'dynamodb').outputs)
@@ -92,7 +111,7 @@ describe('step 02 publishes its tables early', () => {
       aws.failNext('UpdateTimeToLive', () => namedError('AccessDeniedException', 'not allowed: UpdateTimeToLive'))
       aws.dynamodb.settle()
     }
-    const failed = await deploy(root, { steps: [dynamodbStep, dependent(seen, failTtl)] })
+    const failed = await deployHeld([dynamodbStep, dependent(seen, failTtl)])
     expect(failed.ok).toBe(false)
     expect(stepOf(failed, 'dynamodb')).toMatchObject({ status: 'failed', error: { code: 'TableUpdateFailed' } })
     expect(stepOf(failed, 'websocket').status).toBe('done')
@@ -107,6 +126,37 @@ describe('step 02 publishes its tables early', () => {
     expect(aws.dynamodb.tableNames().filter((n) => n === CONVERSATIONS)).toHaveLength(1)
     expect(aws.dynamodb.table(CONVERSATIONS)!.ttl.enabled).toBe(true)
     expect(manifestOf(root).steps.dynamodb?.status).toBe('done')
+  })
+})
+
+describe('step 10 publishes the guardrail version early', () => {
+  test('a step that needs it gets the new version’s number while that version is still VERSIONING', async () => {
+    // A new version stays VERSIONING until the dependent lets it be READY.
+    const bedrock = aws.bedrock as unknown as { createVersion: (input: unknown) => unknown }
+    const createVersion = bedrock.createVersion.bind(aws.bedrock)
+    bedrock.createVersion = (input) => {
+      aws.bedrock.readsUntilReady = 1_000_000
+      return createVersion(input)
+    }
+    let seen: { version?: string; status?: string } = {}
+    const needsGuardrail: Step<'monitoring'> = {
+      id: 'monitoring',
+      number: 11,
+      title: 'needs the guardrail',
+      needs: ['bedrock'],
+      inputs: () => ({}),
+      async run(ctx) {
+        const guardrail = ctx.upstream.bedrock?.guardrail
+        const version = aws.bedrock.guardrail(guardrail?.id ?? '')?.versions[guardrail?.version ?? '']
+        seen = { version: guardrail?.version, status: version?.status }
+        if (version) version.readsLeft = 0
+        return { alarms: [] }
+      },
+    }
+    const outcome = await deployHeld([iamStep, bedrockStep, needsGuardrail])
+    expect(outcome.ok).toBe(true)
+    expect(seen).toEqual({ version: '1', status: 'VERSIONING' })
+    expect(stepOf(outcome, 'bedrock').outputs).toMatchObject({ guardrail: { version: '1' } })
   })
 })
 

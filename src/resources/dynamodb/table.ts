@@ -18,6 +18,7 @@ import { retryWhile } from '../../aws/retry.js'
 import type { ResourceRecord } from '../../manifest/types.js'
 import { converge, type Converged } from '../engine/converge.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
+import { onCreated } from '../engine/on-created.js'
 import {
   diffTable,
   refusedTableChanges,
@@ -189,17 +190,7 @@ export async function ensureTable(
   spec: TableConfig,
   created?: (table: TableDescription) => void,
 ): Promise<Converged<ObservedTable>> {
-  const kind: typeof tableKind = created
-    ? {
-        ...tableKind,
-        async create(createCtx, createSpec) {
-          const made = await tableKind.create(createCtx, createSpec)
-          created(made.observed.table)
-          return made
-        },
-      }
-    : tableKind
-  return converge(ctx, kind, spec)
+  return converge(ctx, onCreated(tableKind, created && ((made) => created(made.observed.table))), spec)
 }
 
 function refuseImpossible(observed: ObservedTable, spec: TableConfig): void {
