@@ -65,7 +65,8 @@ export const websocketApiKind: ResourceKind<WebSocketApiSpec, Partial<Api>> = {
   },
   early: {
     service: 'apigatewayv2',
-    read: async (ctx, recorded) => (await findApis(ctx, recorded.name, recorded.id)).map((api) => observation(ctx, api)),
+    read: async (ctx, recorded) =>
+      (await findApis(ctx, recorded.name, recorded.id)).map((api) => observation(ctx, api)),
   },
   diff: (api, spec) => diffApi(api, { ...api.Tags }, spec),
   async create(ctx, spec) {

@@ -137,7 +137,10 @@ async function applyOps(ctx: ResourceContext, apiId: string, apiName: string, op
   }
 }
 
-async function findRoutes(ctx: ResourceContext, apiId: string | undefined): Promise<Array<Observation<ObservedRoutes>>> {
+async function findRoutes(
+  ctx: ResourceContext,
+  apiId: string | undefined,
+): Promise<Array<Observation<ObservedRoutes>>> {
   if (!apiId) return []
   const found = await observeRoutes(ctx, apiId).catch((e: unknown) => {
     if (isNotFound(e)) return undefined

@@ -13,7 +13,8 @@ import {
 } from '@aws-sdk/client-apigatewayv2'
 import { isApiGatewayLogRoleMissing, isNotFound } from '../../aws/errors.js'
 import { changedTags, failureFor } from '../common.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
+import { recordedString } from '../engine/early.js'
 import type { ResourceContext } from '../types.js'
 import { apiGatewayArn, callApi } from './call.js'
 import { diffStage, type StageSpec } from './websocket-diff.js'
@@ -71,6 +72,22 @@ function toUpdateStageInput(
   return input
 }
 
+async function findStage(
+  ctx: ResourceContext,
+  name: string,
+  apiId: string | undefined,
+  stageName: string | undefined,
+): Promise<Array<Observation<ObservedWebSocketStage>>> {
+  if (!apiId || !stageName) return []
+  const stage = await callApi(ctx, `reading WebSocket stage (${name})`, () =>
+    ctx.aws.get(ApiGatewayV2Client).send(new GetStageCommand({ ApiId: apiId, StageName: stageName })),
+  ).catch((e: unknown) => {
+    if (isNotFound(e)) return undefined
+    throw e
+  })
+  return stage ? [{ observed: { apiId, stage }, id: stageName, arn: stageArn(ctx, apiId, stageName) }] : []
+}
+
 export const websocketStageKind: ResourceKind<WebSocketStageSpec, ObservedWebSocketStage> = {
   kind: WEBSOCKET_STAGE_KIND,
   label: 'WebSocket stage',
@@ -78,18 +95,12 @@ export const websocketStageKind: ResourceKind<WebSocketStageSpec, ObservedWebSoc
   // One stage of a name per API.
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    if (!spec.apiId) return []
-    const apiId = spec.apiId
-    const stage = await callApi(ctx, `reading WebSocket stage (${spec.name})`, () =>
-      ctx.aws.get(ApiGatewayV2Client).send(new GetStageCommand({ ApiId: apiId, StageName: spec.stage.name })),
-    ).catch((e: unknown) => {
-      if (isNotFound(e)) return undefined
-      throw e
-    })
-    return stage
-      ? [{ observed: { apiId, stage }, id: spec.stage.name, arn: stageArn(ctx, apiId, spec.stage.name) }]
-      : []
+  find: (ctx, spec) => findStage(ctx, spec.name, spec.apiId, spec.stage.name),
+  // Recorded with its API's id; its id is the stage's name.
+  early: {
+    service: 'apigatewayv2',
+    read: (ctx, recorded) => findStage(ctx, recorded.name, recordedString(recorded, 'apiId'), recorded.id),
+    covers: (recorded, spec) => recordedString(recorded, 'apiId') === spec.apiId && recorded.id === spec.stage.name,
   },
   diff: (observed, spec) => diffStage(observed.stage, { ...observed.stage.Tags }, spec.stage, spec.deploymentId),
   async create(ctx, spec) {

@@ -9,7 +9,7 @@ import {
   ListGuardrailsCommand,
 } from '@aws-sdk/client-bedrock'
 import { isNotFound } from '../../aws/errors.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 import { waitForGuardrail } from './guardrail.js'
 
@@ -97,6 +97,16 @@ async function untilReady(ctx: ResourceContext, v: ObservedGuardrailVersion, spe
   return { ...v, status: read.status ?? 'READY' }
 }
 
+async function findNewest(
+  ctx: ResourceContext,
+  guardrailId: string | undefined,
+  guardrailArn: string | undefined,
+): Promise<Array<Observation<ObservedGuardrailVersion>>> {
+  if (!guardrailId) return []
+  const newest = await newestVersion(ctx, guardrailId)
+  return newest ? [{ observed: newest, id: guardrailId, ...(guardrailArn ? { arn: guardrailArn } : {}) }] : []
+}
+
 export const guardrailVersionKind: ResourceKind<GuardrailVersionSpec, ObservedGuardrailVersion> = {
   kind: GUARDRAIL_VERSION_KIND,
   label: 'Bedrock guardrail version',
@@ -104,12 +114,12 @@ export const guardrailVersionKind: ResourceKind<GuardrailVersionSpec, ObservedGu
   identity: 'token',
   // A version has no tags: it is ours because its guardrail is.
   ownership: 'parent',
-  async find(ctx, spec) {
-    if (!spec.guardrailId) return []
-    const newest = await newestVersion(ctx, spec.guardrailId)
-    return newest
-      ? [{ observed: newest, id: spec.guardrailId, ...(spec.guardrailArn ? { arn: spec.guardrailArn } : {}) }]
-      : []
+  find: (ctx, spec) => findNewest(ctx, spec.guardrailId, spec.guardrailArn),
+  // Recorded under its guardrail's id and ARN.
+  early: {
+    service: 'bedrock',
+    read: (ctx, recorded) => findNewest(ctx, recorded.id, recorded.arn),
+    covers: (recorded, spec) => recorded.id === spec.guardrailId && recorded.arn === spec.guardrailArn,
   },
   diff: (observed, spec) =>
     observed.definitionHash === spec.definitionHash

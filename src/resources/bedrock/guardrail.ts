@@ -92,17 +92,21 @@ export async function waitForGuardrail(
   return read!
 }
 
+/** The recorded guardrail while it exists, else every one of the name. */
+async function findGuardrails(ctx: ResourceContext, name: string, recordedId: string | undefined) {
+  const byId = recordedId ? await observe(ctx, recordedId) : undefined
+  if (byId) return [byId]
+  const found = await Promise.all((await idsNamed(ctx, name)).map((id) => observe(ctx, id)))
+  return found.filter((o): o is Observation<ObservedGuardrail> => o !== undefined)
+}
+
 export const guardrailKind: ResourceKind<GuardrailSpec, ObservedGuardrail> = {
   kind: GUARDRAIL_KIND,
   label: 'Bedrock guardrail',
   codePrefix: 'Guardrail',
   identity: 'token',
-  async find(ctx, spec, recorded) {
-    const byId = recorded?.id ? await observe(ctx, recorded.id) : undefined
-    if (byId) return [byId]
-    const found = await Promise.all((await idsNamed(ctx, spec.name)).map((id) => observe(ctx, id)))
-    return found.filter((o): o is Observation<ObservedGuardrail> => o !== undefined)
-  },
+  find: (ctx, spec, recorded) => findGuardrails(ctx, spec.name, recorded?.id),
+  early: { service: 'bedrock', read: (ctx, recorded) => findGuardrails(ctx, recorded.name, recorded.id) },
   diff: diffGuardrail,
   async create(ctx, spec, token) {
     const made = await bedrock(ctx).send(

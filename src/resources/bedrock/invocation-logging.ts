@@ -9,7 +9,8 @@ import {
   type LoggingConfig,
 } from '@aws-sdk/client-bedrock'
 import { StepError } from '../../errors/index.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { ResourceRecord } from '../../manifest/types.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 
 export const INVOCATION_LOGGING_KIND = 'bedrock-invocation-logging'
@@ -68,6 +69,17 @@ async function put(ctx: ResourceContext, spec: InvocationLoggingSpec): Promise<v
   await bedrock(ctx).send(new PutModelInvocationLoggingConfigurationCommand({ loggingConfig: spec.loggingConfig }))
 }
 
+/** The account's setting, and whether it is the one this environment recorded as set by it. */
+async function findLogging(
+  ctx: ResourceContext,
+  recorded: ResourceRecord | undefined,
+): Promise<Array<Observation<ObservedInvocationLogging>>> {
+  const loggingConfig = await readLogging(ctx)
+  if (!loggingConfig) return []
+  const setByUs = sameLogging(loggingConfig, recorded?.attributes?.loggingConfig as LoggingConfig | undefined)
+  return [{ observed: { loggingConfig, setByUs } }]
+}
+
 export const invocationLoggingKind: ResourceKind<InvocationLoggingSpec, ObservedInvocationLogging> = {
   kind: INVOCATION_LOGGING_KIND,
   label: 'Bedrock model invocation logging',
@@ -75,12 +87,8 @@ export const invocationLoggingKind: ResourceKind<InvocationLoggingSpec, Observed
   identity: 'name',
   // An account setting has no tags; whose it is comes from the manifest (setByUs).
   ownership: 'parent',
-  async find(ctx, _spec, recorded) {
-    const loggingConfig = await readLogging(ctx)
-    if (!loggingConfig) return []
-    const setByUs = sameLogging(loggingConfig, recorded?.attributes?.loggingConfig as LoggingConfig | undefined)
-    return [{ observed: { loggingConfig, setByUs } }]
-  },
+  find: (ctx, _spec, recorded) => findLogging(ctx, recorded),
+  early: { service: 'bedrock', read: findLogging },
   diff: (observed, spec) =>
     sameLogging(observed.loggingConfig, spec.loggingConfig)
       ? []

@@ -11,7 +11,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider'
 import { isNotFound } from '../../aws/errors.js'
 import { StepError } from '../../errors/index.js'
+import type { ResourceRecord } from '../../manifest/types.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
+import { recordedString } from '../engine/early.js'
+import type { ResourceContext } from '../types.js'
 import {
   describeClientSpec,
   diffUserPoolClient,
@@ -76,23 +79,35 @@ function refuseSecretChange(have: UserPoolClientType, spec: PoolClientSpec): voi
   )
 }
 
+async function findClients(
+  ctx: ResourceContext,
+  name: string,
+  poolId: string | undefined,
+  recorded: ResourceRecord | undefined,
+): Promise<Array<Observation<UserPoolClientType>>> {
+  if (!poolId) return []
+  const idp = ctx.aws.get(CognitoIdentityProviderClient)
+  // A client recorded in another pool (one replaced after it was deleted out of band) is not looked up.
+  const byId =
+    recorded?.id && recorded.attributes?.userPoolId === poolId
+      ? await describeClient(idp, poolId, recorded.id)
+      : undefined
+  const clients = byId ? [byId] : await clientsNamed(idp, poolId, name)
+  return clients.map(observation)
+}
+
 export const userPoolClientKind: ResourceKind<PoolClientSpec, UserPoolClientType> = {
   kind: CLIENT_KIND,
   label: 'Cognito app client',
   codePrefix: 'UserPoolClient',
   identity: 'recorded-id',
   ownership: 'parent',
-  async find(ctx, spec, recorded) {
-    const poolId = spec.userPoolId
-    if (!poolId) return []
-    const idp = ctx.aws.get(CognitoIdentityProviderClient)
-    // A client recorded in another pool (one replaced after it was deleted out of band) is not looked up.
-    const byId =
-      recorded?.id && recorded.attributes?.userPoolId === poolId
-        ? await describeClient(idp, poolId, recorded.id)
-        : undefined
-    const clients = byId ? [byId] : await clientsNamed(idp, poolId, spec.name)
-    return clients.map(observation)
+  find: (ctx, spec, recorded) => findClients(ctx, spec.name, spec.userPoolId, recorded),
+  // Read early in the recorded pool.
+  early: {
+    service: 'cognito-idp',
+    read: (ctx, recorded) => findClients(ctx, recorded.name, recordedString(recorded, 'userPoolId'), recorded),
+    covers: (recorded, spec) => recordedString(recorded, 'userPoolId') === spec.userPoolId,
   },
   diff: diffUserPoolClient,
   refuse: refuseSecretChange,

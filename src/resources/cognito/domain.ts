@@ -13,6 +13,7 @@ import { isCognitoDomainTaken, isNotFound } from '../../aws/errors.js'
 import { pollUntil, type PollVerdict } from '../../aws/poll.js'
 import { StepError } from '../../errors/index.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
+import { recordedString } from '../engine/early.js'
 import type { ResourceContext } from '../types.js'
 
 export const DOMAIN_KIND = 'cognito-user-pool-domain'
@@ -113,22 +114,33 @@ async function createDomain(ctx: ResourceContext, spec: DomainSpec): Promise<Obs
   }
 }
 
+/** The prefix, when our pool holds it; else the pool's other domain, which the prefix replaces. */
+async function findDomain(
+  ctx: ResourceContext,
+  prefix: string,
+  userPoolId: string | undefined,
+): Promise<Array<Observation<ObservedDomain>>> {
+  const idp = ctx.aws.get(CognitoIdentityProviderClient)
+  const have = await describeDomain(idp, prefix)
+  // Checked in plans too: a taken prefix is better found before anything is created.
+  if (have && have.UserPoolId !== userPoolId) throw taken(ctx, prefix, `user pool ${have.UserPoolId} in this account`)
+  if (have) return [{ observed: observed(have) }]
+  const other = userPoolId ? await poolDomain(idp, userPoolId) : undefined
+  return other && userPoolId ? [{ observed: { prefix: other, userPoolId } }] : []
+}
+
 export const userPoolDomainKind: ResourceKind<DomainSpec, ObservedDomain> = {
   kind: DOMAIN_KIND,
   label: 'Cognito domain',
   codePrefix: 'Domain',
   identity: 'name',
   ownership: 'parent',
-  /** The prefix, when our pool holds it; else the pool's other domain, which the prefix replaces. */
-  async find(ctx, spec) {
-    const idp = ctx.aws.get(CognitoIdentityProviderClient)
-    const have = await describeDomain(idp, spec.name)
-    // Checked in plans too: a taken prefix is better found before anything is created.
-    if (have && have.UserPoolId !== spec.userPoolId)
-      throw taken(ctx, spec.name, `user pool ${have.UserPoolId} in this account`)
-    if (have) return [{ observed: observed(have) }]
-    const other = spec.userPoolId ? await poolDomain(idp, spec.userPoolId) : undefined
-    return other ? [{ observed: { prefix: other, userPoolId: spec.userPoolId! } }] : []
+  find: (ctx, spec) => findDomain(ctx, spec.name, spec.userPoolId),
+  // Read early for the pool recorded.
+  early: {
+    service: 'cognito-idp',
+    read: (ctx, recorded) => findDomain(ctx, recorded.name, recordedString(recorded, 'userPoolId')),
+    covers: (recorded, spec) => recordedString(recorded, 'userPoolId') === spec.userPoolId,
   },
   diff: (have, spec) => (have.prefix === spec.name ? [] : [{ field: 'Domain', from: have.prefix, to: spec.name }]),
   create: createDomain,

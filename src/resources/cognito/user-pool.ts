@@ -111,6 +111,14 @@ function protectedPool(ctx: ResourceContext, pool: UserPoolType): StepError {
   )
 }
 
+/** The recorded pool while it exists, else every pool of the name. */
+async function findPools(ctx: ResourceContext, name: string, recordedId: string | undefined) {
+  const idp = ctx.aws.get(CognitoIdentityProviderClient)
+  const byId = recordedId ? await describePool(idp, recordedId) : undefined
+  const pools = byId ? [byId] : await poolsNamed(idp, name)
+  return Promise.all(pools.map((p) => observe(idp, p)))
+}
+
 export const userPoolKind: ResourceKind<UserPoolSpec, ObservedUserPool> = {
   kind: USER_POOL_KIND,
   label: 'Cognito user pool',
@@ -118,12 +126,8 @@ export const userPoolKind: ResourceKind<UserPoolSpec, ObservedUserPool> = {
   identity: 'recorded-id',
   dataBearing: true,
   deletionProtected: (record) => record.attributes?.deletionProtection === true,
-  async find(ctx, spec, recorded) {
-    const idp = ctx.aws.get(CognitoIdentityProviderClient)
-    const byId = recorded?.id ? await describePool(idp, recorded.id) : undefined
-    const pools = byId ? [byId] : await poolsNamed(idp, spec.name)
-    return Promise.all(pools.map((p) => observe(idp, p)))
-  },
+  find: (ctx, spec, recorded) => findPools(ctx, spec.name, recorded?.id),
+  early: { service: 'cognito-idp', read: (ctx, recorded) => findPools(ctx, recorded.name, recorded.id) },
   diff: diffUserPool,
   refuse: (observed, spec) => refuseReplacement(observed.pool, spec),
   async create(ctx, spec) {

@@ -78,3 +78,9 @@ export function foundByName<O>(
     early: { service, read: (ctx, recorded) => read(ctx, recorded.name), ...(objects ? { objects } : {}) },
   }
 }
+
+/** A string attribute of a record (a parent's id, a definition's hash), or undefined. */
+export function recordedString(recorded: ResourceRecord, attribute: string): string | undefined {
+  const value = recorded.attributes?.[attribute]
+  return typeof value === 'string' ? value : undefined
+}
