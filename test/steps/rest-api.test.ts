@@ -167,6 +167,23 @@ describe('api step: reruns and changes', () => {
     expect(api.results.filter((r) => r.action !== 'unchanged')).toEqual([])
   }, 60_000)
 
+  test('a second run reads the API, its definition and its stage before the steps start, each once', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    fake.resetCalls()
+    const ctx = await testContext(root, { env: ENV })
+    let beforeSteps = -1
+    await runSteps(ctx, apiSteps(), 'silent', (event) => {
+      if (event.type === 'run-start') beforeSteps = fake.calls.length
+    }).finally(() => ctx.close())
+    const early = fake.calls.slice(0, beforeSteps).map((c) => c.command)
+    for (const read of ['GetRestApi', 'GetResources', 'GetAuthorizers', 'GetGatewayResponses', 'GetStage']) {
+      expect(early, read).toContain(`${read}Command`)
+      expect(fake.calls.filter((c) => c.command === `${read}Command`), read).toHaveLength(1)
+    }
+    expect(fake.writes()).toEqual([])
+  }, 60_000)
+
   test('one method added to an endpoint: the document put again, the preflight’s header, one deployment', async () => {
     const root = fastWorkspace()
     await deployApi(root)

@@ -3,7 +3,7 @@
 // by reading them back, so a method changed by hand is reported and put right by the next deploy; an endpoint or
 // method that config no longer has goes with the overwrite, so a deployment never captures it.
 import { isNotFound } from '../../aws/errors.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 import { observeDefinition, putDefinition } from './rest-api-resources.js'
 import { describeDefinition, diffRestApi, type ApiDefinition, type ObservedDefinition } from './rest-api-diff.js'
@@ -33,6 +33,21 @@ const isEmpty = (d: ObservedDefinition) =>
   d.authorizers.length === 0 &&
   d.gatewayResponses.every((g) => g.defaultResponse !== false)
 
+/** The API's definition, [] when the API has none yet (or no longer exists). */
+async function observe(
+  ctx: ResourceContext,
+  restApiId: string | undefined,
+): Promise<Array<Observation<ObservedApiDefinition>>> {
+  if (!restApiId) return []
+  try {
+    const definition = await observeDefinition(ctx, restApiId)
+    return isEmpty(definition) ? [] : [{ observed: { restApiId, definition }, id: restApiId }]
+  } catch (e) {
+    if (isNotFound(e)) return []
+    throw e
+  }
+}
+
 async function put(ctx: ResourceContext, restApiId: string, spec: DefinitionSpec): Promise<ObservedApiDefinition> {
   await putDefinition(ctx, { id: restApiId, name: spec.name }, spec.document)
   return { restApiId, sent: documentHash(spec.document) }
@@ -46,15 +61,12 @@ export const restApiDefinitionKind: ResourceKind<DefinitionSpec, ObservedApiDefi
   // One per API: found through the API's id, as a name-unique resource is found by its name.
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    if (!spec.restApiId) return []
-    try {
-      const definition = await observeDefinition(ctx, spec.restApiId)
-      return isEmpty(definition) ? [] : [{ observed: { restApiId: spec.restApiId, definition }, id: spec.restApiId }]
-    } catch (e) {
-      if (isNotFound(e)) return []
-      throw e
-    }
+  find: (ctx, spec) => observe(ctx, spec.restApiId),
+  // Recorded under the API's id.
+  early: {
+    service: 'apigateway',
+    read: (ctx, recorded) => observe(ctx, recorded.id),
+    covers: (recorded, spec) => recorded.id === spec.restApiId,
   },
   diff(observed, spec) {
     if (!('sent' in observed)) return diffRestApi(observed.definition, spec.definition)

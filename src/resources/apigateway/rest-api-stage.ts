@@ -19,7 +19,7 @@ import { isNotFound } from '../../aws/errors.js'
 import type { ResourceRecord } from '../../manifest/types.js'
 import { changedTags, diffTags, failureFor, recordIfChanged } from '../common.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 import { apiGatewayArn, callApi } from './call.js'
 import { deploymentFor, holdFor, servedHash, type StageHold } from './rest-api-deployments.js'
@@ -140,6 +140,29 @@ async function updateStage(ctx: ResourceContext, restApiId: string, stageName: s
   )
 }
 
+/** The stage, what it serves and the hold a rollback left; [] when there is none (or no API yet). */
+async function observeStage(
+  ctx: ResourceContext,
+  restApiId: string | undefined,
+  stageName: string,
+  recorded: ResourceRecord | undefined,
+): Promise<Array<Observation<ObservedStage>>> {
+  if (!restApiId) return []
+  const stage = await findStage(ctx, restApiId, stageName)
+  if (!stage) return []
+  const served = await servedHash(ctx, restApiId, stage.deploymentId, recorded)
+  const hold = recorded?.attributes?.rollbackHold as StageHold | null | undefined
+  const observed: ObservedStage = {
+    restApiId,
+    stage,
+    ...(served ? { servedHash: served } : {}),
+    ...(hold && typeof hold.definitionHash === 'string' ? { hold } : {}),
+  }
+  return [{ observed, arn: stageArn(ctx.identity.region, restApiId, stageName) }]
+}
+
+const recordedApiId = (record: ResourceRecord) => String(record.attributes?.restApiId ?? '')
+
 export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
   kind: STAGE_KIND,
   label: 'REST API stage',
@@ -147,19 +170,12 @@ export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
   // One stage of a name per API.
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec, recorded) {
-    if (!spec.restApiId) return []
-    const stage = await findStage(ctx, spec.restApiId, spec.stage.name)
-    if (!stage) return []
-    const served = await servedHash(ctx, spec.restApiId, stage.deploymentId, recorded)
-    const hold = recorded?.attributes?.rollbackHold as StageHold | null | undefined
-    const observed: ObservedStage = {
-      restApiId: spec.restApiId,
-      stage,
-      ...(served ? { servedHash: served } : {}),
-      ...(hold && typeof hold.definitionHash === 'string' ? { hold } : {}),
-    }
-    return [{ observed, arn: stageArn(ctx.identity.region, spec.restApiId, spec.stage.name) }]
+  find: (ctx, spec, recorded) => observeStage(ctx, spec.restApiId, spec.stage.name, recorded),
+  // Read early for the API the record names.
+  early: {
+    service: 'apigateway',
+    read: (ctx, recorded) => observeStage(ctx, recordedApiId(recorded), stageNameOf(recorded), recorded),
+    covers: (recorded, spec) => recordedApiId(recorded) === spec.restApiId,
   },
   diff: diffRestApiStage,
   async create(ctx, spec) {
@@ -210,7 +226,7 @@ export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
     }
   },
   async delete(ctx, record) {
-    const restApiId = String(record.attributes?.restApiId ?? '')
+    const restApiId = recordedApiId(record)
     await callApi(ctx, `deleting stage (${record.name})`, () =>
       ctx.aws.get(APIGatewayClient).send(new DeleteStageCommand({ restApiId, stageName: stageNameOf(record) })),
     )

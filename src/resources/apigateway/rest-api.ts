@@ -39,8 +39,8 @@ const observation = (ctx: ResourceContext, api: RestApi): Observation<RestApi> =
   tags: api.tags ?? {},
 })
 
-/** The API the manifest records, when it still exists; else every REST API with the spec's name. */
-async function findRestApis(ctx: ResourceContext, spec: RestApiSpec, recordedId?: string): Promise<RestApi[]> {
+/** The API the manifest records, when it still exists; else every REST API with this name. */
+async function findRestApis(ctx: ResourceContext, name: string, recordedId?: string): Promise<RestApi[]> {
   const client = ctx.aws.get(APIGatewayClient)
   if (recordedId) {
     const api = await callApi(ctx, 'reading REST API', () =>
@@ -50,12 +50,12 @@ async function findRestApis(ctx: ResourceContext, spec: RestApiSpec, recordedId?
       throw e
     })
     if (api) return [api]
-    ctx.log(`REST API ${recordedId} (from the manifest) no longer exists; looking for ${spec.name} by name`)
+    ctx.log(`REST API ${recordedId} (from the manifest) no longer exists; looking for ${name} by name`)
   }
   const all = await allPages((position) =>
     callApi(ctx, 'listing REST APIs', () => client.send(new GetRestApisCommand({ limit: 500, position }))),
   )
-  return all.filter((a) => a.name === spec.name)
+  return all.filter((a) => a.name === name)
 }
 
 const endpointTypeOf = (api: RestApi) => api.endpointConfiguration?.types?.[0]
@@ -76,7 +76,12 @@ export const restApiKind: ResourceKind<RestApiSpec, RestApi> = {
   codePrefix: 'RestApi',
   identity: 'recorded-id',
   async find(ctx, spec, recorded) {
-    return (await findRestApis(ctx, spec, recorded?.id)).map((api) => observation(ctx, api))
+    return (await findRestApis(ctx, spec.name, recorded?.id)).map((api) => observation(ctx, api))
+  },
+  early: {
+    service: 'apigateway',
+    read: async (ctx, recorded) =>
+      (await findRestApis(ctx, recorded.name, recorded.id)).map((api) => observation(ctx, api)),
   },
   diff: diffRestApiSettings,
   async create(ctx, spec) {
