@@ -4,7 +4,7 @@
 import { DeleteRolePolicyCommand, GetRolePolicyCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam'
 import { isNotFound } from '../../aws/errors.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import { parsePolicy, samePolicy, type PolicyDocument } from '../policy-document.js'
 import type { Ensured, ResourceContext } from '../types.js'
 
@@ -48,6 +48,15 @@ function putPolicy(ctx: ResourceContext, spec: RoleInlinePolicySpec) {
   )
 }
 
+async function observePolicy(
+  ctx: ResourceContext,
+  roleName: string,
+  policyName: string,
+): Promise<Array<Observation<string>>> {
+  const document = await findRoleInlinePolicy(ctx.aws.get(IAMClient), roleName, policyName)
+  return document === undefined ? [] : [{ observed: document }]
+}
+
 /** Has no tags of its own: it is ours because the role is. */
 export const rolePolicyKind: ResourceKind<NamedRoleInlinePolicySpec, string> = {
   kind: ROLE_POLICY_KIND,
@@ -55,9 +64,14 @@ export const rolePolicyKind: ResourceKind<NamedRoleInlinePolicySpec, string> = {
   codePrefix: 'RolePolicy',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const document = await findRoleInlinePolicy(ctx.aws.get(IAMClient), spec.roleName, spec.policyName)
-    return document === undefined ? [] : [{ observed: document }]
+  find: (ctx, spec) => observePolicy(ctx, spec.roleName, spec.policyName),
+  // Recorded as `<role>/<policy>`, which the spec's name must equal for the early read to be taken.
+  early: {
+    service: 'iam',
+    read: (ctx, recorded) => {
+      const [roleName = '', policyName = ''] = recorded.name.split('/')
+      return observePolicy(ctx, roleName, policyName)
+    },
   },
   diff: (document, spec) =>
     samePolicy(document, spec.document)

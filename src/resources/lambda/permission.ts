@@ -7,7 +7,7 @@ import { isLambdaAlreadyExists, isNotFound, isPermissionPropagating } from '../.
 import { pollUntil } from '../../aws/poll.js'
 import { retryWhile } from '../../aws/retry.js'
 import { converge } from '../engine/converge.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { ResourceRecord } from '../../manifest/types.js'
 import type { Change, Ensured, ResourceContext } from '../types.js'
 
@@ -143,15 +143,30 @@ async function removeStatement(ctx: ResourceContext, ref: StatementRef, name: st
   })
 }
 
+async function observeStatement(ctx: ResourceContext, ref: StatementRef): Promise<Array<Observation<Statement>>> {
+  const found = await findStatement(ctx, ref)
+  return found ? [{ observed: found }] : []
+}
+
 export const permissionKind: ResourceKind<NamedPermissionSpec, Statement> = {
   kind: PERMISSION_KIND,
   label: 'Lambda permission',
   codePrefix: 'Permission',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const found = await findStatement(ctx, spec)
-    return found ? [{ observed: found }] : []
+  find: (ctx, spec) => observeStatement(ctx, spec),
+  // Read early by the recorded function, qualifier and statement id; another statement's write leaves it as it is.
+  early: {
+    service: 'lambda',
+    read: (ctx, recorded) => observeStatement(ctx, statementRef(recorded)),
+    covers: (recorded, spec) => {
+      const ref = statementRef(recorded)
+      return (
+        ref.functionName === spec.functionName &&
+        ref.qualifier === spec.qualifier &&
+        ref.statementId === spec.statementId
+      )
+    },
   },
   diff: diffStatement,
   async create(ctx, spec) {
