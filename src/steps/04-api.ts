@@ -27,13 +27,17 @@ async function accessLogging(ctx: StepContext, plan: RestApiPlan | undefined): P
  * The API, then its definition (one PutRestApi when API Gateway's differs) and the functions' permissions, which need
  * only the API's id. Undefined id: offline with nothing recorded, or a plan of a new API.
  */
-async function buildApi(ctx: StepContext, plan: RestApiPlan): Promise<{ managed: boolean; restApiId?: string }> {
+async function buildApi(
+  ctx: StepContext,
+  plan: RestApiPlan,
+): Promise<{ managed: boolean; restApiId?: string; newApi?: boolean }> {
   const api = await converge(ctx, restApiKind, plan.api)
   ctx.report(api.result)
   if (api.result.action === 'unmanaged') return { managed: false }
   // Offline, the manifest's id (unverified); in a plan of a new API, none yet.
   const restApiId = api.observed?.id ?? (api.result.id !== KNOWN_AFTER_APPLY ? api.result.id : undefined)
   const { logicalId, name } = plan.api
+  const newApi = api.result.action === 'created'
   // One statement per function for this API, on the alias the integrations invoke; serialised per function.
   const sourceArn = executeApiSourceArn(ctx.identity, restApiId ?? KNOWN_AFTER_APPLY)
   const [definition, ...permissions] = await Promise.allSettled([
@@ -41,6 +45,7 @@ async function buildApi(ctx: StepContext, plan: RestApiPlan): Promise<{ managed:
       logicalId,
       name,
       restApiId,
+      newApi,
       definition: plan.definition,
       document: plan.document,
     }).then((d) => d.result),
@@ -59,7 +64,7 @@ async function buildApi(ctx: StepContext, plan: RestApiPlan): Promise<{ managed:
     if (settled.status === 'rejected') throw settled.reason
     ctx.report(settled.value)
   }
-  return { managed: true, restApiId }
+  return { managed: true, restApiId, newApi }
 }
 
 export const apiStep: Step<'api'> = {
@@ -86,7 +91,7 @@ export const apiStep: Step<'api'> = {
     if (logged.status === 'rejected') throw logged.reason
     if (built.status === 'rejected') throw built.reason
     if (!plan || !built.value?.managed) return {}
-    const { restApiId } = built.value
+    const { restApiId, newApi } = built.value
     const { logicalId, name } = plan.api
 
     const hash = documentHash(plan.document)
@@ -97,6 +102,7 @@ export const apiStep: Step<'api'> = {
           logicalId: `${logicalId}/${plan.stage.name}`,
           name: `${name}/${plan.stage.name}`,
           restApiId,
+          newApi,
           stage: plan.stage,
           definitionHash: hash,
         })

@@ -311,7 +311,7 @@ describe('api step: API Gateway’s quotas', () => {
     fake.onCall((call) => {
       if (call.service !== 'apigateway' || call.error) return
       seen += 1
-      if (seen % 2 === 0 && injected < 6) {
+      if (seen % 2 === 0 && injected < 4) {
         injected += 1
         fake.apigateway.throttleStorm(1)
       }
@@ -329,7 +329,7 @@ describe('api step: API Gateway’s quotas', () => {
     const root = fastWorkspace()
     const outcome = await deployApi(root)
     expect(stepOf(outcome, 'api')?.status).toBe('done')
-    expect(fake.calls.filter((c) => c.error === 'TooManyRequestsException')).toHaveLength(6)
+    expect(fake.calls.filter((c) => c.error === 'TooManyRequestsException')).toHaveLength(4)
     expect(fake.calls.filter((c) => c.error === 'ConflictException')).toHaveLength(2)
     const api = theApi(fake)
     expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)

@@ -16,6 +16,8 @@ export interface DefinitionSpec extends SpecBase {
   name: string
   /** Undefined: the API is still to be created (a plan). */
   restApiId?: string
+  /** The API was created by this run: it has nothing yet, no need to read it. */
+  newApi?: boolean
   /** What the diff compares with what API Gateway has… */
   definition: ApiDefinition
   /** …and what is sent: the same definition as an OpenAPI document (openApiDocument). */
@@ -61,7 +63,7 @@ export const restApiDefinitionKind: ResourceKind<DefinitionSpec, ObservedApiDefi
   // One per API: found through the API's id, as a name-unique resource is found by its name.
   identity: 'name',
   ownership: 'parent',
-  find: (ctx, spec) => observe(ctx, spec.restApiId),
+  find: (ctx, spec) => (spec.newApi ? Promise.resolve([]) : observe(ctx, spec.restApiId)),
   // Recorded under the API's id.
   early: {
     service: 'apigateway',

@@ -52,11 +52,16 @@ export async function servedHash(
   }
 }
 
-/** The newest deployment of this definition, else a new one. */
-export async function deploymentFor(ctx: ResourceContext, restApiId: string, definitionHash: string): Promise<string> {
-  const existing = (await listDeployments(ctx, restApiId))
-    .reverse()
-    .find((d) => hashOfDeployment(d.description) === definitionHash)
+/** The newest deployment of this definition, else a new one (at once for an API created by this run: it has none). */
+export async function deploymentFor(
+  ctx: ResourceContext,
+  restApiId: string,
+  definitionHash: string,
+  newApi = false,
+): Promise<string> {
+  const existing = newApi
+    ? undefined
+    : (await listDeployments(ctx, restApiId)).reverse().find((d) => hashOfDeployment(d.description) === definitionHash)
   if (existing?.id) {
     ctx.log(`reusing deployment ${existing.id} (definition ${definitionHash})`)
     return existing.id

@@ -44,6 +44,8 @@ export interface RestApiStageSpec extends SpecBase {
   logicalId: string
   /** Undefined: the API is still to be created (a plan). */
   restApiId?: string
+  /** The API was created by this run: it has no stage or deployment yet, no need to look. */
+  newApi?: boolean
   stage: StageSpec
   /** Hash of the definition the stage must serve. */
   definitionHash: string
@@ -170,7 +172,8 @@ export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
   // One stage of a name per API.
   identity: 'name',
   ownership: 'parent',
-  find: (ctx, spec, recorded) => observeStage(ctx, spec.restApiId, spec.stage.name, recorded),
+  find: (ctx, spec, recorded) =>
+    spec.newApi ? Promise.resolve([]) : observeStage(ctx, spec.restApiId, spec.stage.name, recorded),
   // Read early for the API the record names.
   early: {
     service: 'apigateway',
@@ -181,7 +184,7 @@ export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
   async create(ctx, spec) {
     const restApiId = spec.restApiId
     if (!restApiId) throw new Error(`REST API stage (${spec.name}): the API has no id yet`)
-    const deploymentId = await deploymentFor(ctx, restApiId, spec.definitionHash)
+    const deploymentId = await deploymentFor(ctx, restApiId, spec.definitionHash, spec.newApi)
     const { name, tracing, tags } = spec.stage
     await callApi(ctx, `creating stage (${spec.name})`, () =>
       ctx.aws
