@@ -11,6 +11,7 @@ import {
   type OriginAccessControlConfig,
 } from '@aws-sdk/client-cloudfront'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change } from '../types.js'
 
 export const ORIGIN_ACCESS_CONTROL_KIND = 'cloudfront-origin-access-control'
@@ -59,10 +60,10 @@ export const originAccessControlKind: ResourceKind<OriginAccessControlSpec, Obse
   codePrefix: 'OriginAccessControl',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const found = await oacsNamed(ctx.aws.get(CloudFrontClient), spec.name)
+  ...foundByName('cloudfront', async (ctx, name) => {
+    const found = await oacsNamed(ctx.aws.get(CloudFrontClient), name)
     return found.map((o) => ({ observed: o, id: o.Id }))
-  },
+  }),
   diff: diffOriginAccessControl,
   async create(ctx, spec) {
     const out = await ctx.aws

@@ -10,6 +10,7 @@ import {
 import { isCloudWatchNotFound } from '../../aws/errors.js'
 import { partitionOf } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change } from '../types.js'
 
 export const DASHBOARD_KIND = 'cloudwatch-dashboard'
@@ -66,17 +67,17 @@ export const dashboardKind: ResourceKind<DashboardSpec, ObservedDashboard> = {
   codePrefix: 'Dashboard',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
+  ...foundByName('cloudwatch', async (ctx, name) => {
     const found = await ctx.aws
       .get(CloudWatchClient)
-      .send(new GetDashboardCommand({ DashboardName: spec.name }))
+      .send(new GetDashboardCommand({ DashboardName: name }))
       .catch((e: unknown) => {
         if (isCloudWatchNotFound(e)) return undefined
         throw e
       })
     if (!found) return []
     return [{ observed: { arn: found.DashboardArn, body: parseBody(found.DashboardBody) }, arn: found.DashboardArn }]
-  },
+  }),
   diff: diffDashboard,
   async create(ctx, spec) {
     await put(ctx.aws.get(CloudWatchClient), spec)

@@ -4,6 +4,7 @@ import { DeleteBucketPolicyCommand, GetBucketPolicyCommand, PutBucketPolicyComma
 import { isNotFound, isS3SettingMissing } from '../../aws/errors.js'
 import { converge } from '../engine/converge.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import { samePolicy, type PolicyDocument } from '../policy-document.js'
 import type { Ensured, ResourceContext } from '../types.js'
 
@@ -39,10 +40,16 @@ export const bucketPolicyKind: ResourceKind<BucketPolicySpec, string> = {
   codePrefix: 'BucketPolicy',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const policy = await findBucketPolicy(ctx, spec.name)
-    return policy === undefined ? [] : [{ observed: policy, id: spec.name }]
-  },
+  // One policy per bucket, whichever key holds it (the public website's or the distribution's): a write by either
+  // makes the other's early read stale.
+  ...foundByName(
+    's3',
+    async (ctx, name) => {
+      const policy = await findBucketPolicy(ctx, name)
+      return policy === undefined ? [] : [{ observed: policy, id: name }]
+    },
+    (recorded) => [`s3-bucket-policy:${recorded.name}`],
+  ),
   diff: (policy, spec) =>
     samePolicy(policy, spec.document) ? [] : [{ field: 'Policy', from: 'differs', to: spec.document }],
   async create(ctx, spec) {

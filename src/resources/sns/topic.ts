@@ -12,6 +12,7 @@ import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
 import { changedTags, diffTags, partitionOf } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { ResourceContext } from '../types.js'
 
 export const TOPIC_KIND = 'sns-topic'
@@ -50,10 +51,10 @@ export const topicKind: ResourceKind<TopicSpec, ObservedTopic> = {
   label: 'SNS topic',
   codePrefix: 'Topic',
   identity: 'name',
-  async find(ctx, spec) {
-    const found = await findTopic(ctx.aws.get(SNSClient), topicArnOf(ctx, spec.name))
+  ...foundByName('sns', async (ctx, name) => {
+    const found = await findTopic(ctx.aws.get(SNSClient), topicArnOf(ctx, name))
     return found ? [{ observed: found, arn: found.arn, tags: found.tags }] : []
-  },
+  }),
   diff: (have, want) => diffTags(have.tags, want.tags),
   async create(ctx, spec) {
     const { TopicArn } = await ctx.aws
