@@ -73,8 +73,8 @@ export interface Timing {
 }
 
 export const REAL_TIMING: Timing = {
-  // Terraform's schedule (aws/poll.ts: pollDelay): the first poll 100 ms after the first read, doubling.
-  poll: { minMs: 100, maxMs: 20_000 },
+  // Terraform's schedule (aws/poll.ts: pollDelay): the first poll 100 ms after the first read, doubling up to 10 s.
+  poll: { minMs: 100, maxMs: 10_000 },
   retry: { minMs: 500, maxMs: 10_000 },
   deadlineScale: 1,
 }

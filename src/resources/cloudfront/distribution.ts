@@ -37,6 +37,14 @@ export const DISTRIBUTION_KIND = 'cloudfront-distribution'
 export const DISTRIBUTION_ID_TAG = 'infra:id'
 // CloudFront propagates a change "reliably within 5 minutes" (reliability rules, S85); terraform allows 90.
 const DEPLOY_TIMEOUT_MS = 15 * 60_000
+// CloudFront deploys in minutes and is slow to poll (reliability rules, rule 15: Terraform polls every 15 s or more),
+// so these waits keep to 15–30 s between reads rather than the run's fast schedule; scaled with the deadlines so that
+// tests stay fast.
+const DEPLOYED_POLL_MS = 15_000
+const deployedPoll = (ctx: ResourceContext) => {
+  const minMs = DEPLOYED_POLL_MS * ctx.timing.deadlineScale
+  return { minMs, maxMs: 2 * minMs }
+}
 // A concurrent writer (the console, another run) changed the ETag between our read and our update.
 const ETAG_ATTEMPTS = 3
 
@@ -132,7 +140,7 @@ async function waitDeployed(ctx: ResourceContext, id: string): Promise<{ ETag?: 
     describe: (o) => o.Distribution?.Status ?? 'unknown',
     label: `CloudFront distribution ${id} being disabled`,
     timeoutMs: DEPLOY_TIMEOUT_MS * ctx.timing.deadlineScale,
-    backoff: ctx.timing.poll,
+    backoff: deployedPoll(ctx),
     report: { to: ctx, resource: `distribution ${id}`, state: 'Deployed (disabled)' },
   }).catch((e: unknown) => {
     if (!(e instanceof StepError) || e.code !== 'WaitTimedOut') throw e
@@ -159,7 +167,7 @@ export async function waitForDeployed(
     describe: (o) => o.Distribution?.Status ?? 'unknown',
     label: `CloudFront distribution ${distribution.id} being deployed`,
     timeoutMs: DEPLOY_TIMEOUT_MS * ctx.timing.deadlineScale,
-    backoff: ctx.timing.poll,
+    backoff: deployedPoll(ctx),
     report: { to: ctx, resource: `distribution ${distribution.id}`, state: 'Deployed' },
   }).catch((e: unknown) => {
     if (!(e instanceof StepError) || e.code !== 'WaitTimedOut') throw e
