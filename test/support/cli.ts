@@ -29,14 +29,17 @@ let bundleChecked = false
 
 /**
  * bin/run.js runs the bundle (scripts/bundle-cli.mjs), which a plain `tsc` build does not refresh: rebuilt once per
- * process when a file of src/ is newer, so a CLI process always runs the code under test.
+ * process when a file of src/ or scripts/ is newer, so a CLI process always runs the code under test.
  */
 export function ensureFreshBundle(): void {
   if (bundleChecked) return
   bundleChecked = true
   const built = existsSync(CLI_BUNDLE) ? statSync(CLI_BUNDLE).mtimeMs : 0
-  const src = join(REPO_ROOT, 'src')
-  const stale = readdirSync(src, { recursive: true }).some((f) => statSync(join(src, String(f))).mtimeMs > built)
+  // The bundling script and its plugin shape the bundle as much as src/ does.
+  const inputs = ['src', 'scripts'].flatMap((dir) =>
+    readdirSync(join(REPO_ROOT, dir), { recursive: true }).map((f) => join(REPO_ROOT, dir, String(f))),
+  )
+  const stale = inputs.some((file) => statSync(file).mtimeMs > built)
   if (stale) execFileSync(process.execPath, [join(REPO_ROOT, 'scripts', 'bundle-cli.mjs')], { stdio: 'inherit' })
 }
 
