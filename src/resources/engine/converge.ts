@@ -37,7 +37,7 @@ export async function converge<S extends SpecBase, O>(
   if (ctx.offline)
     return { result: offlineOutcome(ctx, kind.kind, key, spec.name, kind.describe(spec)), managed: false }
   const fail = failureFor(ctx, kind.label, spec.name)
-  const found = await (opts.found ? Promise.resolve(opts.found) : observe(ctx, kind, spec, key))
+  const found = await (opts.found ? Promise.resolve(opts.found) : observe(ctx, kind, spec))
     .then((candidates) => choose(ctx, kind, spec, candidates))
     .catch(fail('reading', `${kind.codePrefix}ReadFailed`))
   if (found.ambiguous && ctx.importing) return ambiguousOutcome(ctx.importing, key, kind.kind)
@@ -54,14 +54,15 @@ export async function converge<S extends SpecBase, O>(
 
 /**
  * What find would return: the read this run started before the steps (engine/early.ts) when it still holds for this
- * spec, else find now. A pending operation (an interrupted run) is always looked up afresh.
+ * spec, else find now. A pending operation (an interrupted run) is always looked up afresh. For a step that reads a
+ * resource itself before converging it (`found`).
  */
-async function observe<S extends SpecBase, O>(
+export async function observe<S extends SpecBase, O>(
   ctx: ResourceContext,
   kind: ResourceKind<S, O>,
   spec: S,
-  key: string,
 ): Promise<Array<Observation<O>>> {
+  const key = keyOf(kind, spec.logicalId)
   const recorded = ctx.record.manifest.resources[key]
   const early = ctx.early?.take(kind, key, spec.name, recorded)
   const holds = early && recorded && !ctx.record.manifest.pending[key] && (kind.early?.covers?.(recorded, spec) ?? true)

@@ -13,7 +13,8 @@ import {
 import { StepError } from '../../errors/index.js'
 import { isNotFound, isPreconditionFailed } from '../../aws/errors.js'
 import { recordIfChanged } from '../common.js'
-import type { ResourceKind, SpecBase } from '../engine/kind.js'
+import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
+import { recordedString } from '../engine/early.js'
 import { aliasState, diffAlias, formatAlias, type AliasState } from './alias-diff.js'
 import { FUNCTION_KIND, functionKey } from './function.js'
 import type { ResourceContext } from '../types.js'
@@ -78,15 +79,29 @@ export async function putAlias(
   })
 }
 
+async function observeAlias(
+  ctx: ResourceContext,
+  functionName: string,
+  aliasName: string,
+): Promise<Array<Observation<LiveAlias>>> {
+  const found = await findAlias(ctx, functionName, aliasName)
+  return found ? [{ observed: found, arn: found.AliasArn }] : []
+}
+
 export const aliasKind: ResourceKind<AliasSpec, LiveAlias> = {
   kind: ALIAS_KIND,
   label: 'Lambda alias',
   codePrefix: 'Alias',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
-    const found = await findAlias(ctx, spec.functionName, spec.want.name)
-    return found ? [{ observed: found, arn: found.AliasArn }] : []
+  find: (ctx, spec) => observeAlias(ctx, spec.functionName, spec.want.name),
+  early: {
+    service: 'lambda',
+    read: (ctx, recorded) =>
+      observeAlias(ctx, recordedString(recorded, 'functionName') ?? '', recordedString(recorded, 'aliasName') ?? ''),
+    covers: (recorded, spec) =>
+      recordedString(recorded, 'functionName') === spec.functionName &&
+      recordedString(recorded, 'aliasName') === spec.want.name,
   },
   diff: (observed, spec) => diffAlias(aliasState(observed), spec.want),
   async create(ctx, spec) {

@@ -3,8 +3,8 @@
 // alias keeps its version and routes a share of the traffic to the new one, and after `infra rollback` the alias
 // stays where the rollback put it until new code comes. The alias itself then converges through the engine.
 import { failureFor } from '../common.js'
-import { converge } from '../engine/converge.js'
-import { aliasSpec, aliasKind, findAlias, recordAlias, recordedAlias, rollbackHold } from './alias.js'
+import { converge, observe } from '../engine/converge.js'
+import { aliasSpec, aliasKind, recordAlias, recordedAlias, rollbackHold } from './alias.js'
 import { aliasState, desiredAlias, weightPercent, type AliasState } from './alias-diff.js'
 import type { PackagedFunctionSpec } from './function-diff.js'
 import type { EnsuredFunction } from './function.js'
@@ -44,7 +44,9 @@ export async function ensureRelease(
     return { result, alias: unknown, aliasArn: result.arn }
   }
   const fail = failureFor(ctx, 'Lambda alias', `${spec.name}:${spec.aliasName}`)('reading', 'AliasReadFailed')
-  const found = await findAlias(ctx, spec.name, spec.aliasName).catch(fail)
+  // Read before the steps when the manifest records it (engine/early.ts), else now.
+  const [seenAlias] = await observe(ctx, aliasKind, aliasSpec(spec, unknown)).catch(fail)
+  const found = seenAlias?.observed
   const current = found && aliasState(found)
 
   // After `infra rollback`, the code it rolled back from does not come back by itself: new code releases the hold.
