@@ -17,10 +17,15 @@ import { INVOKE_STATEMENT_ID, restApiPlan, restApiUpstream, type RestApiPlan } f
 import type { RestApiOutputs } from './outputs.js'
 import type { Step, StepContext } from './types.js'
 
-/** The account's CloudWatch role for API Gateway and the access log group. */
+/** The account's CloudWatch role for API Gateway and the access log group, independent of each other. */
 async function accessLogging(ctx: StepContext, plan: RestApiPlan | undefined): Promise<Ensured[]> {
-  const results = await ensureCloudWatchRoleForApis(ctx)
-  return plan ? [...results, await ensureLogGroup(ctx, plan.logGroup)] : results
+  const [role, group] = await Promise.allSettled([
+    ensureCloudWatchRoleForApis(ctx),
+    plan ? ensureLogGroup(ctx, plan.logGroup) : undefined,
+  ])
+  if (role.status === 'rejected') throw role.reason
+  if (group.status === 'rejected') throw group.reason
+  return [...role.value, ...(group.value ? [group.value] : [])]
 }
 
 /**

@@ -110,9 +110,8 @@ function integrationTarget(i: { type?: string; uri?: string }): string {
   return fn ? `function ${fn}` : (i.type ?? 'none')
 }
 
-function describeAuth(m: { authorizationType?: string; apiKeyRequired?: boolean }, authorizer?: string): string {
-  const auth = m.authorizationType === 'COGNITO_USER_POOLS' ? `cognito${authorizer ? ` (${authorizer})` : ''}` : 'none'
-  return `${auth}${m.apiKeyRequired ? ', API key' : ''}`
+function describeAuth(m: { authorizationType?: string; apiKeyRequired?: boolean }): string {
+  return `${m.authorizationType === 'COGNITO_USER_POOLS' ? 'cognito' : 'none'}${m.apiKeyRequired ? ', API key' : ''}`
 }
 
 function diffMethod(path: string, have: Method | undefined, want: MethodSpec, authorizerIds: Map<string, string>) {
