@@ -72,8 +72,8 @@ export const dynamodbStep: Step<'dynamodb'> = {
       (o) => ctx.publish?.(o),
       () => undefined,
     )
-    // The step ends once every table has converged, and fails with the first table that failed.
-    await settleAll(tables.map((t) => t.done))
+    // The step ends once every table and queue has converged, and fails with the first that failed.
+    await settleAll([...tables.map((t) => t.done), queues])
     return outputs
   },
 }
