@@ -1,7 +1,7 @@
 // Step 04 against the fake AWS, with the real steps 01-03 and 08 before it: a fresh create (its state and its request
 // log: one OpenAPI document), reruns, one changed endpoint, drift, throttling, crashes around CreateRestApi, PutRestApi
 // and CreateDeployment, hard quotas, dry runs.
-import { CreateRestApiCommand, APIGatewayClient } from '@aws-sdk/client-api-gateway'
+import { CreateRestApiCommand, APIGatewayClient, UpdateIntegrationCommand } from '@aws-sdk/client-api-gateway'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { runSteps } from '../../src/runner/run-steps.js'
 import { editConfig, plan, resultsOf, testContext } from '../support/context.js'
@@ -179,7 +179,10 @@ describe('api step: reruns and changes', () => {
     const early = fake.calls.slice(0, beforeSteps).map((c) => c.command)
     for (const read of ['GetRestApi', 'GetResources', 'GetAuthorizers', 'GetGatewayResponses', 'GetStage']) {
       expect(early, read).toContain(`${read}Command`)
-      expect(fake.calls.filter((c) => c.command === `${read}Command`), read).toHaveLength(1)
+      expect(
+        fake.calls.filter((c) => c.command === `${read}Command`),
+        read,
+      ).toHaveLength(1)
     }
     expect(fake.writes()).toEqual([])
   }, 60_000)
@@ -236,6 +239,38 @@ describe('api step: drift', () => {
     expect(definition.changes).toEqual([
       { field: 'Method[DELETE /prompts/{id}]', to: `cognito → function ${fnName('prompt-crud')}:${ALIAS}` },
     ])
+  }, 60_000)
+
+  test('an integration pointed at another function in the console: a plan names it, the deploy puts it back', async () => {
+    const root = fastWorkspace()
+    await deployApi(root)
+    const api = theApi(fake)
+    const usage = fake.apigateway.resourceAt(api.id, '/usage')!
+    const wanted = usage.methods.GET!.integration!.uri!
+    await new APIGatewayClient({ region: 'us-east-1' }).send(
+      new UpdateIntegrationCommand({
+        restApiId: api.id,
+        resourceId: usage.id,
+        httpMethod: 'GET',
+        patchOperations: [{ op: 'replace', path: '/uri', value: wanted.replace('usage-handler', 'prompt-crud') }],
+      }),
+    )
+    fake.resetCalls()
+    const planned = await plan(root, { env: ENV, steps: apiSteps() })
+    expect(fake.writes()).toEqual([])
+    expect(resultsOf(planned).find((r) => r.kind === 'rest-api-definition')).toMatchObject({
+      action: 'would-update',
+      changes: [
+        {
+          field: 'Integration[GET /usage]',
+          from: `function ${fnName('prompt-crud')}:${ALIAS}`,
+          to: `function ${fnName('usage-handler')}:${ALIAS}`,
+        },
+      ],
+    })
+    await deployApi(root)
+    expect(apiWrites(fake.calls)).toEqual(['PutRestApi'])
+    expect(fake.apigateway.resourceAt(api.id, '/usage')!.methods.GET!.integration!.uri).toBe(wanted)
   }, 60_000)
 
   test('the authorizer pointed at another user pool out of band: the document put back, not redeployed', async () => {

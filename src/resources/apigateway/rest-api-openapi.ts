@@ -22,7 +22,7 @@ type Json = Record<string, unknown>
 export interface OpenApiDocument {
   openapi: typeof OPENAPI_VERSION
   info: { title: string; description?: string; version: string }
-  paths: Record<string, Record<string, unknown>>
+  paths: Record<string, Record<string, Json>>
   components: { securitySchemes?: Record<string, Json> }
   'x-amazon-apigateway-gateway-responses'?: Record<string, Json>
 }
@@ -61,7 +61,7 @@ function integration(i: IntegrationSpec): Json {
 
 const HEADER = 'method.response.header.'
 
-function operation(m: MethodSpec): Json {
+function operation(m: MethodSpec, parameters: Json[]): Json {
   const security = {
     ...(m.authorizationType === 'COGNITO_USER_POOLS' && m.authorizer ? { [m.authorizer]: [] } : {}),
     ...(m.apiKeyRequired ? { [API_KEY_SCHEME]: [] } : {}),
@@ -75,13 +75,17 @@ function operation(m: MethodSpec): Json {
     return [statusCode, { description, ...(headers.length > 0 ? { headers: Object.fromEntries(headers) } : {}) }]
   })
   return {
+    ...(parameters.length > 0 ? { parameters } : {}),
     responses: Object.fromEntries(responses),
     ...(Object.keys(security).length > 0 ? { security: [security] } : {}),
     'x-amazon-apigateway-integration': integration(m.integration),
   }
 }
 
-/** `/prompts/{id}` → the path parameters OpenAPI wants declared (`{proxy+}` is `proxy`). */
+/**
+ * `/prompts/{id}` → the path parameters OpenAPI wants declared (`{proxy+}` is `proxy`): on each operation, as API
+ * Gateway's own exports put them.
+ */
 function pathParameters(path: string): Json[] {
   return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => ({
     name: match[1],
@@ -98,17 +102,14 @@ export function openApiDocument(definition: ApiDefinition, info: DocumentInfo): 
     // Paths without methods are made by API Gateway as the parents of those that have some.
     if (r.methods.length === 0) continue
     const parameters = pathParameters(r.path)
-    paths[r.path] = {
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...Object.fromEntries(
-        [...r.methods]
-          .sort((a, b) => (a.httpMethod < b.httpMethod ? -1 : 1))
-          .map((m) => [
-            m.httpMethod === 'ANY' ? 'x-amazon-apigateway-any-method' : m.httpMethod.toLowerCase(),
-            operation(m),
-          ]),
-      ),
-    }
+    paths[r.path] = Object.fromEntries(
+      [...r.methods]
+        .sort((a, b) => (a.httpMethod < b.httpMethod ? -1 : 1))
+        .map((m) => [
+          m.httpMethod === 'ANY' ? 'x-amazon-apigateway-any-method' : m.httpMethod.toLowerCase(),
+          operation(m, parameters),
+        ]),
+    )
   }
   const apiKeys = definition.resources.some((r) => r.methods.some((m) => m.apiKeyRequired))
   const schemes = {
