@@ -35,7 +35,7 @@ import {
 } from '../../aws/errors.js'
 import { StepError } from '../../errors/index.js'
 import { partitionOf } from '../common.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 import {
   OBJECT_OWNERSHIP,
@@ -157,19 +157,34 @@ export async function emptyBucket(ctx: ResourceContext, name: string): Promise<n
   }
 }
 
+/** What a spec's bucket is read with: recorded, so that the run can read it before the step. */
+const readsFor = (spec: BucketSpec): FindBucketOptions => ({
+  withCors: spec.cors !== undefined,
+  withWebsite: spec.website !== undefined,
+  ...(spec.configField !== undefined ? { configField: spec.configField } : {}),
+})
+
+async function observeBucket(
+  ctx: ResourceContext,
+  name: string,
+  reads: FindBucketOptions | undefined,
+): Promise<Array<Observation<ObservedBucket>>> {
+  const found = await findBucket(ctx, name, reads)
+  return found ? [{ observed: found, id: name, arn: bucketArn(ctx, name), tags: found.tags }] : []
+}
+
 export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
   kind: BUCKET_KIND,
   label: 'S3 bucket',
   codePrefix: 'Bucket',
   identity: 'name',
   dataBearing: true,
-  async find(ctx, spec) {
-    const found = await findBucket(ctx, spec.name, {
-      withCors: spec.cors !== undefined,
-      withWebsite: spec.website !== undefined,
-      configField: spec.configField,
-    })
-    return found ? [{ observed: found, id: spec.name, arn: bucketArn(ctx, spec.name), tags: found.tags }] : []
+  find: (ctx, spec) => observeBucket(ctx, spec.name, readsFor(spec)),
+  // Read early with the settings the record says its spec manages (and its config field, for the errors).
+  early: {
+    service: 's3',
+    read: (ctx, recorded) => observeBucket(ctx, recorded.name, recorded.attributes?.reads as FindBucketOptions),
+    covers: (recorded, spec) => JSON.stringify(recorded.attributes?.reads) === JSON.stringify(readsFor(spec)),
   },
   diff: diffBucket,
   async create(ctx, spec) {
@@ -272,7 +287,10 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
     await emptyBucket(ctx, record.name)
     await ctx.aws.get(S3Client).send(new DeleteBucketCommand({ Bucket: record.name }))
   },
-  attributes: (observed) => ({ regionalDomainName: regionalDomainName(observed.name, observed.region) }),
+  attributes: (observed, spec) => ({
+    regionalDomainName: regionalDomainName(observed.name, observed.region),
+    reads: readsFor(spec),
+  }),
   describe: (spec) =>
     [
       spec.website ? 'PUBLIC website' : 'private',
