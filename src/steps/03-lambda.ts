@@ -74,9 +74,15 @@ export const lambdaStep: Step<'lambda'> = {
     const layers = await ensureLayers(ctx, code.layers)
     up.layers = Object.fromEntries(Object.entries(layers).map(([key, layer]) => [key, layer.arn]))
     const packages = code.functions
-    // Functions converge in parallel; each one's calls are in order. Every function finishes (or fails) before the
-    // step does, so that none is left changing in the background once the step has reported.
-    const settled = await Promise.allSettled(
+    // Functions converge in parallel; each one's calls are in order. What the steps after this one need (the alias,
+    // the URL) is published once every function has it; provisioned concurrency (minutes to allocate) and triggers
+    // converge meanwhile. Every function finishes (or fails) before the step does, so that none is left changing in
+    // the background once the step has reported.
+    const known = ctx.config.functions.map(() => {
+      let resolve!: (o: FunctionOutput) => void
+      return { promise: new Promise<FunctionOutput>((r) => (resolve = r)), resolve }
+    })
+    const settled = Promise.allSettled(
       ctx.config.functions.map(async (fn, i): Promise<FunctionOutput> => {
         const pkg = packages[i]
         const spec: PackagedFunctionSpec = {
@@ -96,35 +102,35 @@ export const lambdaStep: Step<'lambda'> = {
         // Nothing is wired to a stranger's function: no version, alias or concurrency setting.
         const release = await ensureRelease(ctx, spec, ensured, ctx.canaryPercent)
         if (release) ctx.report(release.result)
-        if (ensured.result.action === 'unmanaged')
-          return {
-            name: fn.name,
-            arn: ensured.result.arn,
-            version: release?.alias?.version,
-            aliasArn: release?.aliasArn,
-          }
-        for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
-        // Queue, stream and schedule triggers invoke the alias the release just set.
-        for (const r of await ensureTriggers(ctx, fn)) ctx.report(r)
-        const urlSpec = functionUrlSpec(fn, ctx.config)
-        const url = urlSpec && (await ensureFunctionUrl(ctx, urlSpec))
-        if (url) ctx.report(url.result)
-        return {
+        const released = {
           name: fn.name,
           arn: ensured.result.arn,
           version: release?.alias?.version,
           aliasArn: release?.aliasArn,
-          ...(url?.url ? { url: url.url } : {}),
         }
+        if (ensured.result.action === 'unmanaged') {
+          known[i]!.resolve(released)
+          return released
+        }
+        const urlSpec = functionUrlSpec(fn, ctx.config)
+        const url = urlSpec && (await ensureFunctionUrl(ctx, urlSpec))
+        if (url) ctx.report(url.result)
+        const out = { ...released, ...(url?.url ? { url: url.url } : {}) }
+        known[i]!.resolve(out)
+        for (const r of await ensureConcurrency(ctx, spec)) ctx.report(r)
+        // Queue, stream and schedule triggers invoke the alias the release just set.
+        for (const r of await ensureTriggers(ctx, fn)) ctx.report(r)
+        return out
       }),
     )
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+    const outputs = Promise.all(known.map((k) => k.promise)).then((values): LambdaOutputs => ({
+      functions: Object.fromEntries(ctx.config.functions.map((fn, i) => [fn.logicalId, values[i]!])),
+      ...(ctx.config.layers.length > 0 ? { layers } : {}),
+    }))
+    void outputs.then((o) => ctx.publish?.(o))
+    const failed = (await settled).find((s): s is PromiseRejectedResult => s.status === 'rejected')
     if (failed) throw failed.reason
-    const functions: LambdaOutputs['functions'] = {}
-    settled.forEach((s, i) => {
-      if (s.status === 'fulfilled') functions[ctx.config.functions[i]!.logicalId] = s.value
-    })
-    return { functions, ...(ctx.config.layers.length > 0 ? { layers } : {}) }
+    return outputs
   },
 }
 

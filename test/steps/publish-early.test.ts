@@ -1,6 +1,6 @@
 // A step that publishes its outputs early (runner/readiness.ts) against the fake, in process: step 02 hands its tables
-// over right after CreateTable and step 10 its guardrail version right after CreateGuardrailVersion, so a step that
-// needs them runs while they are still settling; failing after that fails the run and is redone by the next one; and
+// over right after CreateTable, step 10 its guardrail version right after CreateGuardrailVersion, and step 03 its
+// functions once their aliases are set, so a step that needs them runs while they are still settling; failing after that fails the run and is redone by the next one; and
 // the run reports what it waited for. The fake holds them in their transitional state until the dependent lets them
 // go, so every order asserted here is forced, not timed.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -15,7 +15,7 @@ import type { Step } from '../../src/steps/types.js'
 import { createFakeAws, namedError, type AllFakes } from '../support/fake-aws/index.js'
 import { deploy, editConfig, FAST_TIMING, testContext, workspace } from '../support/context.js'
 import { loadContext } from '../../src/context/context.js'
-import { manifestOf } from './lambda-helpers.js'
+import { ALIAS, fastWorkspace, fnName, LAMBDA_STEPS, manifestOf } from './lambda-helpers.js'
 
 const SERVICE = 'new-service-staging'
 const CONVERSATIONS = `${SERVICE}-conversations`
@@ -157,6 +157,36 @@ describe('step 10 publishes the guardrail version early', () => {
     expect(outcome.ok).toBe(true)
     expect(seen).toEqual({ version: '1', status: 'VERSIONING' })
     expect(stepOf(outcome, 'bedrock').outputs).toMatchObject({ guardrail: { version: '1' } })
+  })
+})
+
+describe('step 03 publishes its functions once released', () => {
+  test('a step that needs it gets the aliases while provisioned concurrency is still being allocated', async () => {
+    root = fastWorkspace((c) => Object.assign(c.functions['prompt-crud'], { provisioned_concurrency: 2 }))
+    aws.lambda.describesUntilProvisioned = 1_000_000
+    let seen: { aliasArn?: string; provisioned?: string } = {}
+    const needsFunctions: Step<'monitoring'> = {
+      id: 'monitoring',
+      number: 11,
+      title: 'needs the functions',
+      needs: ['lambda'],
+      inputs: () => ({}),
+      async run(ctx) {
+        const provisioned = aws.lambda.fn(fnName('prompt-crud'))?.provisioned[ALIAS]
+        seen = { aliasArn: ctx.upstream.lambda?.functions['prompt-crud']?.aliasArn, provisioned: provisioned?.status }
+        if (provisioned) provisioned.status = 'READY'
+        return { alarms: [] }
+      },
+    }
+    const outcome = await deployHeld([...LAMBDA_STEPS, needsFunctions])
+    expect(outcome.ok).toBe(true)
+    expect(seen).toEqual({
+      aliasArn: expect.stringMatching(/:function:.*prompt-crud:staging$/),
+      provisioned: 'IN_PROGRESS',
+    })
+    expect(stepOf(outcome, 'lambda').outputs).toEqual(
+      expect.objectContaining({ functions: expect.objectContaining({ 'prompt-crud': expect.anything() }) }),
+    )
   })
 })
 
