@@ -154,7 +154,7 @@ function issueTable(measured: Measured[], startUp: StartUp): string {
   return [
     ...lines,
     '',
-    `Each process time includes the fake harness's own start-up, ${ms(harnessMs)} over bare node (the preload requires every SDK client the fake stubs, aws-sdk-client-mock and the fake, and loads the fake's state); "net" takes it off. The harness has then already loaded the clients the CLI calls, which a run against AWS loads itself: ${ms(sdkClientsMs)} for all ${SDK_CLIENTS.length} clients in package.json, most of which a full deploy calls.`,
+    `Each process time includes the fake harness's own start-up, ${ms(harnessMs)} over bare node (the preload requires every SDK client the fake stubs and the fake, and loads the fake's state); "net" takes it off. The harness has then already loaded the clients the CLI calls, which a run against AWS loads itself: ${ms(sdkClientsMs)} for all ${SDK_CLIENTS.length} clients in package.json, most of which a full deploy calls.`,
   ].join('\n')
 }
 

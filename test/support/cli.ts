@@ -21,6 +21,7 @@ import { createFakeAws, type AllFakes, type CallRecord } from './fake-aws/index.
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const PRELOAD_PATH = fileURLToPath(new URL('./fake-aws-preload.ts', import.meta.url))
+const CHILD_SEND_STUB = fileURLToPath(new URL('./fake-aws/child-send-stub.ts', import.meta.url))
 const CLI_PATH = join(REPO_ROOT, 'bin', 'run.js')
 const CLI_BUNDLE = join(REPO_ROOT, 'dist', 'bundle', 'infra.js')
 const DEFAULT_TIMEOUT_MS = 60_000
@@ -49,7 +50,8 @@ let preloadBundle: string | undefined
  * The fake and its preload, bundled once per process into plain JavaScript beside node_modules (so its `@aws-sdk/*`
  * imports resolve to the very classes the CLI uses). A child then starts without compiling TypeScript. CommonJS, so
  * the SDK is required as the CLI's bundle requires it: Node's ESM loader would first scan every client's big
- * dist-cjs file for its exports (most of the harness's start-up).
+ * dist-cjs file for its exports (most of the harness's start-up). aws-sdk-client-mock, there, is the small stub
+ * fake-aws/child-send-stub.ts: nothing else in the child mocks the SDK, and sinon is slow to load.
  */
 function bundledPreload(): string {
   if (preloadBundle) return preloadBundle
@@ -62,6 +64,7 @@ function bundledPreload(): string {
     platform: 'node',
     format: 'cjs',
     packages: 'external',
+    alias: { 'aws-sdk-client-mock': CHILD_SEND_STUB },
     outfile: `${out}.tmp`,
     logLevel: 'error',
   })
