@@ -136,6 +136,13 @@ describe('reads started before the steps', () => {
     expect([...run.reads].sort()).toEqual(['b', 'b', 'renamed'])
   })
 
+  test('a spec the record does not cover (covers: false) is found by find', async () => {
+    const run = startedRun('v1')
+    const narrow = { ...run.box, early: { ...run.box.early!, covers: () => false } }
+    await converge(run.ctx, narrow, { logicalId: 'b', name: 'b', value: 'v1' })
+    expect(run.reads).toEqual(['b', 'b', 'b'])
+  })
+
   test('an early read that fails surfaces from the converge that needs it, as its read failure', async () => {
     const early = new EarlyObservations()
     const rec = record('box', 'b')

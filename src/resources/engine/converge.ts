@@ -64,9 +64,8 @@ export async function observe<S extends SpecBase, O>(
 ): Promise<Array<Observation<O>>> {
   const key = keyOf(kind, spec.logicalId)
   const recorded = ctx.record.manifest.resources[key]
-  const early = ctx.early?.take(kind, key, spec.name, recorded)
-  const holds = early && recorded && !ctx.record.manifest.pending[key] && (kind.early?.covers?.(recorded, spec) ?? true)
-  return holds ? ((await early) as Array<Observation<O>>) : kind.find(ctx, spec, recorded)
+  const early = ctx.record.manifest.pending[key] ? undefined : ctx.early?.take(kind, key, spec, recorded)
+  return early ? ((await early) as Array<Observation<O>>) : kind.find(ctx, spec, recorded)
 }
 
 interface Choice<O> {

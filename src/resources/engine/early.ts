@@ -33,18 +33,20 @@ export class EarlyObservations {
 
   /**
    * The early read for this key, at most once: undefined when there is none, when the record changed since it was
-   * read, when the spec names another resource, or when this run has written to what it read (then find reads again).
+   * read, when the spec names another resource or needs more than the record said (covers), or when this run has
+   * written to what it read (then find reads again).
    */
   take(
     kind: Pick<AnyKind, 'kind' | 'early'>,
     key: string,
-    name: string,
+    spec: SpecBase,
     recorded: ResourceRecord | undefined,
   ): Candidates | undefined {
     const entry = this.entries.get(key)
     if (!entry) return undefined
     this.entries.delete(key)
-    if (!recorded || !sameResource(entry.recorded, recorded) || recorded.name !== name) return undefined
+    if (!recorded || !sameResource(entry.recorded, recorded) || recorded.name !== spec.name) return undefined
+    if (kind.early?.covers && !kind.early.covers(entry.recorded, spec)) return undefined
     if ([key, ...objectsOf(kind, key, entry.recorded)].some((o) => this.written.has(o))) return undefined
     return entry.candidates
   }
