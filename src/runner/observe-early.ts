@@ -5,6 +5,8 @@ import { limitConcurrency } from '../aws/concurrency.js'
 import { resourceContext, type Context } from '../context/context.js'
 import { EarlyObservations } from '../resources/engine/early.js'
 import { kindNamed } from '../resources/kinds.js'
+import type { EarlyRead, SpecBase } from '../resources/engine/kind.js'
+import type { ResourceRecord } from '../manifest/types.js'
 import type { Step } from '../steps/types.js'
 
 /** Observations in flight at once per service: its reads sent together, well inside its burst (a throttle is retried). */
@@ -19,15 +21,27 @@ export function observeEarly(ctx: Context, steps: Step[]): EarlyObservations | u
   const early = new EarlyObservations()
   const selected = new Set<string>(steps.map((s) => s.id))
   const limits = new Map<string, ReturnType<typeof limitConcurrency>>()
+  const bulk = new Map<EarlyRead<SpecBase, unknown>, Array<[string, ResourceRecord]>>()
   const { resources, pending } = ctx.manifest.manifest
+  const readCtx = (step: string) => ({ ...resourceContext(ctx, step, () => undefined), early })
   for (const [key, recorded] of Object.entries(resources)) {
     const read = kindNamed(recorded.kind)?.early
     // An interrupted operation is resolved by the step's own lookup.
     if (!read || !selected.has(recorded.step) || pending[key]) continue
+    if (read.readAll) {
+      bulk.set(read, [...(bulk.get(read) ?? []), [key, recorded]])
+      continue
+    }
     let limit = limits.get(read.service)
     if (!limit) limits.set(read.service, (limit = limitConcurrency(EARLY_READS_PER_SERVICE)))
-    const readCtx = { ...resourceContext(ctx, recorded.step, () => undefined), early }
-    early.start(key, recorded, () => limit(() => read.read(readCtx, recorded)))
+    early.start(key, recorded, () => limit(() => read.read(readCtx(recorded.step), recorded)))
+  }
+  for (const [read, entries] of bulk) {
+    const reads = read.readAll!(
+      readCtx(entries[0]![1].step),
+      entries.map(([, recorded]) => recorded),
+    )
+    entries.forEach(([key, recorded], i) => early.start(key, recorded, () => reads[i]!))
   }
   return early
 }

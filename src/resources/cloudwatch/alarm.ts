@@ -17,7 +17,7 @@ import type { Tags } from '../../config/types.js'
 import { limitConcurrency } from '../../aws/concurrency.js'
 import { isCloudWatchNotFound } from '../../aws/errors.js'
 import { arn as awsArn, changedTags, diffTags } from '../common.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { Change, ResourceContext } from '../types.js'
 
 export const ALARM_KIND = 'cloudwatch-alarm'
@@ -145,7 +145,20 @@ export function prefetchAlarms(ctx: ResourceContext, names: string[]): void {
   const cw = ctx.aws.get(CloudWatchClient)
   const ahead = prefetched.get(cw) ?? new Map<string, Promise<ObservedAlarm | undefined>>()
   prefetched.set(cw, ahead)
+  // Those the run read before the steps (alarmKind.early) are not read twice.
+  const early = new Set(
+    Object.entries(ctx.record.manifest.resources)
+      .filter(([key, r]) => r.kind === ALARM_KIND && ctx.early?.has(key))
+      .map(([, r]) => r.name),
+  )
+  const unread = names.filter((n) => !early.has(n))
+  readAlarms(cw, unread).forEach((observed, i) => ahead.set(unread[i]!, observed))
+}
+
+/** One DescribeAlarms per 100 names, then each one's tags a few at a time: one read per name, in order. */
+function readAlarms(cw: CloudWatchClient, names: string[]): Array<Promise<ObservedAlarm | undefined>> {
   const tagRead = limitConcurrency(TAG_READS_AT_ONCE)
+  const reads: Array<Promise<ObservedAlarm | undefined>> = []
   for (let i = 0; i < names.length; i += NAMES_PER_DESCRIBE) {
     const chunk = names.slice(i, i + NAMES_PER_DESCRIBE)
     const alarms = describeAlarms(cw, chunk)
@@ -156,10 +169,14 @@ export function prefetchAlarms(ctx: ResourceContext, names: string[]): void {
       })
       // A failed read surfaces in the find that takes it; one that no find takes must not end the process.
       observed.catch(() => undefined)
-      ahead.set(name, observed)
+      reads.push(observed)
     }
   }
+  return reads
 }
+
+const observation = (found: ObservedAlarm | undefined): Array<Observation<ObservedAlarm>> =>
+  found ? [{ observed: found, arn: found.alarm.AlarmArn, tags: found.tags }] : []
 
 async function findAlarm(cw: CloudWatchClient, name: string): Promise<ObservedAlarm | undefined> {
   const ahead = prefetched.get(cw)?.get(name)
@@ -178,9 +195,16 @@ export const alarmKind: ResourceKind<AlarmSpec, ObservedAlarm> = {
   label: 'CloudWatch alarm',
   codePrefix: 'Alarm',
   identity: 'name',
-  async find(ctx, spec) {
-    const found = await findAlarm(ctx.aws.get(CloudWatchClient), spec.name)
-    return found ? [{ observed: found, arn: found.alarm.AlarmArn, tags: found.tags }] : []
+  find: async (ctx, spec) => observation(await findAlarm(ctx.aws.get(CloudWatchClient), spec.name)),
+  // Every recorded alarm read before the steps in bulk, as the step's prefetch would.
+  early: {
+    service: 'cloudwatch',
+    read: async (ctx, recorded) => observation(await findAlarm(ctx.aws.get(CloudWatchClient), recorded.name)),
+    readAll: (ctx, recorded) =>
+      readAlarms(
+        ctx.aws.get(CloudWatchClient),
+        recorded.map((r) => r.name),
+      ).map((read) => read.then(observation)),
   },
   diff: diffAlarm,
   async create(ctx, spec) {

@@ -57,6 +57,11 @@ export class EarlyObservations {
     if (recorded) for (const o of objectsOf(kind, key, recorded)) this.written.add(o)
   }
 
+  /** An early read of this key is waiting to be taken (a step's own bulk read leaves it out). */
+  has(key: string): boolean {
+    return this.entries.has(key)
+  }
+
   /** Keys read early and not taken yet (tests, diagnostics). */
   pending(): string[] {
     return [...this.entries.keys()]

@@ -89,6 +89,11 @@ export interface EarlyRead<S extends SpecBase, O> {
   /** The candidates find(ctx, spec, recorded) would return for a spec named `recorded.name`. */
   read(ctx: ResourceContext, recorded: ResourceRecord): Promise<Array<Observation<O>>>
   /**
+   * A kind read in bulk (alarms: one DescribeAlarms per 100 names): every recorded one at once, one read each in
+   * the order given, its calls bounded by the kind itself. Used instead of `read` when given.
+   */
+  readAll?(ctx: ResourceContext, recorded: ResourceRecord[]): Array<Promise<Array<Observation<O>>>>
+  /**
    * False when this spec needs more than a read from this record covers (a role's inline policy the record does not
    * name, a record set in another zone): find reads it.
    */
