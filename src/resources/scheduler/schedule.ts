@@ -12,6 +12,7 @@ import {
 import { isNotFound, isSchedulerRolePropagating } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change, ResourceContext } from '../types.js'
 
 export const SCHEDULE_KIND = 'scheduler-schedule'
@@ -84,17 +85,17 @@ export const scheduleKind: ResourceKind<ScheduleSpec, Schedule> = {
   codePrefix: 'Schedule',
   identity: 'name',
   ownership: 'parent',
-  async find(ctx, spec) {
+  ...foundByName('scheduler', async (ctx, name) => {
     try {
       const { $metadata: _, ...schedule } = await ctx.aws
         .get(SchedulerClient)
-        .send(new GetScheduleCommand({ Name: spec.name, GroupName: SCHEDULE_GROUP }))
-      return [{ observed: schedule, id: spec.name, ...(schedule.Arn && { arn: schedule.Arn }) }]
+        .send(new GetScheduleCommand({ Name: name, GroupName: SCHEDULE_GROUP }))
+      return [{ observed: schedule, id: name, ...(schedule.Arn && { arn: schedule.Arn }) }]
     } catch (e) {
       if (isNotFound(e)) return []
       throw e
     }
-  },
+  }),
   diff: diffSchedule,
   async create(ctx, spec) {
     const out = await sendWithRole(ctx, spec, () =>

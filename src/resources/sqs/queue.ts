@@ -15,6 +15,7 @@ import { isNotFound, isQueueDeletedRecently } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import { arn, changedTags } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { ResourceContext } from '../types.js'
 import { createAttributes, diffQueue, refuseQueue, type ObservedQueue, type QueueSpec } from './queue-diff.js'
 
@@ -48,10 +49,10 @@ export const queueKind: ResourceKind<QueueSpec, ObservedQueue> = {
   label: 'SQS queue',
   codePrefix: 'Queue',
   identity: 'name',
-  async find(ctx, spec) {
-    const found = await findQueue(ctx, spec.name)
+  ...foundByName('sqs', async (ctx, name) => {
+    const found = await findQueue(ctx, name)
     return found ? [{ observed: found, id: found.url, arn: found.attributes.QueueArn, tags: found.tags }] : []
-  },
+  }),
   diff: diffQueue,
   refuse: refuseQueue,
   async create(ctx, spec) {

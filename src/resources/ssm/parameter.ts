@@ -13,6 +13,7 @@ import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
 import { arn, changedTags, diffTags } from '../common.js'
 import type { ResourceKind } from '../engine/kind.js'
+import { foundByName } from '../engine/early.js'
 import type { Change } from '../types.js'
 
 export const PARAMETER_KIND = 'ssm-parameter'
@@ -53,22 +54,20 @@ export const parameterKind: ResourceKind<ParameterSpec, ObservedParameter> = {
   label: 'SSM parameter',
   codePrefix: 'Parameter',
   identity: 'name',
-  async find(ctx, spec) {
+  ...foundByName('ssm', async (ctx, name) => {
     const ssm = ctx.aws.get(SSMClient)
-    const got = await ssm.send(new GetParameterCommand({ Name: spec.name })).catch((e: unknown) => {
+    const got = await ssm.send(new GetParameterCommand({ Name: name })).catch((e: unknown) => {
       if (isNotFound(e)) return undefined
       throw e
     })
     const p = got?.Parameter
     if (!p) return []
-    const { TagList } = await ssm.send(
-      new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: spec.name }),
-    )
+    const { TagList } = await ssm.send(new ListTagsForResourceCommand({ ResourceType: 'Parameter', ResourceId: name }))
     const tags = Object.fromEntries((TagList ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))
     // A SecureString's value comes back as ciphertext (no decryption asked): it differs, and its type is changed.
-    const observed = { name: spec.name, type: p.Type ?? 'String', value: p.Value ?? '', tags }
-    return [{ observed, arn: p.ARN ?? parameterArn(ctx, spec.name), tags }]
-  },
+    const observed = { name, type: p.Type ?? 'String', value: p.Value ?? '', tags }
+    return [{ observed, arn: p.ARN ?? parameterArn(ctx, name), tags }]
+  }),
   diff: diffParameter,
   async create(ctx, spec) {
     // Without Overwrite: a parameter made meanwhile by someone else answers ParameterAlreadyExists, never replaced.
