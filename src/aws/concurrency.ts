@@ -18,3 +18,16 @@ export function limitConcurrency(limit: number) {
     }
   }
 }
+
+/**
+ * Waits for every promise, then throws the first rejection: none is left running when the caller reports or fails.
+ * Resolves to their values, as Promise.all does.
+ */
+export async function settleAll<T extends readonly unknown[] | []>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises as readonly unknown[])
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected')
+  if (failed) throw failed.reason
+  return Promise.all(promises)
+}

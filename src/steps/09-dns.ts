@@ -21,9 +21,11 @@ import { cloudFrontFunctionKind } from '../resources/cloudfront/function.js'
 import { offlineOutcome } from '../resources/common.js'
 import { converge } from '../resources/engine/converge.js'
 import type { AnyKind, ResourceKind, SpecBase } from '../resources/engine/kind.js'
-import { fqdn, hostedZoneKind, type ObservedHostedZone } from '../resources/route53/hosted-zone.js'
+import { fqdn, hostedZoneKind } from '../resources/route53/hosted-zone.js'
 import { recordSetKind, type AliasTarget } from '../resources/route53/record-set.js'
+import { settleAll } from '../aws/concurrency.js'
 import { validateCertificates } from './dns-certificates.js'
+import { zoneRecords, type ZoneRecords } from './dns-records.js'
 import { adoptOrUseZone } from './dns-zone.js'
 import {
   CLOUDFRONT_REGION,
@@ -58,14 +60,16 @@ export const dnsStep: Step<'dns'> = {
     const settings = dnsSettings(ctx.config)
     if (!settings) return {}
     if (ctx.offline) return planOffline(ctx, settings)
-    const zone = await adoptOrUseZone(ctx, settings.zone)
-    const outputs: DnsOutputs = zone ? { hostedZoneId: zone.id, nameServers: zone.nameServers } : {}
-    const issued = await certificates(ctx, settings, zone, outputs)
-    if (!zone || !issued) {
+    // A certificate is requested without the zone: both start at once; its validation records wait for the zone.
+    const [zone, found] = await settleAll([adoptOrUseZone(ctx, settings.zone), requestCertificates(ctx, settings)])
+    const records = zone && zoneRecords(ctx, zone)
+    const outputs: DnsOutputs = zone ? { hostedZoneId: zone.observed.id, nameServers: zone.observed.nameServers } : {}
+    const issued = await certificates(ctx, found, records, outputs)
+    if (!records || !issued) {
       keepRecorded(ctx)
       return outputs
     }
-    await customDomains(ctx, settings, zone, issued, outputs)
+    await customDomains(ctx, settings, records, issued, outputs)
     return outputs
   },
 }
@@ -90,25 +94,34 @@ function keepRecorded(ctx: StepContext): void {
   }
 }
 
+type FoundCertificate = { spec: CertificateSpec; result: Ensured; observed?: ObservedCertificate }
+
+/** Each region's certificate, side by side (requested when missing). */
+function requestCertificates(ctx: StepContext, settings: DnsSettings): Promise<FoundCertificate[]> {
+  return settleAll(
+    settings.certificates.map(async (spec) => ({ spec, ...(await converge(ctx, certificateKind, spec)) })),
+  )
+}
+
 /**
- * Each certificate, its validation records in the zone, and the wait for ISSUED (with the deadline). Returns the ARN
- * of each region's certificate when every one is issued; undefined while one waits (or in a plan that would make one).
+ * The certificates' validation records in the zone, and the wait for ISSUED (with the deadline). Returns the ARN of
+ * each region's certificate when every one is issued; undefined while one waits (or in a plan that would make one).
  */
 async function certificates(
   ctx: StepContext,
-  settings: DnsSettings,
-  zone: ObservedHostedZone | undefined,
+  found: FoundCertificate[],
+  records: ZoneRecords | undefined,
   outputs: DnsOutputs,
 ): Promise<Record<string, string> | undefined> {
-  const found: Array<{ spec: CertificateSpec; result: Ensured; observed?: ObservedCertificate }> = []
-  for (const spec of settings.certificates) {
-    const { result, observed } = await converge(ctx, certificateKind, spec)
-    found.push({ spec, result, observed })
-  }
   const ready = found.flatMap((c) => (c.observed ? [{ ...c, observed: c.observed }] : []))
   const certs =
-    zone && ready.length === found.length
-      ? await validateCertificates(ctx, ready, zone, (ctx.certTimeoutMinutes ?? DEFAULT_CERT_TIMEOUT_MINUTES) * 60_000)
+    records && ready.length === found.length
+      ? await validateCertificates(
+          ctx,
+          ready,
+          records,
+          (ctx.certTimeoutMinutes ?? DEFAULT_CERT_TIMEOUT_MINUTES) * 60_000,
+        )
       : []
   // Reported after the wait: a certificate still pending carries what to do.
   for (const c of found) ctx.report(c.result)
@@ -119,49 +132,88 @@ async function certificates(
   return issued ? outputs.certificateArns : undefined
 }
 
+/**
+ * The three custom domains side by side (each needs only the certificate and its own target): the distribution's
+ * aliases, the REST API's and the WebSocket API's domains, each followed by its records.
+ */
 async function customDomains(
   ctx: StepContext,
   settings: DnsSettings,
-  zone: ObservedHostedZone,
+  records: ZoneRecords,
   arns: Record<string, string>,
   outputs: DnsOutputs,
 ): Promise<void> {
-  const { hosts } = settings
-  const endpoints: Record<string, string> = {}
-  const distribution = ctx.upstream.cloudfront
-  if (distribution?.distributionId && distribution.domainName) {
-    const www = settings.wwwRedirect
-    // The function first: the distribution can only name one that exists (and is published).
-    const redirect =
-      www &&
-      (await converge(ctx, cloudFrontFunctionKind, { ...www.function, distributionId: distribution.distributionId }))
-    if (redirect) ctx.report(redirect.result)
-    await step(ctx, aliasesKind, {
-      logicalId: 'frontend',
-      name: distribution.distributionId,
-      aliases: www ? [hosts.app, www.host] : [hosts.app],
-      certificateArn: arns[CLOUDFRONT_REGION]!,
-      redirectFunction: { name: settings.redirectFunctionName, ...(redirect && { arn: redirect.result.arn }) },
-    })
-    const target = { dnsName: distribution.domainName, hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID }
-    await aliasRecords(ctx, zone, 'app', hosts.app, target)
-    if (www) await aliasRecords(ctx, zone, 'www', www.host, target)
-    outputs.appUrl = endpoints['Frontend (custom domain)'] = `https://${hosts.app}`
-  }
   const regional = arns[ctx.config.region] ?? arns[CLOUDFRONT_REGION]!
-  const rest = ctx.upstream.api
-  if (rest?.restApiId && rest.stage) {
-    const mapping = { logicalId: 'api', name: hosts.api, restApiId: rest.restApiId, stage: rest.stage }
-    if (await apiDomain(ctx, zone, domainNameKind, basePathMappingKind, mapping, regional))
-      outputs.apiUrl = endpoints['REST API (custom domain)'] = `https://${hosts.api}`
-  }
-  const ws = ctx.upstream.websocket
-  if (ws?.websocketApiId && ws.stage) {
-    const mapping = { logicalId: 'websocket', name: hosts.websocket, apiId: ws.websocketApiId, stage: ws.stage }
-    if (await apiDomain(ctx, zone, webSocketDomainKind, apiMappingKind, mapping, regional))
-      outputs.websocketUrl = endpoints['WebSocket API (custom domain)'] = `wss://${hosts.websocket}`
-  }
+  const [app, api, websocket] = await settleAll([
+    frontendDomain(ctx, settings, records, arns[CLOUDFRONT_REGION]!),
+    restApiDomain(ctx, settings, records, regional),
+    webSocketDomain(ctx, settings, records, regional),
+  ])
+  // A fixed order, whichever domain was done first.
+  const endpoints: Record<string, string> = {}
+  if (app) outputs.appUrl = endpoints['Frontend (custom domain)'] = app
+  if (api) outputs.apiUrl = endpoints['REST API (custom domain)'] = api
+  if (websocket) outputs.websocketUrl = endpoints['WebSocket API (custom domain)'] = websocket
   if (Object.keys(endpoints).length > 0) outputs.endpoints = endpoints
+}
+
+/** The distribution's aliases and viewer certificate (and the www redirect), then their records: its URL. */
+async function frontendDomain(
+  ctx: StepContext,
+  settings: DnsSettings,
+  records: ZoneRecords,
+  certificateArn: string,
+): Promise<string | undefined> {
+  const { hosts } = settings
+  const distribution = ctx.upstream.cloudfront
+  if (!distribution?.distributionId || !distribution.domainName) return undefined
+  const www = settings.wwwRedirect
+  // The function first: the distribution can only name one that exists (and is published).
+  const redirect =
+    www &&
+    (await converge(ctx, cloudFrontFunctionKind, { ...www.function, distributionId: distribution.distributionId }))
+  if (redirect) ctx.report(redirect.result)
+  await step(ctx, aliasesKind, {
+    logicalId: 'frontend',
+    name: distribution.distributionId,
+    aliases: www ? [hosts.app, www.host] : [hosts.app],
+    certificateArn,
+    redirectFunction: { name: settings.redirectFunctionName, ...(redirect && { arn: redirect.result.arn }) },
+  })
+  const target = { dnsName: distribution.domainName, hostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID }
+  await settleAll([
+    aliasRecords(records, 'app', hosts.app, target),
+    www ? aliasRecords(records, 'www', www.host, target) : undefined,
+  ])
+  return `https://${hosts.app}`
+}
+
+async function restApiDomain(
+  ctx: StepContext,
+  settings: DnsSettings,
+  records: ZoneRecords,
+  certificateArn: string,
+): Promise<string | undefined> {
+  const rest = ctx.upstream.api
+  if (!rest?.restApiId || !rest.stage) return undefined
+  const host = settings.hosts.api
+  const mapping = { logicalId: 'api', name: host, restApiId: rest.restApiId, stage: rest.stage }
+  const made = await apiDomain(ctx, records, domainNameKind, basePathMappingKind, mapping, certificateArn)
+  return made ? `https://${host}` : undefined
+}
+
+async function webSocketDomain(
+  ctx: StepContext,
+  settings: DnsSettings,
+  records: ZoneRecords,
+  certificateArn: string,
+): Promise<string | undefined> {
+  const ws = ctx.upstream.websocket
+  if (!ws?.websocketApiId || !ws.stage) return undefined
+  const host = settings.hosts.websocket
+  const mapping = { logicalId: 'websocket', name: host, apiId: ws.websocketApiId, stage: ws.stage }
+  const made = await apiDomain(ctx, records, webSocketDomainKind, apiMappingKind, mapping, certificateArn)
+  return made ? `wss://${host}` : undefined
 }
 
 const targetOf = (d: ObservedDomainName): AliasTarget => ({
@@ -169,14 +221,13 @@ const targetOf = (d: ObservedDomainName): AliasTarget => ({
   hostedZoneId: d.targetHostedZoneId,
 })
 
-/** Converges and reports one resource; its observed state when it is ours (undefined in a plan that would create). */
 /**
- * An API's regional custom domain, its mapping to the API's stage and its alias records. A domain that is not ours
- * (or, in a plan, not made yet) gets no mapping and no records: false.
+ * An API's regional custom domain, then its mapping to the API's stage and its alias records side by side. A domain
+ * that is not ours (or, in a plan, not made yet) gets no mapping and no records: false.
  */
 async function apiDomain<M extends SpecBase>(
   ctx: StepContext,
-  zone: ObservedHostedZone,
+  records: ZoneRecords,
   domainKind: ResourceKind<DomainNameSpec, ObservedDomainName>,
   mappingKind: ResourceKind<M, unknown>,
   mapping: M,
@@ -189,32 +240,25 @@ async function apiDomain<M extends SpecBase>(
     tags: ctx.config.tags,
   })
   if (!domain) return false
-  await step(ctx, mappingKind, mapping)
-  await aliasRecords(ctx, zone, mapping.logicalId, mapping.name, targetOf(domain))
+  await settleAll([
+    step(ctx, mappingKind, mapping),
+    aliasRecords(records, mapping.logicalId, mapping.name, targetOf(domain)),
+  ])
   return true
 }
 
+/** Converges and reports one resource; its observed state when it is ours (undefined in a plan that would create). */
 async function step<S extends SpecBase, O>(ctx: StepContext, kind: ResourceKind<S, O>, spec: S) {
   const out = await converge(ctx, kind, spec)
   ctx.report(out.result)
   return out.observed
 }
 
-/** A and AAAA aliases (CloudFront and regional API domains answer both) for one host name. */
-async function aliasRecords(
-  ctx: StepContext,
-  zone: ObservedHostedZone,
-  logicalId: string,
-  host: string,
-  alias: AliasTarget,
-): Promise<void> {
-  for (const type of ['A', 'AAAA'] as const) {
-    await step(ctx, recordSetKind, {
-      logicalId: `${logicalId}-${type}`,
-      name: fqdn(host),
-      zoneId: zone.id,
-      type,
-      alias,
-    })
-  }
+/** A and AAAA aliases (CloudFront and regional API domains answer both) for one host name, side by side. */
+async function aliasRecords(records: ZoneRecords, logicalId: string, host: string, alias: AliasTarget) {
+  await settleAll(
+    (['A', 'AAAA'] as const).map((type) =>
+      records.converge({ logicalId: `${logicalId}-${type}`, name: fqdn(host), type, alias }),
+    ),
+  )
 }

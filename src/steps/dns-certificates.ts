@@ -1,6 +1,7 @@
 // Step 09's certificate validation: ACM publishes each certificate's validation CNAME a few seconds after the request;
 // it is UPSERTed into the zone as soon as it appears (and kept: ACM renews against it), then the run waits for ISSUED
-// until --cert-timeout. Past the deadline the certificate is reported as waiting for DNS validation, with what to do.
+// until --cert-timeout, for the certificates of both regions at once. Past the deadline the certificate is reported
+// as waiting for DNS validation, with what to do.
 import {
   describeCertificate,
   observeCertificate,
@@ -9,11 +10,12 @@ import {
 } from '../resources/acm/certificate.js'
 import { pollUntil } from '../aws/poll.js'
 import { StepError } from '../errors/index.js'
-import { converge, keyOf } from '../resources/engine/converge.js'
-import type { ObservedHostedZone } from '../resources/route53/hosted-zone.js'
+import { settleAll } from '../aws/concurrency.js'
+import { keyOf } from '../resources/engine/converge.js'
 import { checkDelegation, delegationNote } from '../resources/route53/delegation.js'
 import { recordSetKind } from '../resources/route53/record-set.js'
 import type { Ensured } from '../resources/types.js'
+import type { ZoneRecords } from './dns-records.js'
 import { WAITING_FOR_VALIDATION } from './dns-specs.js'
 import type { StepContext } from './types.js'
 
@@ -44,20 +46,19 @@ async function withValidationRecords(
   return observeCertificate(detail!, cert.tags)
 }
 
-/** The validation CNAMEs in the zone; a record two certificates share (same names in two regions) is written once. */
-async function upsertValidationRecords(ctx: StepContext, cert: ObservedCertificate, zone: ObservedHostedZone) {
-  for (const record of cert.validationRecords) {
-    const logicalId = `validation-${record.name.replace(/\.$/, '')}`
-    if (ctx.converged?.has(keyOf(recordSetKind, logicalId))) continue
-    const out = await converge(ctx, recordSetKind, {
-      logicalId,
-      name: record.name,
-      zoneId: zone.id,
-      type: 'CNAME',
-      values: [record.value],
-    })
-    ctx.report(out.result)
-  }
+/** The validation CNAMEs in the zone, side by side; a record two certificates share (same names in two regions) once. */
+async function upsertValidationRecords(ctx: StepContext, certs: ObservedCertificate[], records: ZoneRecords) {
+  const unique = new Map(
+    certs
+      .flatMap((c) => c.validationRecords)
+      .map((record) => [`validation-${record.name.replace(/\.$/, '')}`, record] as const)
+      .filter(([logicalId]) => !ctx.converged?.has(keyOf(recordSetKind, logicalId))),
+  )
+  await settleAll(
+    [...unique].map(([logicalId, record]) =>
+      records.converge({ logicalId, name: record.name, type: 'CNAME', values: [record.value] }),
+    ),
+  )
 }
 
 /** Waits for ISSUED until the deadline; past it, the certificate as it is (still pending). */
@@ -96,37 +97,37 @@ async function waitIssued(
 
 /**
  * Publishes every certificate's validation records, checks the delegation once when one still needs validating, and
- * waits for each to be issued (all within the one deadline each). Dry runs only plan the records.
+ * waits for each to be issued (all within the one deadline each, the certificates side by side). Dry runs only plan
+ * the records.
  */
 export async function validateCertificates(
   ctx: StepContext,
   found: Array<{ spec: CertificateSpec; observed: ObservedCertificate; result: Ensured }>,
-  zone: ObservedHostedZone,
+  records: ZoneRecords,
   timeoutMs: number,
 ): Promise<ObservedCertificate[]> {
-  const certs: ObservedCertificate[] = []
-  for (const c of found) {
-    const cert = ctx.dryRun ? c.observed : await withValidationRecords(ctx, c.spec, c.observed)
-    await upsertValidationRecords(ctx, cert, zone)
-    certs.push(cert)
-  }
+  const certs = await settleAll(
+    found.map((c) => (ctx.dryRun ? Promise.resolve(c.observed) : withValidationRecords(ctx, c.spec, c.observed))),
+  )
+  await upsertValidationRecords(ctx, certs, records)
   if (ctx.dryRun || certs.every((c) => c.status === 'ISSUED')) return certs
+  const { zone } = records
   const delegation = await checkDelegation(zone.name, zone.nameServers)
   const warning = delegationNote(zone.name, zone.nameServers, delegation)
   if (warning) ctx.log(warning)
-  const done: ObservedCertificate[] = []
-  for (const [i, c] of found.entries()) {
-    const cert = certs[i]!.status === 'ISSUED' ? certs[i]! : await waitIssued(ctx, c.spec, certs[i]!, timeoutMs)
-    if (cert.status !== 'ISSUED') {
-      const rerun = `infra step dns --env ${ctx.identity.env}`
-      c.result.note = [
-        c.result.note,
-        `${WAITING_FOR_VALIDATION}: ${warning ?? `ACM has not seen the validation record of ${zone.name} yet`}; everything else is deployed, and \`${rerun}\` (or the next deploy) finishes the custom domains once it is issued`,
-      ]
-        .filter(Boolean)
-        .join('; ')
-    }
-    done.push(cert)
-  }
-  return done
+  return settleAll(
+    found.map(async (c, i) => {
+      const cert = certs[i]!.status === 'ISSUED' ? certs[i]! : await waitIssued(ctx, c.spec, certs[i]!, timeoutMs)
+      if (cert.status !== 'ISSUED') {
+        const rerun = `infra step dns --env ${ctx.identity.env}`
+        c.result.note = [
+          c.result.note,
+          `${WAITING_FOR_VALIDATION}: ${warning ?? `ACM has not seen the validation record of ${zone.name} yet`}; everything else is deployed, and \`${rerun}\` (or the next deploy) finishes the custom domains once it is issued`,
+        ]
+          .filter(Boolean)
+          .join('; ')
+      }
+      return cert
+    }),
+  )
 }

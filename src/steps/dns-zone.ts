@@ -4,10 +4,12 @@
 import { StepError } from '../errors/index.js'
 import { failureFor, isOurs } from '../resources/common.js'
 import { converge, keyOf } from '../resources/engine/converge.js'
-import { hostedZoneKind, type HostedZoneSpec, type ObservedHostedZone } from '../resources/route53/hosted-zone.js'
+import { hostedZoneKind, type HostedZoneSpec } from '../resources/route53/hosted-zone.js'
+import type { UsedZone } from './dns-records.js'
 import type { StepContext } from './types.js'
 
-export async function adoptOrUseZone(ctx: StepContext, spec: HostedZoneSpec): Promise<ObservedHostedZone | undefined> {
+/** The zone to use; undefined in a plan that would create it (or offline). */
+export async function adoptOrUseZone(ctx: StepContext, spec: HostedZoneSpec): Promise<UsedZone | undefined> {
   const key = keyOf(hostedZoneKind, spec.logicalId)
   const candidates = await hostedZoneKind
     .find(ctx, spec, ctx.record.manifest.resources[key])
@@ -33,7 +35,7 @@ export async function adoptOrUseZone(ctx: StepContext, spec: HostedZoneSpec): Pr
       id: only.id,
       note: 'an existing zone infra did not make: used as it is, never changed or deleted by infra',
     })
-    return only.observed
+    return { observed: only.observed, createdNow: false }
   }
   const zone = await converge(ctx, hostedZoneKind, spec, { found: candidates })
   if (zone.result.action === 'created' && zone.observed) {
@@ -42,5 +44,5 @@ export async function adoptOrUseZone(ctx: StepContext, spec: HostedZoneSpec): Pr
     zone.result.note = `set these name servers at the registrar of ${spec.name}: ${servers}`
   }
   ctx.report(zone.result)
-  return zone.observed
+  return zone.observed && { observed: zone.observed, createdNow: zone.result.action === 'created' }
 }
