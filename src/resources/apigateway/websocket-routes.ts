@@ -1,7 +1,7 @@
 // The WebSocket API's routes, each with its own Lambda proxy integration, as one kind: the routes of one API are
-// observed together (GetRoutes, GetIntegrations), diffed purely (websocket-diff.ts) and changed one call at a time
-// (API Gateway answers "concurrent modification" to parallel changes of one API), so that a route config no longer
-// has is deleted before the stage's next deployment could capture it. Reported one line per route.
+// observed together (GetRoutes, GetIntegrations), diffed purely (websocket-diff.ts) and changed phase by phase
+// (integrations, routes, then what config dropped), so that a route config no longer has is deleted before the
+// stage's next deployment could capture it. Reported one line per route.
 import {
   ApiGatewayV2Client,
   CreateIntegrationCommand,
@@ -15,8 +15,9 @@ import {
   type Integration,
   type Route,
 } from '@aws-sdk/client-apigatewayv2'
+import { settleAll } from '../../aws/concurrency.js'
 import { isNotFound } from '../../aws/errors.js'
-import { converge } from '../engine/converge.js'
+import { converge, type ConvergeOptions } from '../engine/converge.js'
 import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import type { Action, Change, Ensured, ResourceContext } from '../types.js'
 import { allPages, callApi } from './call.js'
@@ -85,55 +86,90 @@ const integrationInput = (spec: IntegrationSpec) => ({
   Description: spec.description,
 })
 
-/** The calls, in the diff's order; a route created in this run points at the integration created for it. */
-async function applyOps(ctx: ResourceContext, apiId: string, apiName: string, ops: RouteOp[]): Promise<void> {
-  const client = ctx.aws.get(ApiGatewayV2Client)
+/** What a run of ops made: the integrations and routes as their creates answered. */
+interface Made {
+  routes: Route[]
+  integrations: Integration[]
+}
+
+// The diff's ops phase by phase (a route needs its integration; an integration is deleted once no route points at
+// it), the calls of one phase side by side: paced with the API's other calls, and a "concurrent modification"
+// answer retried by callApi.
+const PHASES: Array<Array<RouteOp['op']>> = [
+  ['createIntegration', 'updateIntegration'],
+  ['createRoute', 'updateRoute'],
+  ['deleteRoute'],
+  ['deleteIntegration'],
+]
+
+/** The calls, phase by phase; a route created in this run points at the integration created for it. */
+async function applyOps(ctx: ResourceContext, apiId: string, apiName: string, ops: RouteOp[]): Promise<Made> {
+  const made: Made = { routes: [], integrations: [] }
   const createdFor = new Map<string, string>()
+  for (const phase of PHASES) {
+    const calls = ops.filter((op) => phase.includes(op.op))
+    await settleAll(calls.map((op) => applyOp(ctx, { apiId, apiName, createdFor, made }, op)))
+  }
+  return made
+}
+
+interface OpScope {
+  apiId: string
+  apiName: string
+  /** The integration created in this run for a route key. */
+  createdFor: Map<string, string>
+  made: Made
+}
+
+async function applyOp(ctx: ResourceContext, scope: OpScope, op: RouteOp): Promise<void> {
+  const { apiId, apiName, createdFor, made } = scope
+  const client = ctx.aws.get(ApiGatewayV2Client)
   const target = (ref: { id: string } | { createdFor: string }) =>
     `integrations/${'id' in ref ? ref.id : (createdFor.get(ref.createdFor) ?? '')}`
-  for (const op of ops) {
-    const what = (doing: string) =>
-      `${doing} WebSocket route (${apiName} ${'routeKey' in op ? op.routeKey : op.integrationId})`
-    switch (op.op) {
-      case 'createIntegration': {
-        const made = await callApi(ctx, what('creating the integration of'), () =>
-          client.send(new CreateIntegrationCommand({ ApiId: apiId, ...integrationInput(op.spec) })),
-        )
-        createdFor.set(op.routeKey, made.IntegrationId ?? '')
-        break
-      }
-      case 'updateIntegration':
-        await callApi(ctx, what('updating the integration of'), () =>
-          client.send(
-            new UpdateIntegrationCommand({
-              ApiId: apiId,
-              IntegrationId: op.integrationId,
-              ...integrationInput(op.spec),
-            }),
-          ),
-        )
-        break
-      case 'createRoute':
-        await callApi(ctx, what('creating'), () =>
-          client.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: op.routeKey, Target: target(op.integration) })),
-        )
-        break
-      case 'updateRoute':
-        await callApi(ctx, what('updating'), () =>
-          client.send(new UpdateRouteCommand({ ApiId: apiId, RouteId: op.routeId, Target: target(op.integration) })),
-        )
-        break
-      case 'deleteRoute':
-        await callApi(ctx, what('deleting'), () =>
-          client.send(new DeleteRouteCommand({ ApiId: apiId, RouteId: op.routeId })),
-        )
-        break
-      case 'deleteIntegration':
-        await callApi(ctx, what('deleting the unused integration of'), () =>
-          client.send(new DeleteIntegrationCommand({ ApiId: apiId, IntegrationId: op.integrationId })),
-        )
-        break
+  const what = (doing: string) =>
+    `${doing} WebSocket route (${apiName} ${'routeKey' in op ? op.routeKey : op.integrationId})`
+  switch (op.op) {
+    case 'createIntegration': {
+      const integration = await callApi(ctx, what('creating the integration of'), () =>
+        client.send(new CreateIntegrationCommand({ ApiId: apiId, ...integrationInput(op.spec) })),
+      )
+      createdFor.set(op.routeKey, integration.IntegrationId ?? '')
+      made.integrations.push(integration)
+      return
     }
+    case 'updateIntegration':
+      await callApi(ctx, what('updating the integration of'), () =>
+        client.send(
+          new UpdateIntegrationCommand({
+            ApiId: apiId,
+            IntegrationId: op.integrationId,
+            ...integrationInput(op.spec),
+          }),
+        ),
+      )
+      return
+    case 'createRoute': {
+      const route = await callApi(ctx, what('creating'), () =>
+        client.send(new CreateRouteCommand({ ApiId: apiId, RouteKey: op.routeKey, Target: target(op.integration) })),
+      )
+      made.routes.push({ ...route, RouteKey: route.RouteKey ?? op.routeKey })
+      return
+    }
+    case 'updateRoute':
+      await callApi(ctx, what('updating'), () =>
+        client.send(new UpdateRouteCommand({ ApiId: apiId, RouteId: op.routeId, Target: target(op.integration) })),
+      )
+      return
+    case 'deleteRoute':
+      await callApi(ctx, what('deleting'), () =>
+        client.send(new DeleteRouteCommand({ ApiId: apiId, RouteId: op.routeId })),
+      )
+      return
+    case 'deleteIntegration':
+      await callApi(ctx, what('deleting the unused integration of'), () =>
+        client.send(new DeleteIntegrationCommand({ ApiId: apiId, IntegrationId: op.integrationId })),
+      )
+      return
   }
 }
 
@@ -166,11 +202,13 @@ export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRout
     covers: (recorded, spec) => recorded.id === spec.apiId,
   },
   diff: (observed, spec) => diffRoutes(observed, spec.routes).map(describeOp),
+  // Converge creates only when find saw neither routes nor integrations: every one is made, and is as its create
+  // answered (a create that failed half-way is found by the engine's look again, and the rest applied).
   async create(ctx, spec) {
     const apiId = spec.apiId
     if (!apiId) throw new Error(`WebSocket routes (${spec.name}): the API has no id yet`)
-    await applyOps(ctx, apiId, spec.name, diffRoutes(await observeRoutes(ctx, apiId), spec.routes))
-    return { observed: await observeRoutes(ctx, apiId), id: apiId }
+    const made = await applyOps(ctx, apiId, spec.name, diffRoutes({ routes: [], integrations: [] }, spec.routes))
+    return { observed: { apiId, ...made }, id: apiId }
   },
   // Returns nothing: what converge hands back is the table as it was, from which the per-route report is made.
   async apply(ctx, observed, spec) {
@@ -185,8 +223,12 @@ export const websocketRoutesKind: ResourceKind<WebSocketRoutesSpec, ObservedRout
 }
 
 /** Converges the API's routes; one result per configured route, and one per route deleted because config dropped it. */
-export async function ensureWebSocketRoutes(ctx: ResourceContext, spec: WebSocketRoutesSpec): Promise<Ensured[]> {
-  const { result, observed } = await converge(ctx, websocketRoutesKind, spec)
+export async function ensureWebSocketRoutes(
+  ctx: ResourceContext,
+  spec: WebSocketRoutesSpec,
+  opts: ConvergeOptions<ObservedRoutes> = {},
+): Promise<Ensured[]> {
+  const { result, observed } = await converge(ctx, websocketRoutesKind, spec, opts)
   // The calls an update made (or a plan would make): the diff of the table as converge found it.
   const ops = observed ? diffRoutes(observed, spec.routes) : []
   const planned = result.action === 'would-update'
