@@ -24,8 +24,6 @@ export const APIGATEWAY_PACE: PaceSettings = {
     UpdateDomainName: 30_000,
     PutRestApi: 1_000,
     GetResources: 400,
-    CreateResource: 200,
-    DeleteResource: 200,
   },
 }
 
