@@ -1,7 +1,8 @@
 // Step 09 against the fake: a fresh deploy (zone, certificate, validation record, custom domains, alias records), a
 // no-op rerun with zero writes, a certificate that stays pending (the step finishes, says what to do, and the next run
-// completes it), an existing zone used and never a second, a crash after each create resumed without a duplicate, no
-// domain → nothing, and destroy. Steps 04, 05 and 07 are stood in for by their outputs.
+// completes it), an existing zone used and never a second, a crash after each create resumed without a duplicate (and
+// after the zone: the next run reads its records), no domain → nothing, and destroy. Steps 04, 05 and 07 are stood in
+// for by their outputs.
 import { promises as dns } from 'node:dns'
 import { APIGatewayClient, CreateDomainNameCommand } from '@aws-sdk/client-api-gateway'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
@@ -79,6 +80,22 @@ describe('dns step', () => {
     })
     const created = resultsOf(outcome).find((r) => r.kind === 'route53-hosted-zone')
     expect(created?.note).toContain(zone!.nameServers[0])
+  })
+
+  test('a run that dies after making the zone: the next finds it, reads its records and makes no second zone', async () => {
+    // The zone made in a run has no records to read; the zone and the certificate are requested side by side.
+    fake.failNext('RequestCertificate', () => new Error('simulated crash'))
+    expect((await run()).ok).toBe(false)
+    expect(fake.route53.zonesNamed(DOMAIN)).toHaveLength(1)
+    expect(fake.calls.filter((c) => c.command === 'ListResourceRecordSetsCommand')).toEqual([])
+    fake.resetCalls()
+    expect((await run()).ok).toBe(true)
+    expect(writes()).not.toContain('CreateHostedZone')
+    expect(fake.calls.filter((c) => c.command === 'ListResourceRecordSetsCommand').length).toBeGreaterThan(0)
+    expect(fake.route53.zonesNamed(DOMAIN)).toHaveLength(1)
+    expect(fake.acm.forDomain(DOMAIN)).toHaveLength(1)
+    for (const host of [DOMAIN, `api.${DOMAIN}`, `ws.${DOMAIN}`])
+      for (const type of ['A', 'AAAA']) expect(fake.route53.record(host, type)?.AliasTarget).toBeDefined()
   })
 
   test('a second run sends no write', async () => {

@@ -95,6 +95,29 @@ describe('websocket step: crash and resume', () => {
     expect(fake.apigatewayv2.stage(api.ApiId, 'staging')?.DeploymentId).toBe(Object.keys(api.deployments)[0])
   })
 
+  test('an integration made side by side with the others, its answer lost: found in the same run and used, never made twice', async () => {
+    fake.loseNextResponse('CreateIntegration')
+    expect(stepOutcome(await runAll(root)).status).toBe('done')
+    converged()
+    expect(fake.calls.filter((c) => c.command === 'CreateIntegrationCommand')).toHaveLength(ROUTE_KEYS.length)
+    expect(Object.keys(theApi(fake).integrations)).toHaveLength(ROUTE_KEYS.length)
+    expect(creates('CreateRoute')).toHaveLength(ROUTE_KEYS.length)
+  })
+
+  test('a run that dies while its routes are made side by side: the next run makes only the missing route', async () => {
+    fake.failNext('CreateRoute', () => new Error('simulated crash'))
+    expect(stepOutcome(await runAll(root)).status).toBe('failed')
+    fake.resetCalls()
+    expect(stepOutcome(await runAll(root)).status).toBe('done')
+    expect(writeCommands(fake.calls).filter((c) => c.startsWith('Create'))).toEqual([
+      'CreateRoute',
+      'CreateDeployment',
+      'CreateStage',
+    ])
+    converged()
+    expect(Object.keys(theApi(fake).integrations)).toHaveLength(ROUTE_KEYS.length)
+  })
+
   test('the manifest lost: the API is found again by name and tags, nothing is created', async () => {
     await runAll(root)
     const api = theApi(fake)
