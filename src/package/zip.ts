@@ -1,6 +1,5 @@
 // A zip whose bytes depend only on the entries' names and contents: sorted entries, one fixed date, one mode,
 // one compression level, no directory entries, no comment. Built in memory.
-import archiver from 'archiver'
 
 export interface ZipEntry {
   /** Path inside the zip, forward slashes, no leading slash. */
@@ -32,6 +31,9 @@ function checkNames(entries: ZipEntry[]): void {
 
 export async function zipDeterministic(entries: ZipEntry[]): Promise<Buffer> {
   checkNames(entries)
+  // Loaded on first use: archiver and its streams are a large part of the CLI's code, and a run whose packages are all
+  // cached (a no-op deploy) zips nothing.
+  const { default: archiver } = await import('archiver')
   const archive = archiver('zip', {
     zlib: { level: ZIP_COMPRESSION_LEVEL },
     store: false,
