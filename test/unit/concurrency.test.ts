@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { limitConcurrency } from '../../src/aws/concurrency.js'
+import { limitConcurrency, settleAll } from '../../src/aws/concurrency.js'
 
 describe('limitConcurrency', () => {
   test('never more than the limit at once, every task run in order, failures passed on', async () => {
@@ -34,5 +34,25 @@ describe('limitConcurrency', () => {
       'task 3',
       4,
     ])
+  })
+})
+
+describe('settleAll', () => {
+  test('their values in order; on a failure, the first one is thrown only once every promise has settled', async () => {
+    expect(await settleAll([Promise.resolve(1), Promise.resolve('two')])).toEqual([1, 'two'])
+    let release = () => {}
+    let lastDone = false
+    const last = new Promise<void>((resolve) => (release = resolve)).then(() => {
+      lastDone = true
+    })
+    const all = settleAll([Promise.reject(new Error('first')), Promise.reject(new Error('second')), last])
+    let thrown: unknown
+    const caught = all.catch((e: unknown) => (thrown = e))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(thrown).toBeUndefined()
+    release()
+    await caught
+    expect(lastDone).toBe(true)
+    expect((thrown as Error).message).toBe('first')
   })
 })
