@@ -1,6 +1,7 @@
 // Step 02: the data stores. DynamoDB tables, and the SQS queues: both are what functions (step 03) read and write, and
 // neither needs anything else, so the functions' dead-letter queues and their queue triggers find them made.
 import type { TableDescription } from '@aws-sdk/client-dynamodb'
+import { settleAll } from '../aws/concurrency.js'
 import type { TableConfig } from '../config/types.js'
 import { ensureTable } from '../resources/dynamodb/table.js'
 import { converge } from '../resources/engine/converge.js'
@@ -76,10 +77,4 @@ export const dynamodbStep: Step<'dynamodb'> = {
     await settleAll([...tables.map((t) => t.done), queues])
     return outputs
   },
-}
-
-/** Waits for every promise, then throws the first rejection: none is left running when the step reports. */
-async function settleAll(promises: Array<Promise<unknown>>): Promise<void> {
-  const failed = (await Promise.allSettled(promises)).find((s): s is PromiseRejectedResult => s.status === 'rejected')
-  if (failed) throw failed.reason
 }

@@ -4,6 +4,7 @@ import { ensureFunctionUrl } from '../resources/lambda/function-url.js'
 import { pinnedImageUri } from '../resources/ecr/image.js'
 import { isPreparedCode, prepareLambdaCode } from './lambda-code.js'
 import { ensureLayers, layerSpec } from './lambda-layers.js'
+import { settleAll } from '../aws/concurrency.js'
 import { StepError } from '../errors/index.js'
 import { ensureLogGroup } from '../resources/logs/log-group.js'
 import { ensureFunction } from '../resources/lambda/function.js'
@@ -82,7 +83,7 @@ export const lambdaStep: Step<'lambda'> = {
       let resolve!: (o: FunctionOutput) => void
       return { promise: new Promise<FunctionOutput>((r) => (resolve = r)), resolve }
     })
-    const settled = Promise.allSettled(
+    const settled = settleAll(
       ctx.config.functions.map(async (fn, i): Promise<FunctionOutput> => {
         const pkg = packages[i]
         const spec: PackagedFunctionSpec = {
@@ -128,8 +129,7 @@ export const lambdaStep: Step<'lambda'> = {
       ...(ctx.config.layers.length > 0 ? { layers } : {}),
     }))
     void outputs.then((o) => ctx.publish?.(o))
-    const failed = (await settled).find((s): s is PromiseRejectedResult => s.status === 'rejected')
-    if (failed) throw failed.reason
+    await settled
     return outputs
   },
 }
