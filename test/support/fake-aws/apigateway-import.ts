@@ -14,10 +14,10 @@ import {
 import { on } from './core.js'
 import type { FakeApiGateway } from './apigateway.js'
 import {
+  addChildResource,
   badRequest,
   DEFAULT_GATEWAY_RESPONSES,
   LAMBDA_URI,
-  limitExceeded,
   newId,
   PATH_PART,
   type ApiState,
@@ -119,17 +119,7 @@ function resourceAt(fake: FakeApiGateway, api: ApiState, path: string, found: Fi
       )
       return undefined
     }
-    if (Object.keys(api.resources).length >= fake.maxResourcesPerApi)
-      throw limitExceeded('Maximum number of Resources for this API has been reached')
-    const resource: ResourceState = {
-      id: newId(6),
-      parentId: parent.id,
-      pathPart: part,
-      path: parent.path === '/' ? `/${part}` : `${parent.path}/${part}`,
-      methods: {},
-    }
-    api.resources[resource.id] = resource
-    parent = resource
+    parent = addChildResource(api, parent, part, fake.maxResourcesPerApi)
   }
   return parent
 }

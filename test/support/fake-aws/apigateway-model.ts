@@ -125,6 +125,26 @@ export function newId(length: number): string {
   return [...randomBytes(length)].map((b) => ALPHABET[b % ALPHABET.length]).join('')
 }
 
+/** A new child resource of `parent` (CreateResource's and an import's last step, once the path part is checked). */
+export function addChildResource(
+  api: ApiState,
+  parent: ResourceState,
+  part: string,
+  maxResources: number,
+): ResourceState {
+  if (Object.keys(api.resources).length >= maxResources)
+    throw limitExceeded('Maximum number of Resources for this API has been reached')
+  const resource: ResourceState = {
+    id: newId(6),
+    parentId: parent.id,
+    pathPart: part,
+    path: parent.path === '/' ? `/${part}` : `${parent.path}/${part}`,
+    methods: {},
+  }
+  api.resources[resource.id] = resource
+  return resource
+}
+
 export const notFound = (message: string) => awsError(NotFoundException, message)
 export const badRequest = (message: string) => awsError(BadRequestException, message)
 export const conflict = (message: string) => awsError(ConflictException, message)

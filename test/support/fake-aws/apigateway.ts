@@ -25,11 +25,11 @@ import { DEFAULT_ACCOUNT, DEFAULT_REGION, on, type FakeEnv, type ServiceFake } f
 import { authorizerHandlers } from './apigateway-authorizers.js'
 import { methodHandlers } from './apigateway-methods.js'
 import {
+  addChildResource,
   badRequest,
   conflict,
   emptyState,
   invalidPatch,
-  limitExceeded,
   newId,
   notFound,
   paginate,
@@ -309,16 +309,6 @@ export class FakeApiGateway implements ServiceFake {
       throw badRequest(
         `A sibling (${variable.pathPart}) of this resource already has a variable path part -- only one is allowed`,
       )
-    if (Object.keys(api.resources).length >= this.maxResourcesPerApi)
-      throw limitExceeded('Maximum number of Resources for this API has been reached')
-    const resource: ResourceState = {
-      id: newId(6),
-      parentId: parent.id,
-      pathPart: part,
-      path: parent.path === '/' ? `/${part}` : `${parent.path}/${part}`,
-      methods: {},
-    }
-    api.resources[resource.id] = resource
-    return this.renderResource(resource, false)
+    return this.renderResource(addChildResource(api, parent, part, this.maxResourcesPerApi), false)
   }
 }
