@@ -1,7 +1,8 @@
 // What `infra export --openapi` does: the REST API's OpenAPI document exactly as step 04 sends it (PutRestApi), for
-// API clients and docs. From config.json and the manifest only, no AWS call: the functions' alias ARNs and the user
-// pool's come from the last lambda and cognito runs the manifest records; what it does not know yet is computed from
-// config (an alias ARN) or left as "(known after apply)" (a user pool never deployed), and the result says so.
+// API clients and docs. From config.json and the manifest only (no AWS call besides reading S3 state): the
+// functions' alias ARNs and the user pool's come from the last lambda and cognito runs the manifest records; what it
+// does not know yet is computed from config (an alias ARN) or left as "(known after apply)" (a user pool never
+// deployed), and the result says so.
 import path from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { loadContext } from '../context/context.js'
