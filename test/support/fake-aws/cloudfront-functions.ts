@@ -66,19 +66,19 @@ export class FakeCloudFrontFunctions {
       }),
       on(UpdateFunctionCommand, (i) => {
         const f = this.fn(i.Name)
-        this.checkIfMatch(i.IfMatch, f.development.etag)
+        checkIfMatch(i.IfMatch, f.development.etag)
         f.development = this.stageOf(i.FunctionConfig, i.FunctionCode)
         return { FunctionSummary: this.summary(f, 'DEVELOPMENT', f.development), ETag: f.development.etag }
       }),
       on(PublishFunctionCommand, (i) => {
         const f = this.fn(i.Name)
-        this.checkIfMatch(i.IfMatch, f.development.etag)
+        checkIfMatch(i.IfMatch, f.development.etag)
         f.live = { ...f.development, etag: this.deps.nextId('ETF') }
         return { FunctionSummary: this.summary(f, 'LIVE', f.live) }
       }),
       on(DeleteFunctionCommand, (i) => {
         const f = this.fn(i.Name)
-        this.checkIfMatch(i.IfMatch, f.development.etag)
+        checkIfMatch(i.IfMatch, f.development.etag)
         const user = this.deps.userOf(f.arn)
         if (user) throw awsError(FunctionInUse, `The function is associated with distribution ${user}.`)
         delete this.functions[f.name]
@@ -150,14 +150,14 @@ export class FakeCloudFrontFunctions {
       },
     }
   }
+}
 
-  private checkIfMatch(ifMatch: string | undefined, etag: string): void {
-    if (!ifMatch)
-      throw awsError(InvalidIfMatchVersion, 'The If-Match version is missing or not valid for the resource.')
-    if (ifMatch !== etag)
-      throw awsError(
-        PreconditionFailed,
-        'The precondition given in one or more of the request-header fields evaluated to false.',
-      )
-  }
+/** CloudFront's optimistic locking: every update or delete names the ETag it read (IfMatch). */
+export function checkIfMatch(ifMatch: string | undefined, etag: string): void {
+  if (!ifMatch) throw awsError(InvalidIfMatchVersion, 'The If-Match version is missing or not valid for the resource.')
+  if (ifMatch !== etag)
+    throw awsError(
+      PreconditionFailed,
+      'The precondition given in one or more of the request-header fields evaluated to false.',
+    )
 }

@@ -20,7 +20,6 @@ import {
   InvalidArgument,
   InvalidFunctionAssociation,
   InvalidViewerCertificate,
-  InvalidIfMatchVersion,
   ListDistributionsCommand,
   ListInvalidationsCommand,
   ListOriginAccessControlsCommand,
@@ -30,7 +29,6 @@ import {
   NoSuchOriginAccessControl,
   OriginAccessControlAlreadyExists,
   OriginAccessControlInUse,
-  PreconditionFailed,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateDistributionCommand,
@@ -41,7 +39,7 @@ import {
   type OriginAccessControlConfig,
   type Tag,
 } from '@aws-sdk/client-cloudfront'
-import { FakeCloudFrontFunctions } from './cloudfront-functions.js'
+import { checkIfMatch, FakeCloudFrontFunctions } from './cloudfront-functions.js'
 import { DEFAULT_ACCOUNT, DEFAULT_REGION, awsError, namedError, on, type FakeEnv, type ServiceFake } from './core.js'
 
 export interface DistributionState {
@@ -173,16 +171,6 @@ export class FakeCloudFront implements ServiceFake {
     return `${prefix}${this.counter.toString(36).toUpperCase().padStart(12, '0')}`
   }
 
-  private checkIfMatch(ifMatch: string | undefined, etag: string): void {
-    if (!ifMatch)
-      throw awsError(InvalidIfMatchVersion, 'The If-Match version is missing or not valid for the resource.')
-    if (ifMatch !== etag)
-      throw awsError(
-        PreconditionFailed,
-        'The precondition given in one or more of the request-header fields evaluated to false.',
-      )
-  }
-
   // Origin access controls: names are unique in the account; they have no tags.
   private createOac(config: OriginAccessControlConfig | undefined) {
     if (!config?.Name || !config.SigningProtocol || !config.SigningBehavior || !config.OriginAccessControlOriginType)
@@ -230,7 +218,7 @@ export class FakeCloudFront implements ServiceFake {
     config: OriginAccessControlConfig | undefined,
   ) {
     const oac = this.oac(id)
-    this.checkIfMatch(ifMatch, oac.etag)
+    checkIfMatch(ifMatch, oac.etag)
     oac.config = { Description: '', ...config } as OriginAccessControlConfig
     oac.etag = this.nextId('ET')
     return this.renderOac(oac)
@@ -238,7 +226,7 @@ export class FakeCloudFront implements ServiceFake {
 
   private deleteOac(id: string | undefined, ifMatch: string | undefined) {
     const oac = this.oac(id)
-    this.checkIfMatch(ifMatch, oac.etag)
+    checkIfMatch(ifMatch, oac.etag)
     const user = Object.values(this.distributions).find((d) =>
       d.config.Origins?.Items?.some((o) => o.OriginAccessControlId === oac.id),
     )
@@ -392,7 +380,7 @@ export class FakeCloudFront implements ServiceFake {
     config: DistributionConfig | undefined,
   ) {
     const d = this.distribution(id)
-    this.checkIfMatch(ifMatch, d.etag)
+    checkIfMatch(ifMatch, d.etag)
     const c = this.validateConfig(config)
     if (c.CallerReference !== d.config.CallerReference)
       throw awsError(IllegalUpdate, 'The CallerReference of a distribution cannot be changed.')
@@ -408,7 +396,7 @@ export class FakeCloudFront implements ServiceFake {
 
   private deleteDistribution(id: string | undefined, ifMatch: string | undefined) {
     const d = this.distribution(id)
-    this.checkIfMatch(ifMatch, d.etag)
+    checkIfMatch(ifMatch, d.etag)
     if (d.config.Enabled || d.status !== 'Deployed')
       throw awsError(DistributionNotDisabled, 'The distribution you are trying to delete has not been disabled.')
     delete this.distributions[d.id]
