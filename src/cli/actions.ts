@@ -93,6 +93,7 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
     waitForDeploy: req.wait,
     keepOldFiles: req.keepOldFiles,
     takeOverLogging: req.takeOverLogging,
+    observe: steps,
   })
   return withContext(opts, async (ctx) => {
     for (const warning of await sharedNameWarnings(ctx.config)) req.warn?.(warning)
@@ -101,12 +102,15 @@ export async function runDeployment(req: RunRequest, selectDependencies: boolean
       offlineBecause: req.offline ? 'flag' : 'no-credentials',
       before: Object.fromEntries(Object.entries(ctx.manifest.manifest.steps).map(([id, s]) => [id, s.status])),
     }
+    let applyCtx = ctx
     if (review && !ctx.dryRun) {
       const planned = await planWithin(ctx, steps)
       const reasons = confirmationReasons(planned.steps.flatMap((s) => s.results))
       if (reasons.length > 0) await review({ outcome: planned, text: formatOutcome(planned, view) }, reasons)
+      // The plan took the early reads; the apply reads again, after however long the review took.
+      applyCtx = { ...ctx, early: undefined }
     }
-    const outcome = await runSteps(ctx, steps, req.renderer, req.events)
+    const outcome = await runSteps(applyCtx, steps, req.renderer, req.events)
     return { outcome, text: formatOutcome(outcome, view) }
   })
 }
@@ -126,7 +130,8 @@ export async function showStatus(
   o: CommonOptions & { refresh: boolean },
 ): Promise<{ report: StatusReport; text: string }> {
   const mode = o.refresh ? 'plan' : 'read'
-  return withContext(contextOptions(o, { command: 'status', mode }), async (ctx) => {
+  const observe = o.refresh ? STEPS : undefined
+  return withContext(contextOptions(o, { command: 'status', mode, observe }), async (ctx) => {
     // Checked before any step runs: without credentials there is nothing to compare with.
     if (o.refresh && ctx.offline)
       throw new AwsAccessError('NoCredentials', 'checking drift: status --refresh needs AWS credentials to read AWS', {

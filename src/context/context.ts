@@ -4,12 +4,14 @@ import { findCallerIdentity, verifyAccount } from '../aws/account.js'
 import { AwsClients } from '../aws/clients.js'
 import { loadConfig } from '../config/load.js'
 import { preflightSteps } from '../steps/preflight.js'
-import { validateLocally } from '../validate/index.js'
+import { packageConfiguredCode } from '../validate/index.js'
 import type { ResolvedConfig } from '../config/types.js'
 import { AccountMismatchError } from '../errors/index.js'
 import { ManifestStore } from '../manifest/index.js'
 import { WaitLog } from '../aws/waits.js'
 import type { EarlyObservations } from '../resources/engine/early.js'
+import { observeEarly } from '../runner/observe-early.js'
+import type { Step } from '../steps/types.js'
 import { stateBackend } from '../manifest/open-backend.js'
 import type { LeaseOptions } from '../manifest/s3-lock.js'
 import {
@@ -54,6 +56,11 @@ export interface ContextOptions {
   removal?: RemovalOptions
   /** Tests: the S3 state lock's lease and clock. */
   stateLease?: LeaseOptions
+  /**
+   * The steps about to run: what the manifest records for them is read at once (runner/observe-early.ts), while the
+   * local checks finish. The first runSteps on this context takes those reads.
+   */
+  observe?: Step[]
 }
 
 export interface Context {
@@ -94,31 +101,71 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
     env: opts.env,
     flags: { region: opts.region, profile: opts.profile },
   })
-  // Every other local check (runtimes, handlers that bundle and export their name) before any AWS call: a bad input
-  // exits 2 having changed nothing. An offline plan has no code to compare and skips it; `infra validate` runs it alone.
-  if (opts.localChecks === false) preflightSteps(config)
-  else if (opts.mode === 'apply' || (opts.mode === 'plan' && !opts.offline)) await validateLocally(config)
-  else if (opts.mode === 'plan') preflightSteps(config)
+  // Every other local check (runtimes, handlers that bundle and export their name) before any AWS write: a bad input
+  // exits 2 having changed nothing. Packaging runs beside the reads below (the account, the manifest, the early reads),
+  // and the lock and every write come after it; its failure is what the run reports, whatever the reads found.
+  const localChecks = startLocalChecks(opts, config)
   const dryRun = opts.mode !== 'apply'
   const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
-  const identity = { service: config.serviceName, env: config.env, region: config.region, account: config.accountId }
   const backend = stateBackend(config, { root: opts.root, dryRun, offline: opts.offline, lease: opts.stateLease })
-  const manifest = await ManifestStore.openWith(backend, identity, {
-    discardCorrupt: opts.refresh === true && opts.mode === 'apply',
-  }).catch((e: unknown) => {
-    aws.destroy()
+  const reads = (async () => {
+    const [manifest, offline] = await Promise.all([
+      ManifestStore.openWith(backend, identityOf(config), {
+        discardCorrupt: opts.refresh === true && opts.mode === 'apply',
+      }),
+      checkAccount(opts, config, aws),
+    ])
+    const ctx = makeContext(opts, config, aws, manifest, dryRun, offline)
+    if (opts.observe) ctx.early = observeEarly(ctx, opts.observe)
+    return ctx
+  })()
+  const [checked, read] = await Promise.allSettled([localChecks, reads])
+  if (checked.status === 'rejected' || read.status === 'rejected') {
+    aws.destroy() // nothing else will: the caller never gets the context (early reads in flight fail quietly)
     backend.close?.()
-    throw e
-  })
-
-  let offline = false
+    // A local problem is reported first: it is the user's to fix, whatever the reads found.
+    throw checked.status === 'rejected' ? checked.reason : (read as PromiseRejectedResult).reason
+  }
+  const ctx = read.value
+  if (opts.mode !== 'apply') return ctx
   try {
-    offline = await checkAccess(opts, config, aws, manifest)
+    const { changed } = await ctx.manifest.lock({ command: opts.command })
+    // Another run changed the manifest while this one read: what was read early may describe an older state.
+    if (changed && opts.observe) ctx.early = observeEarly(ctx, opts.observe)
   } catch (e) {
-    aws.destroy() // nothing else will: the caller never gets the context
-    await manifest.close().catch(() => undefined)
+    aws.destroy()
+    await ctx.manifest.close().catch(() => undefined)
     throw e
   }
+  return ctx
+}
+
+/**
+ * The local checks of a run: every step's config derivations now (a failure throws before any AWS call), then the
+ * packaging, started and returned. An offline plan has no code to compare and packages nothing; `read` checks nothing.
+ */
+function startLocalChecks(opts: ContextOptions, config: ResolvedConfig): Promise<unknown> {
+  if (opts.mode === 'read' && opts.localChecks !== false) return Promise.resolve()
+  preflightSteps(config)
+  const packaging = opts.localChecks !== false && (opts.mode === 'apply' || (opts.mode === 'plan' && !opts.offline))
+  return packaging ? packageConfiguredCode(config) : Promise.resolve()
+}
+
+const identityOf = (config: ResolvedConfig) => ({
+  service: config.serviceName,
+  env: config.env,
+  region: config.region,
+  account: config.accountId,
+})
+
+function makeContext(
+  opts: ContextOptions,
+  config: ResolvedConfig,
+  aws: AwsClients,
+  manifest: ManifestStore,
+  dryRun: boolean,
+  offline: boolean,
+): Context {
   return {
     config,
     aws,
@@ -170,16 +217,10 @@ export function resourceContext(ctx: Context, stepId: string, log: (message: str
   }
 }
 
-/** Apply: the account must match and the manifest is locked. Plan: the account must match; offline without credentials. */
-async function checkAccess(
-  opts: ContextOptions,
-  config: ResolvedConfig,
-  aws: AwsClients,
-  manifest: ManifestStore,
-): Promise<boolean> {
+/** Apply: the account must match. Plan: the account must match; offline without credentials. Resolves to offline. */
+async function checkAccount(opts: ContextOptions, config: ResolvedConfig, aws: AwsClients): Promise<boolean> {
   if (opts.mode === 'apply') {
     await verifyAccount(aws, config.accountId, config.env)
-    await manifest.lock({ command: opts.command })
     return false
   }
   if (opts.mode === 'read') return false

@@ -89,18 +89,23 @@ export class ManifestStore {
     return this.backend.file
   }
 
-  /** Takes the lock, then reads the manifest again: another run may have changed it since open(). */
-  async lock(holder: { command: string }): Promise<void> {
-    if (!(await this.lockHandle.acquire(holder.command))) return
+  /**
+   * Takes the lock, then reads the manifest again: another run may have changed it since open(). Resolves to whether
+   * it had (what was read from the opened copy describes an older state).
+   */
+  async lock(holder: { command: string }): Promise<{ changed: boolean }> {
+    if (!(await this.lockHandle.acquire(holder.command))) return { changed: false }
     try {
       this.loaded = await load(this.backend, this.identity, { ...this.opts, setAside: true })
     } catch (e) {
       await this.lockHandle.unlock()
       throw e
     }
+    const opened = this.text
     this.m = this.loaded.manifest
     this.text = serializeManifest(this.m)
     this.wroteUnderLock = false
+    return { changed: this.text !== opened }
   }
 
   /** Waits for pending writes, then releases the lock (its dir and holder record go together). */

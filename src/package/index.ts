@@ -21,7 +21,7 @@ import {
   unsupportedRuntime,
   type PackageProblem,
 } from './problems.js'
-import { zipDeterministic } from './zip.js'
+import { loadZipper, zipDeterministic } from './zip.js'
 import { isDirectory } from './folder.js'
 
 export { ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_PACKAGES, esbuildTarget, handlerModule } from './bundle.js'
@@ -171,6 +171,7 @@ export async function packageFunctions(specs: PackageSpec[], opts: PackageOption
       else misses.push(p)
     }),
   )
+  if (misses.length > 0) void loadZipper().catch(() => undefined) // zipDeterministic reports a failure to load
   await eachLimited(groupByOptions(misses), concurrency, async (group) => {
     const bundles = await bundleHandlers(
       group[0]!.options,

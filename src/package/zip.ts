@@ -29,11 +29,21 @@ function checkNames(entries: ZipEntry[]): void {
   }
 }
 
+const importArchiver = () => import('archiver')
+let archiverModule: ReturnType<typeof importArchiver> | undefined
+
+/**
+ * Loads archiver, once. It is loaded on first use: it and its streams are a large part of the CLI's code, and a run
+ * whose packages are all cached (a no-op deploy) zips nothing. Packaging calls this as a build starts, so the loading
+ * overlaps esbuild (a process of its own) instead of following it.
+ */
+export function loadZipper(): ReturnType<typeof importArchiver> {
+  return (archiverModule ??= importArchiver())
+}
+
 export async function zipDeterministic(entries: ZipEntry[]): Promise<Buffer> {
   checkNames(entries)
-  // Loaded on first use: archiver and its streams are a large part of the CLI's code, and a run whose packages are all
-  // cached (a no-op deploy) zips nothing.
-  const { default: archiver } = await import('archiver')
+  const { default: archiver } = await loadZipper()
   const archive = archiver('zip', {
     zlib: { level: ZIP_COMPRESSION_LEVEL },
     store: false,

@@ -72,8 +72,9 @@ export async function runSteps(
   const waitsBefore = ctx.waits.records.length
   const stopWaitEvents = events && ctx.waits.listen((wait) => events({ type: 'wait', ...wait }))
   const upstream = upstreamOutputs(ctx, steps)
-  // What the manifest records is read now, in parallel, while packaging finishes; steps take their reads as they run.
-  const early = observeEarly(ctx, steps)
+  // What the manifest records is read at once (loadContext started it while the local checks ran, else now); steps
+  // take their reads as they run.
+  const early = ctx.early ?? observeEarly(ctx, steps)
   const runCtx = early ? { ...ctx, early } : ctx
   // Local work (packaging, which also checks every handler) finishes before the first step: a handler that does not
   // build stops the run before any AWS write, with nothing recorded.

@@ -1,14 +1,9 @@
 // What step 03 prepares before any step runs: every function's package (none for an image function, or in an offline
 // plan) and every layer's, each in config order.
-import type { FunctionPackage } from '../package/index.js'
-import { packageConfiguredFunctions } from '../validate/package-functions.js'
-import { packageConfiguredLayers } from '../validate/package-layers.js'
+import { packageConfiguredCode, type ConfiguredCode } from '../validate/index.js'
 import type { PrepareContext } from './types.js'
 
-export interface PreparedCode {
-  functions: Array<FunctionPackage | undefined>
-  layers: Array<FunctionPackage | undefined>
-}
+export type PreparedCode = ConfiguredCode
 
 export const isPreparedCode = (x: unknown): x is PreparedCode =>
   typeof x === 'object' && x !== null && Array.isArray((x as PreparedCode).functions)
@@ -18,7 +13,6 @@ export async function prepareLambdaCode(ctx: PrepareContext): Promise<PreparedCo
   const { functions, layers } = ctx.config
   if (ctx.offline) return { functions: functions.map(() => undefined), layers: layers.map(() => undefined) }
   ctx.log(`packaging ${functions.length} function(s)${layers.length > 0 ? ` and ${layers.length} layer(s)` : ''}`)
-  // The same packages `validateLocally` built before the run: unchanged sources come from the content-hash cache.
-  const [fns, lays] = await Promise.all([packageConfiguredFunctions(ctx.config), packageConfiguredLayers(ctx.config)])
-  return { functions: fns, layers: lays }
+  // The packages `validateLocally` built before the run, if it ran on this config; else built now.
+  return packageConfiguredCode(ctx.config)
 }

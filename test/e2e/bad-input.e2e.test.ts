@@ -1,9 +1,10 @@
-// Bad input through the real CLI: exit 2, a message that names the file, field and fix, and nothing changed
-// (no AWS call at all, no manifest written). Every check that needs no AWS runs before the first AWS call.
+// Bad input through the real CLI: exit 2, a message that names the file, field and fix, and nothing changed (no AWS
+// write, no manifest written). Every check of config.json and the env file runs before the first AWS call; packaging
+// the handlers runs beside the account check, before the lock and any write.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, test } from 'vitest'
-import { makeWorkspace, runCli, type Workspace } from '../support/cli.js'
+import { makeWorkspace, readCalls, runCli, type Workspace } from '../support/cli.js'
 import { applyCase, BAD_INPUT_CASES, expectRejected } from './bad-input-cases.js'
 
 describe('bad input changes nothing', () => {
@@ -20,7 +21,8 @@ describe('bad input changes nothing', () => {
 
   test.each(BAD_INPUT_CASES)('$name', async (c) => {
     applyCase(ws.dir, c, pristine)
+    const callsBefore = readCalls(ws.state).length
     const run = await runCli(c.args ?? ['deploy-all', '--env', 'staging'], { cwd: ws.dir, state: ws.state })
-    expectRejected(run, c, ws)
+    expectRejected(run, c, ws, { callsBefore, mayCheckAccount: c.packaging })
   })
 })

@@ -1,5 +1,7 @@
 // Observation before the steps (issue 11): what the manifest records is read at the start of the run, in parallel,
 // and each step takes its reads; a failing early read is the failure of the step that needed it.
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
 import { runSteps } from '../../src/runner/run-steps.js'
@@ -14,6 +16,7 @@ import {
   FUNCTIONS,
   LAMBDA_STEPS,
   stepOf,
+  writeHandler,
 } from './lambda-helpers.js'
 
 let fake: AllFakes
@@ -88,5 +91,44 @@ describe('observation before the steps', () => {
     expect(step?.error?.message).toMatch(/^reading DynamoDB table \(.+\): .*not authorized/)
     expect(stepOf(outcome, 'iam')?.status).toBe('done')
     expect(stepOf(outcome, 'lambda')?.status).toBe('skipped')
+  })
+})
+
+describe('reads while the handlers are packaged', () => {
+  const applyContext = (root: string) =>
+    loadContext({ root, env: ENV, command: 'test', mode: 'apply', timing: FAST_TIMING, observe: LAMBDA_STEPS })
+
+  test('the context comes with the early reads started, and the run takes them', async () => {
+    const root = fastWorkspace()
+    await deployWith(root)
+    editHandler(root, 'prompt-crud')
+    fake.resetCalls()
+    const ctx = await applyContext(root)
+    try {
+      expect(ctx.early?.pending().length).toBeGreaterThan(0)
+      const outcome = await runSteps(ctx, LAMBDA_STEPS, 'silent')
+      expect(outcome.steps.every((s) => s.status === 'done')).toBe(true)
+    } finally {
+      await ctx.close()
+    }
+    expect(callsOf('GetFunctionCommand')).toHaveLength(FUNCTIONS.length)
+    expect(fake.writes().map((c) => c.command)).toContain('UpdateFunctionCodeCommand')
+  })
+
+  test('a handler that does not build stops the run with no write, no lock and the manifest as it was', async () => {
+    const root = fastWorkspace()
+    await deployWith(root)
+    const manifestFile = path.join(root, '.infra', ENV, 'manifest.json')
+    const before = readFileSync(manifestFile, 'utf8')
+    writeHandler(root, 'prompt-crud', 'export const handler = async () => {\n')
+    fake.resetCalls()
+    const error = await applyContext(root).then(
+      () => expect.fail('loadContext resolved'),
+      (e: unknown) => e,
+    )
+    expect(error).toMatchObject({ code: 'PackageBuildFailed' })
+    expect(fake.writes()).toEqual([])
+    expect(readFileSync(manifestFile, 'utf8')).toBe(before)
+    expect(existsSync(path.join(root, '.infra', ENV, 'lock'))).toBe(false)
   })
 })

@@ -163,6 +163,21 @@ describe('lock', () => {
     await a.unlock()
   })
 
+  test('lock() says whether another run changed the manifest since it was opened', async () => {
+    const dir = await envDir()
+    const reader = await ManifestStore.open(dir, ID)
+    const other = await ManifestStore.open(dir, ID)
+    await other.lock({ command: 'other' })
+    await other.runStarted('other')
+    await other.unlock()
+    await expect(reader.lock({ command: 'reader' })).resolves.toEqual({ changed: true })
+    expect(reader.manifest.history).toHaveLength(1) // read again under the lock
+    await reader.unlock()
+    const again = await ManifestStore.open(dir, ID)
+    await expect(again.lock({ command: 'again' })).resolves.toEqual({ changed: false })
+    await again.unlock()
+  })
+
   test('a process that exits without unlock() leaves no lock (proper-lockfile releases it on exit)', async () => {
     const dir = await envDir()
     const child = await holderProcess(dir)
