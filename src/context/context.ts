@@ -109,12 +109,11 @@ export async function loadContext(opts: ContextOptions): Promise<Context> {
   const aws = new AwsClients({ region: config.region, profile: config.profile, dryRun })
   const backend = stateBackend(config, { root: opts.root, dryRun, offline: opts.offline, lease: opts.stateLease })
   const reads = (async () => {
-    const [manifest, offline] = await Promise.all([
-      ManifestStore.openWith(backend, identityOf(config), {
-        discardCorrupt: opts.refresh === true && opts.mode === 'apply',
-      }),
-      checkAccount(opts, config, aws),
-    ])
+    // The manifest first: a corrupt local one stops the run before any AWS call.
+    const manifest = await ManifestStore.openWith(backend, identityOf(config), {
+      discardCorrupt: opts.refresh === true && opts.mode === 'apply',
+    })
+    const offline = await checkAccount(opts, config, aws)
     const ctx = makeContext(opts, config, aws, manifest, dryRun, offline)
     if (opts.observe) ctx.early = observeEarly(ctx, opts.observe)
     return ctx

@@ -46,6 +46,8 @@ const observation = (observed: ObservedAccount): Observation<ObservedAccount> =>
   ...(observed.cloudwatchRoleArn ? { arn: observed.cloudwatchRoleArn } : {}),
 })
 
+const observeAccount = async (ctx: ResourceContext) => [observation(await readAccount(ctx))]
+
 /** A new role is not usable by API Gateway at once; it says so with a BadRequestException until it is. */
 async function setRole(ctx: ResourceContext, roleArn: string): Promise<ObservedAccount> {
   await retryWhile(
@@ -75,7 +77,9 @@ export const apiGatewayAccountKind: ResourceKind<AccountSpec, ObservedAccount> =
   // One per account and region; it always exists, so it is only ever updated.
   identity: 'name',
   ownership: 'parent',
-  find: async (ctx) => [observation(await readAccount(ctx))],
+  find: observeAccount,
+  // The region's one setting: the read needs nothing from the record.
+  early: { service: 'apigateway', read: observeAccount },
   // Any role set is left as it is: it may be another service's, and every API in the region logs with it.
   diff: (observed, spec) => (observed.cloudwatchRoleArn ? [] : [{ field: 'CloudWatchRoleArn', to: spec.roleArn }]),
   async create(ctx, spec) {

@@ -59,8 +59,7 @@ async function observeZone(
   id: string,
   ours: { reference: string; tags: Tags },
 ): Promise<Observation<ObservedHostedZone>> {
-  const out = await r53.send(new GetHostedZoneCommand({ Id: id }))
-  const tags = await tagsOf(r53, id)
+  const [out, tags] = await Promise.all([r53.send(new GetHostedZoneCommand({ Id: id })), tagsOf(r53, id)])
   const observed = {
     id,
     name: out.HostedZone!.Name!.replace(/\.$/, ''),
