@@ -7,7 +7,7 @@ import { StepError } from '../../errors/index.js'
 import { isApiGatewayRoleNotReady } from '../../aws/errors.js'
 import { retryWhile } from '../../aws/retry.js'
 import { arn, failureFor } from '../common.js'
-import { converge } from '../engine/converge.js'
+import { converge, observe } from '../engine/converge.js'
 import type { Observation, ResourceKind, SpecBase } from '../engine/kind.js'
 import { ensureRole } from '../iam/role.js'
 import { serviceTrustPolicy } from '../policy-document.js'
@@ -128,9 +128,9 @@ async function ensureApiGatewayCloudWatchRole(ctx: ResourceContext, spec: CloudW
   if (ctx.offline) return [await account(ours)]
   // Read once: whose role is set decides whether ours is converged at all. Our own role stays converged (deleted or
   // changed behind our back, the account's logging would break); a role someone else set is theirs.
-  const seen = await readAccount(ctx).catch(
-    failureFor(ctx, apiGatewayAccountKind.label, name)('reading', 'ApiGatewayAccountReadFailed'),
-  )
+  const seen = await observe(ctx, apiGatewayAccountKind, { logicalId: region, name, roleArn: ours })
+    .then(([found]) => found!.observed)
+    .catch(failureFor(ctx, apiGatewayAccountKind.label, name)('reading', 'ApiGatewayAccountReadFailed'))
   const theirs = seen.cloudwatchRoleArn !== undefined && seen.cloudwatchRoleArn !== ours
   if (theirs) return [await account(seen.cloudwatchRoleArn!, seen)]
   const role = await ensureRole(ctx, {
