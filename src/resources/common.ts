@@ -12,6 +12,11 @@ export function isOurs(tags: Tags | undefined, identity: ResourceContext['identi
   return tags?.[MANAGED_BY_TAG] === 'infra' && tags[SERVICE_TAG] === identity.service && tags[ENV_TAG] === identity.env
 }
 
+/** The tags that make a resource this service's and this environment's (what isOurs checks). */
+export function ownershipTags(identity: ResourceContext['identity']): Tags {
+  return { [MANAGED_BY_TAG]: 'infra', [SERVICE_TAG]: identity.service, [ENV_TAG]: identity.env }
+}
+
 /** Tags to add or change. Tags someone else added are left alone. */
 export function diffTags(have: Tags, want: Tags): Change[] {
   return Object.entries(want)

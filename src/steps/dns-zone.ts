@@ -3,7 +3,7 @@
 // says which name servers to set at the registrar; two → refused, listing them.
 import { StepError } from '../errors/index.js'
 import { failureFor, isOurs } from '../resources/common.js'
-import { converge, keyOf } from '../resources/engine/converge.js'
+import { converge, keyOf, observe } from '../resources/engine/converge.js'
 import { hostedZoneKind, type HostedZoneSpec } from '../resources/route53/hosted-zone.js'
 import type { UsedZone } from './dns-records.js'
 import type { StepContext } from './types.js'
@@ -11,9 +11,9 @@ import type { StepContext } from './types.js'
 /** The zone to use; undefined in a plan that would create it (or offline). */
 export async function adoptOrUseZone(ctx: StepContext, spec: HostedZoneSpec): Promise<UsedZone | undefined> {
   const key = keyOf(hostedZoneKind, spec.logicalId)
-  const candidates = await hostedZoneKind
-    .find(ctx, spec, ctx.record.manifest.resources[key])
-    .catch(failureFor(ctx, hostedZoneKind.label, spec.name)('reading', 'HostedZoneReadFailed'))
+  const candidates = await observe(ctx, hostedZoneKind, spec).catch(
+    failureFor(ctx, hostedZoneKind.label, spec.name)('reading', 'HostedZoneReadFailed'),
+  )
   if (candidates.length > 1) {
     throw new StepError(
       'HostedZoneAmbiguous',

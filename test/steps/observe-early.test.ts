@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { loadContext } from '../../src/context/context.js'
 import { runSteps } from '../../src/runner/run-steps.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
-import { FAST_TIMING } from '../support/context.js'
+import { deploy, FAST_TIMING } from '../support/context.js'
+import { STEPS } from '../../src/steps/index.js'
 import {
   deployWith,
   editHandler,
@@ -131,4 +132,25 @@ describe('reads while the handlers are packaged', () => {
     expect(readFileSync(manifestFile, 'utf8')).toBe(before)
     expect(existsSync(path.join(root, '.infra', ENV, 'lock'))).toBe(false)
   })
+})
+
+test('a no-op of the whole service reads the account setting, the hosted zone and the site files before the steps', async () => {
+  const root = fastWorkspace()
+  expect((await deploy(root)).ok).toBe(true)
+  fake.resetCalls()
+  const ctx = await loadContext({ root, env: ENV, command: 'test', mode: 'apply', timing: FAST_TIMING, observe: STEPS })
+  let beforeSteps: string[] = []
+  try {
+    const outcome = await runSteps(ctx, STEPS, 'silent', (event) => {
+      if (event.type === 'run-start') beforeSteps = fake.calls.map((c) => c.command)
+    })
+    expect(outcome.ok).toBe(true)
+  } finally {
+    await ctx.close()
+  }
+  expect(fake.writes()).toEqual([])
+  for (const command of ['GetAccountCommand', 'GetHostedZoneCommand', 'ListObjectsV2Command']) {
+    expect(beforeSteps).toContain(command)
+    expect(callsOf(command)).toHaveLength(1) // taken by the step, not read again
+  }
 })

@@ -15,7 +15,7 @@ import {
 import { createHash } from 'node:crypto'
 import type { Tags } from '../../config/types.js'
 import { isNotFound } from '../../aws/errors.js'
-import { changedTags, diffTags } from '../common.js'
+import { changedTags, diffTags, ownershipTags } from '../common.js'
 import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { ResourceContext } from '../types.js'
 
@@ -71,12 +71,18 @@ async function observeZone(
   return { observed, id, tags: madeByUs ? { ...ours.tags, ...tags } : tags }
 }
 
+/** How a zone infra made is recognised before it is tagged: its CallerReference, and the tags it is then given. */
+interface Ours {
+  reference: string
+  tags: Tags
+}
+
 /** Every public zone with exactly this name (ListHostedZonesByName starts at the name, in name order). */
 async function publicZonesNamed(
   ctx: ResourceContext,
-  spec: HostedZoneSpec,
+  name: string,
+  ours: Ours,
 ): Promise<Array<Observation<ObservedHostedZone>>> {
-  const name = spec.name
   const r53 = ctx.aws.get(Route53Client)
   const ids: string[] = []
   let DNSName: string | undefined = fqdn(name)
@@ -92,11 +98,28 @@ async function publicZonesNamed(
     DNSName = page.IsTruncated && !past ? page.NextDNSName : undefined
     HostedZoneId = page.NextHostedZoneId
   } while (DNSName)
-  return Promise.all(ids.map((id) => observeZone(r53, id, oursBy(spec, ctx))))
+  return Promise.all(ids.map((id) => observeZone(r53, id, ours)))
+}
+
+/** The zone by its recorded id; when that one is gone (or none is recorded), every public zone of the name. */
+async function findZones(
+  ctx: ResourceContext,
+  name: string,
+  recordedId: string | undefined,
+  ours: Ours,
+): Promise<Array<Observation<ObservedHostedZone>>> {
+  if (recordedId) {
+    const byId = await observeZone(ctx.aws.get(Route53Client), recordedId, ours).catch((e: unknown) => {
+      if (isNotFound(e)) return undefined
+      throw e
+    })
+    if (byId) return [byId]
+  }
+  return publicZonesNamed(ctx, name, ours)
 }
 
 /** Stable for the zone's name and environment, so a create sent again after a crash is recognised. */
-export function zoneCallerReference(spec: HostedZoneSpec, ctx: ResourceContext): string {
+export function zoneCallerReference(spec: Pick<HostedZoneSpec, 'name'>, ctx: ResourceContext): string {
   const digest = createHash('sha256')
     .update(`${ctx.identity.service}/${ctx.identity.env}/${spec.name}`)
     .digest('hex')
@@ -104,7 +127,7 @@ export function zoneCallerReference(spec: HostedZoneSpec, ctx: ResourceContext):
   return `infra-${ctx.identity.env}-${spec.name}-${digest}`.slice(-CALLER_REFERENCE_MAX)
 }
 
-const oursBy = (spec: HostedZoneSpec, ctx: ResourceContext) => ({
+const oursBy = (spec: HostedZoneSpec, ctx: ResourceContext): Ours => ({
   reference: zoneCallerReference(spec, ctx),
   tags: spec.tags,
 })
@@ -117,16 +140,16 @@ export const hostedZoneKind: ResourceKind<HostedZoneSpec, ObservedHostedZone> = 
   // Deleting a zone loses its name servers (the registrar points at them) and whatever records people added by hand:
   // it is kept unless the user asks for data to go (`--delete-data`).
   dataBearing: true,
-  async find(ctx, spec, recorded) {
-    if (recorded?.id) {
-      const r53 = ctx.aws.get(Route53Client)
-      const byId = await observeZone(r53, recorded.id, oursBy(spec, ctx)).catch((e: unknown) => {
-        if (isNotFound(e)) return undefined
-        throw e
-      })
-      if (byId) return [byId]
-    }
-    return publicZonesNamed(ctx, spec)
+  find: (ctx, spec, recorded) => findZones(ctx, spec.name, recorded?.id, oursBy(spec, ctx)),
+  // From the record: a zone infra made but did not tag yet is recognised by the tags that make it this service's
+  // (the spec's others only matter to the diff, which reads the zone's own tags).
+  early: {
+    service: 'route53',
+    read: (ctx, recorded) =>
+      findZones(ctx, recorded.name, recorded.id, {
+        reference: zoneCallerReference(recorded, ctx),
+        tags: ownershipTags(ctx.identity),
+      }),
   },
   diff: (observed, spec) => diffTags(observed.tags, spec.tags),
   token: zoneCallerReference,

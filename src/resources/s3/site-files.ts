@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { isNotFound } from '../../aws/errors.js'
 import type { ResourceRecord } from '../../manifest/types.js'
-import type { ResourceKind } from '../engine/kind.js'
+import type { Observation, ResourceKind } from '../engine/kind.js'
 import type { Change, ResourceContext } from '../types.js'
 
 export const SITE_FILES_KIND = 's3-site-files'
@@ -104,9 +104,12 @@ async function listObjects(ctx: ResourceContext, bucket: string): Promise<Record
   return etags
 }
 
+/** What a read of the bucket needs from a spec: its name, and which keys are the site's. */
+type FilesWanted = Pick<SiteFilesSpec, 'name'> & { files: Record<string, unknown> }
+
 export async function findSiteFiles(
   ctx: ResourceContext,
-  spec: SiteFilesSpec,
+  spec: FilesWanted,
   recordedFiles: Record<string, RecordedFile>,
 ): Promise<ObservedSiteFiles> {
   const etags = await listObjects(ctx, spec.name).catch((e: unknown) => {
@@ -167,6 +170,22 @@ async function deleteObjects(ctx: ResourceContext, bucket: string, keys: string[
   ctx.log(`deleted ${keys.length} files the folder no longer has from ${bucket}`)
 }
 
+/** The site's files in the bucket; none of them there: nothing of ours yet, and the create uploads them all. */
+async function siteFilesIn(
+  ctx: ResourceContext,
+  spec: FilesWanted,
+  recorded: ResourceRecord | undefined,
+): Promise<Array<Observation<ObservedSiteFiles>>> {
+  const observed = await findSiteFiles(ctx, spec, recordedFiles(recorded))
+  const any = Object.keys(spec.files).some((key) => observed.objects[key])
+  return any ? [{ observed, id: spec.name }] : []
+}
+
+const sameKeys = (a: object, b: object) => {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key))
+}
+
 const recordedFiles = (record: ResourceRecord | undefined) =>
   (record?.attributes?.files ?? {}) as Record<string, RecordedFile>
 
@@ -180,11 +199,12 @@ export const siteFilesKind: ResourceKind<SiteFilesSpec, ObservedSiteFiles> = {
   ownership: 'parent',
   // The files are the site's content: kept unless the user asks for data to go (the bucket keeps them anyway).
   dataBearing: true,
-  async find(ctx, spec, recorded) {
-    const observed = await findSiteFiles(ctx, spec, recordedFiles(recorded))
-    // None of the site's files in the bucket: there is nothing of ours yet, and the create uploads them all.
-    const any = Object.keys(spec.files).some((key) => observed.objects[key])
-    return any ? [{ observed, id: spec.name }] : []
+  find: (ctx, spec, recorded) => siteFilesIn(ctx, spec, recorded),
+  // Read early as the recorded files, which is what find reads while the folder has the same files.
+  early: {
+    service: 's3',
+    read: (ctx, recorded) => siteFilesIn(ctx, { name: recorded.name, files: recordedFiles(recorded) }, recorded),
+    covers: (recorded, spec) => sameKeys(recordedFiles(recorded), spec.files),
   },
   diff: diffSiteFiles,
   async create(ctx, spec) {
