@@ -33,6 +33,39 @@ describe('package cache', () => {
     expect(rebuilt.codeSha256).toBe((await packageFunction(spec)).codeSha256)
   })
 
+  test('an input whose stat is what was recorded, still for 2 s before, is not read again; a changed one is', async () => {
+    const { spec, cacheDir, root } = copy()
+    const first = await packageFunction(spec, { cacheDir })
+    const { readdirSync } = await import('node:fs')
+    const entryFile = path.join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => f.endsWith('.json'))!,
+    )
+    const entry = JSON.parse(readFileSync(entryFile, 'utf8'))
+    const dependency = 'handlers/lib/greet.ts'
+    expect(entry.stats[dependency]).toHaveLength(4)
+    // A wrong hash next to a stat that matches: believed only when the stat is trusted, i.e. the file is not read.
+    const tampered = (stillForMs: number) => {
+      const [size, ctimeMs, ino] = entry.stats[dependency]
+      const stats = { ...entry.stats, [dependency]: [size, ctimeMs, ino, ctimeMs + stillForMs] }
+      writeFileSync(
+        entryFile,
+        JSON.stringify({ ...entry, inputs: { ...entry.inputs, [dependency]: 'f'.repeat(64) }, stats }),
+      )
+    }
+    tampered(10_000)
+    expect((await packageFunction(spec, { cacheDir })).codeSha256).toBe(first.codeSha256)
+    // Changed within 2 s of its hashing: it may have changed again in the same tick, so it is read, and the wrong
+    // hash makes a rebuild (same bytes).
+    tampered(500)
+    expect((await packageFunction(spec, { cacheDir })).codeSha256).toBe(first.codeSha256)
+    expect(JSON.parse(readFileSync(entryFile, 'utf8')).inputs[dependency]).not.toBe('f'.repeat(64))
+    // Written again: a new change time, so it is read whatever the entry says.
+    tampered(10_000)
+    writeFileSync(path.join(root, dependency), readFileSync(path.join(root, dependency), 'utf8').replace('hello', 'hi'))
+    expect((await packageFunction(spec, { cacheDir })).codeSha256).not.toBe(first.codeSha256)
+  })
+
   test('a cached package is checked against the handler name too: the export is in the cache entry', async () => {
     const { spec, cacheDir } = copy()
     const first = await packageFunction(spec, { cacheDir })
