@@ -142,6 +142,10 @@ export class PackageCache {
     if (entry.format !== CACHE_FORMAT || sha256(zip, 'base64') !== entry.codeSha256) return undefined
     const now = await hashInputs(this.root, Object.keys(entry.inputs), this.files, entry)
     if (!now || Object.entries(entry.inputs).some(([input, hash]) => now.inputs[input] !== hash)) return undefined
+    // Inputs read again (an entry from before stats were kept, or a file touched but unchanged) are recorded with
+    // their new stat, so that the next run can trust it.
+    const restated = Object.entries(now.stats).some(([input, st]) => String(st) !== String(entry.stats?.[input]))
+    if (restated) await this.write(key, { ...entry, stats: now.stats })
     return {
       pkg: { zip, codeSha256: entry.codeSha256, size: zip.length, files: entry.files },
       exports: entry.exports,
@@ -162,9 +166,14 @@ export class PackageCache {
     try {
       await mkdir(this.dir, { recursive: true })
       await writeFileAtomic(path.join(this.dir, `${key}.zip`), pkg.zip)
-      await writeFileAtomic(path.join(this.dir, `${key}.json`), JSON.stringify(entry))
     } catch {
-      // ignored on purpose, see above
+      return // ignored on purpose, see above
     }
+    await this.write(key, entry)
+  }
+
+  /** Best effort too: the entry is written after its zip, so an entry never names a zip that is not there. */
+  private async write(key: string, entry: CacheEntry): Promise<void> {
+    await writeFileAtomic(path.join(this.dir, `${key}.json`), JSON.stringify(entry)).catch(() => undefined)
   }
 }

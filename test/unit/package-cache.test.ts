@@ -44,6 +44,10 @@ describe('package cache', () => {
     const entry = JSON.parse(readFileSync(entryFile, 'utf8'))
     const dependency = 'handlers/lib/greet.ts'
     expect(entry.stats[dependency]).toHaveLength(4)
+    // An entry without stats (written before they were kept) gets them on its next use.
+    writeFileSync(entryFile, JSON.stringify({ ...entry, stats: undefined }))
+    expect((await packageFunction(spec, { cacheDir })).codeSha256).toBe(first.codeSha256)
+    expect(JSON.parse(readFileSync(entryFile, 'utf8')).stats[dependency]).toHaveLength(4)
     // A wrong hash next to a stat that matches: believed only when the stat is trusted, i.e. the file is not read.
     const tampered = (stillForMs: number) => {
       const [size, ctimeMs, ino] = entry.stats[dependency]
