@@ -60,13 +60,19 @@ async function ensureGuardrail(
   const id = guardrailId ?? KNOWN_AFTER_APPLY
   const arn = guardrailArn ?? KNOWN_AFTER_APPLY
   const versionKind = onCreated(guardrailVersionKind, (made) => created({ id, version: made.observed.version, arn }))
-  const version = await converge(ctx, versionKind, {
-    logicalId: spec.logicalId,
-    name: spec.name,
-    ...(guardrailId ? { guardrailId } : {}),
-    ...(guardrailArn ? { guardrailArn } : {}),
-    definitionHash: definitionHash(definitionOf(spec)),
-  })
+  const version = await converge(
+    ctx,
+    versionKind,
+    {
+      logicalId: spec.logicalId,
+      name: spec.name,
+      ...(guardrailId ? { guardrailId } : {}),
+      ...(guardrailArn ? { guardrailArn } : {}),
+      definitionHash: definitionHash(definitionOf(spec)),
+    },
+    // A guardrail this run created has no version yet: nothing to look for.
+    guardrail.result.action === 'created' ? { found: [] } : {},
+  )
   report(version.result)
   const recorded = ctx.record.manifest.resources[version.result.key]?.attributes?.version
   const number = version.observed?.version ?? (typeof recorded === 'string' ? recorded : undefined)

@@ -154,3 +154,13 @@ test('a no-op of the whole service reads the account setting, the hosted zone an
     expect(callsOf(command)).toHaveLength(1) // taken by the step, not read again
   }
 })
+
+test('a fresh deploy does not look for the alias of a function, or the version of a guardrail, it has just created', async () => {
+  const root = fastWorkspace()
+  expect((await deployWith(root)).ok).toBe(true)
+  expect(callsOf('CreateAliasCommand')).toHaveLength(FUNCTIONS.length)
+  expect(callsOf('GetAliasCommand')).toEqual([])
+  expect(callsOf('CreateGuardrailVersionCommand')).toHaveLength(1)
+  // ListGuardrails with an identifier lists that guardrail's versions.
+  expect(callsOf('ListGuardrailsCommand').filter((c) => c.input.guardrailIdentifier)).toEqual([])
+})

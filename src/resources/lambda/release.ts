@@ -44,8 +44,10 @@ export async function ensureRelease(
     return { result, alias: unknown, aliasArn: result.arn }
   }
   const fail = failureFor(ctx, 'Lambda alias', `${spec.name}:${spec.aliasName}`)('reading', 'AliasReadFailed')
-  // Read before the steps when the manifest records it (engine/early.ts), else now.
-  const [seenAlias] = await observe(ctx, aliasKind, aliasSpec(spec, unknown)).catch(fail)
+  // Read before the steps when the manifest records it (engine/early.ts), else now; a function this run created has
+  // no alias yet.
+  const [seenAlias] =
+    fn.result.action === 'created' ? [] : await observe(ctx, aliasKind, aliasSpec(spec, unknown)).catch(fail)
   const found = seenAlias?.observed
   const current = found && aliasState(found)
 
