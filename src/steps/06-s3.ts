@@ -87,7 +87,10 @@ export const s3Step: Step<'s3'> = {
       runtimeConfigFile(frontend.runtimeConfigKey, runtimeConfigValues(ctx.identity.region, ctx.upstream))
     // --keep-old-files asks for this deploy what frontend.keep_old_files asks for every deploy.
     const keeping = ctx.keepOldFiles ? { ...frontend, keepOldFiles: true } : frontend
-    const spec = siteFilesSpec(keeping, prepared?.files ?? {}, runtimeConfig || undefined)
+    const spec = {
+      ...siteFilesSpec(keeping, prepared?.files ?? {}, runtimeConfig || undefined),
+      ...(bucket.result.action === 'created' ? { newBucket: true } : {}),
+    }
     const files = await converge(ctx, siteFilesKind, spec)
     ctx.report(files.result)
     return withBuckets(s3Outputs(ctx.config, frontend, changedPaths(files.result, spec)))

@@ -110,6 +110,9 @@ describe('s3 step: fresh deploy', () => {
     // HeadBucket came before the create; the bucket was tagged as it was made.
     const commands = fake.calls.map((c) => c.command)
     expect(commands.indexOf('HeadBucketCommand')).toBeLessThan(commands.indexOf('CreateBucketCommand'))
+    // The create set object ownership, and a bucket just made holds nothing to list.
+    expect(commands).not.toContain('PutBucketOwnershipControlsCommand')
+    expect(commands).not.toContain('ListObjectsV2Command')
   })
 
   test('a rerun reads only: zero writes, and no changed paths', async () => {

@@ -207,11 +207,12 @@ export const bucketKind: ResourceKind<BucketSpec, ObservedBucket> = {
         // Our own create whose response was lost, resent: it is the bucket we asked for.
         if (!isBucketAlreadyOwnedByYou(e)) throw e
       })
-    // Every setting is then put explicitly (the engine applies the diff): S3's defaults for new buckets have changed
-    // before, and an account may have its own.
+    // Every other setting is then put explicitly (the engine applies the diff): S3's defaults for new buckets have
+    // changed before, and an account may have its own. Object ownership was set by the create itself.
     const observed: ObservedBucket = {
       name: spec.name,
       region: spec.region,
+      ownership: OBJECT_OWNERSHIP,
       lifecycleRules: [],
       ...(spec.cors && { cors: [] }),
       tags: spec.tags,

@@ -38,6 +38,8 @@ export interface SiteFilesSpec {
   files: Record<string, SiteFile>
   /** Files the folder no longer has stay one more release (pages still open may load them), then go. */
   keepOldFiles: boolean
+  /** The bucket was created by this run: it holds nothing, so it is not listed (neither found nor read to create). */
+  newBucket?: boolean
 }
 
 export interface RecordedFile {
@@ -199,7 +201,7 @@ export const siteFilesKind: ResourceKind<SiteFilesSpec, ObservedSiteFiles> = {
   ownership: 'parent',
   // The files are the site's content: kept unless the user asks for data to go (the bucket keeps them anyway).
   dataBearing: true,
-  find: (ctx, spec, recorded) => siteFilesIn(ctx, spec, recorded),
+  find: async (ctx, spec, recorded) => (spec.newBucket ? [] : siteFilesIn(ctx, spec, recorded)),
   // Read early as the recorded files, which is what find reads while the folder has the same files.
   early: {
     service: 's3',
@@ -209,8 +211,8 @@ export const siteFilesKind: ResourceKind<SiteFilesSpec, ObservedSiteFiles> = {
   diff: diffSiteFiles,
   async create(ctx, spec) {
     // What an earlier release recorded is kept in view, so that the engine's diff after the create deletes it.
-    const recorded = ctx.record.manifest.resources[`${SITE_FILES_KIND}:${spec.logicalId}`]
-    const observed = await findSiteFiles(ctx, spec, recordedFiles(recorded))
+    const recorded = recordedFiles(ctx.record.manifest.resources[`${SITE_FILES_KIND}:${spec.logicalId}`])
+    const observed = spec.newBucket ? { objects: {}, recorded } : await findSiteFiles(ctx, spec, recorded)
     await upload(ctx, spec, Object.keys(spec.files).sort(), observed)
     return { observed, id: spec.name }
   },
