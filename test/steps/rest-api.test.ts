@@ -364,7 +364,9 @@ describe('api step: API Gateway’s quotas', () => {
     const root = fastWorkspace()
     const outcome = await deployApi(root)
     expect(stepOf(outcome, 'api')?.status).toBe('done')
-    expect(fake.calls.filter((c) => c.error === 'TooManyRequestsException')).toHaveLength(4)
+    // Every throttle injected was met and retried (one every second call while the step sends them).
+    expect(injected).toBeGreaterThanOrEqual(3)
+    expect(fake.calls.filter((c) => c.error === 'TooManyRequestsException')).toHaveLength(injected)
     expect(fake.calls.filter((c) => c.error === 'ConflictException')).toHaveLength(2)
     const api = theApi(fake)
     expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)

@@ -135,9 +135,10 @@ export async function findStage(ctx: ResourceContext, restApiId: string, stageNa
   }
 }
 
+/** The stage as UpdateStage answers it (AWS returns the whole stage); undefined when there was nothing to patch. */
 async function updateStage(ctx: ResourceContext, restApiId: string, stageName: string, patch: PatchOperation[]) {
-  if (patch.length === 0) return
-  await callApi(ctx, `updating stage (${stageName})`, () =>
+  if (patch.length === 0) return undefined
+  return callApi(ctx, `updating stage (${stageName})`, () =>
     ctx.aws.get(APIGatewayClient).send(new UpdateStageCommand({ restApiId, stageName, patchOperations: patch })),
   )
 }
@@ -186,14 +187,20 @@ export const restApiStageKind: ResourceKind<RestApiStageSpec, ObservedStage> = {
     if (!restApiId) throw new Error(`REST API stage (${spec.name}): the API has no id yet`)
     const deploymentId = await deploymentFor(ctx, restApiId, spec.definitionHash, spec.newApi)
     const { name, tracing, tags } = spec.stage
-    await callApi(ctx, `creating stage (${spec.name})`, () =>
+    const created = await callApi(ctx, `creating stage (${spec.name})`, () =>
       ctx.aws
         .get(APIGatewayClient)
         .send(new CreateStageCommand({ restApiId, stageName: name, deploymentId, tracingEnabled: tracing, tags })),
     )
-    // CreateStage takes no method settings or access logs: they follow in one update.
-    await updateStage(ctx, restApiId, name, diffStage({ tracingEnabled: tracing, tags }, spec.stage).patch)
-    const stage = (await findStage(ctx, restApiId, name)) ?? { stageName: name, deploymentId }
+    // CreateStage takes no method settings or access logs: they follow in one update. Each answers with the whole
+    // stage, so it is not read back.
+    const updated = await updateStage(
+      ctx,
+      restApiId,
+      name,
+      diffStage({ tracingEnabled: tracing, tags }, spec.stage).patch,
+    )
+    const stage = updated ?? created
     return {
       observed: { restApiId, stage, servedHash: spec.definitionHash },
       arn: stageArn(ctx.identity.region, restApiId, name),
