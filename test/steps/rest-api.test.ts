@@ -364,9 +364,10 @@ describe('api step: API Gateway’s quotas', () => {
     const root = fastWorkspace()
     const outcome = await deployApi(root)
     expect(stepOf(outcome, 'api')?.status).toBe('done')
-    // Every throttle injected was met and retried (one every second call while the step sends them).
-    expect(injected).toBeGreaterThanOrEqual(3)
-    expect(fake.calls.filter((c) => c.error === 'TooManyRequestsException')).toHaveLength(injected)
+    // Throttles injected every second call (the last one may find no call left to throttle), each retried.
+    const throttled = fake.calls.filter((c) => c.error === 'TooManyRequestsException').length
+    expect(throttled).toBeGreaterThanOrEqual(3)
+    expect(throttled).toBeLessThanOrEqual(injected)
     expect(fake.calls.filter((c) => c.error === 'ConflictException')).toHaveLength(2)
     const api = theApi(fake)
     expect(fake.apigateway.methodKeys(api.id)).toEqual(METHODS)
