@@ -36,6 +36,8 @@ export function observeEarly(ctx: Context, steps: Step[]): EarlyObservations | u
     if (!limit) limits.set(read.service, (limit = limitConcurrency(EARLY_READS_PER_SERVICE)))
     early.start(key, recorded, () => limit(() => read.read(readCtx(recorded.step), recorded)))
   }
+  for (const step of steps)
+    if (step.readAhead) early.startAhead(step.id, () => step.readAhead!(readCtx(step.id), ctx.config))
   for (const [read, entries] of bulk) {
     const reads = read.readAll!(
       readCtx(entries[0]![1].step),

@@ -181,8 +181,10 @@ async function runOne(
   const inputsChanged = last?.status !== 'done' || last.inputHash !== inputHash
   const started = Date.now()
   emit.start()
+  const readAhead = ctx.early?.takeAhead(step.id)
   const stepCtx: StepContext = {
     ...resourceContext(ctx, step.id, show),
+    ...(readAhead ? { readAhead } : {}),
     config: ctx.config,
     upstream,
     ...(ctx.canaryPercent !== undefined ? { canaryPercent: ctx.canaryPercent } : {}),

@@ -13,13 +13,22 @@ import { onCreated } from '../resources/engine/on-created.js'
 import { ensureLogGroup, type LogGroupSpec } from '../resources/logs/log-group.js'
 import { KNOWN_AFTER_APPLY, type Ensured } from '../resources/types.js'
 import { guardrailSpec, invocationLogGroupSpec, invocationS3Destination, loggingConfig } from './bedrock-specs.js'
+import type { ResolvedConfig } from '../config/types.js'
 import type { BedrockOutputs } from './outputs.js'
 import type { Step, StepContext } from './types.js'
 
-/** Reads only: stops the step before any write when a model is not offered or the endpoint has no Bedrock. */
+/** The step has something to converge or check: otherwise it reads nothing. */
+const hasWork = (config: ResolvedConfig) =>
+  Boolean(guardrailSpec(config) || invocationLogGroupSpec(config) || config.bedrockModels.length > 0)
+
+/**
+ * Reads only: stops the step before any write when a model is not offered or the endpoint has no Bedrock. The read
+ * itself was started with the run's early reads (readAhead) when there were any.
+ */
 async function checkModels(ctx: StepContext): Promise<void> {
   const { region, env } = ctx.identity
-  const missing = await modelsNotOffered(ctx, ctx.config.bedrockModels).catch((e: unknown) => {
+  const offered = (ctx.readAhead as Promise<string[]> | undefined) ?? modelsNotOffered(ctx, ctx.config.bedrockModels)
+  const missing = await offered.catch((e: unknown) => {
     if (!isServiceNotOffered(e)) throw e
     throw new StepError(
       'BedrockNotOffered',
@@ -120,10 +129,13 @@ export const bedrockStep: Step<'bedrock'> = {
     guardrailSpec(config)
     invocationS3Destination(config)
   },
+  // The model list needs nothing from step 01: read at the start of the run, not after the roles.
+  readAhead: (ctx, config) =>
+    hasWork(config) ? modelsNotOffered(ctx, config.bedrockModels) : Promise.resolve(undefined),
   async run(ctx) {
     const guardrail = guardrailSpec(ctx.config)
     const logGroup = invocationLogGroupSpec(ctx.config)
-    if (!guardrail && !logGroup && ctx.config.bedrockModels.length === 0) return {}
+    if (!hasWork(ctx.config)) return {}
     if (!ctx.offline) await checkModels(ctx)
     // The guardrail (which the functions wait for) and the invocation logging are independent: converged together,
     // reported in this order once both are done. The functions need only the guardrail version's number: the outputs

@@ -43,6 +43,8 @@ export interface StepContext extends ResourceContext {
   keepOldFiles?: boolean
   /** What prepare() returned, when the step has one. */
   prepared?: unknown
+  /** The read readAhead() started at the start of the run, when the step has one and the run read early. */
+  readAhead?: Promise<unknown>
 }
 
 export interface PrepareContext {
@@ -73,6 +75,12 @@ export interface Step<Id extends StepId = StepId> {
    * overlaps the steps this one waits for. Its result reaches run() as `ctx.prepared`.
    */
   prepare?(ctx: PrepareContext): Promise<unknown>
+  /**
+   * A read that needs nothing from other steps nor from the manifest (Bedrock's model list): started with the early
+   * reads at the start of the run (runner/observe-early.ts), so the step does not wait for it when its turn comes. It
+   * reaches run() as `ctx.readAhead`; a run that did not start it (offline, import) leaves that undefined.
+   */
+  readAhead?(ctx: ResourceContext, config: ResolvedConfig): Promise<unknown>
   /**
    * Derives every spec this step would from config alone (what upstream steps output is not known yet), so that a
    * config problem only the step's own derivation finds (a name too long once expanded) stops the run before any AWS

@@ -134,7 +134,7 @@ describe('reads while the handlers are packaged', () => {
   })
 })
 
-test('a no-op of the whole service reads the account setting, the hosted zone and the site files before the steps', async () => {
+test('a no-op of the whole service reads the account setting, the hosted zone, the site files and the model list before the steps', async () => {
   const root = fastWorkspace()
   expect((await deploy(root)).ok).toBe(true)
   fake.resetCalls()
@@ -149,7 +149,12 @@ test('a no-op of the whole service reads the account setting, the hosted zone an
     await ctx.close()
   }
   expect(fake.writes()).toEqual([])
-  for (const command of ['GetAccountCommand', 'GetHostedZoneCommand', 'ListObjectsV2Command']) {
+  for (const command of [
+    'GetAccountCommand',
+    'GetHostedZoneCommand',
+    'ListObjectsV2Command',
+    'ListFoundationModelsCommand',
+  ]) {
     expect(beforeSteps).toContain(command)
     expect(callsOf(command)).toHaveLength(1) // taken by the step, not read again
   }

@@ -57,6 +57,22 @@ export class EarlyObservations {
     if (recorded) for (const o of objectsOf(kind, key, recorded)) this.written.add(o)
   }
 
+  private readonly ahead = new Map<string, Promise<unknown>>()
+
+  /** Starts a step's readAhead(); its failure is kept for the step that takes it, never left unhandled. */
+  startAhead(stepId: string, read: () => Promise<unknown>): void {
+    const result = Promise.resolve().then(read)
+    result.catch(() => undefined)
+    this.ahead.set(stepId, result)
+  }
+
+  /** The step's read-ahead, at most once. */
+  takeAhead(stepId: string): Promise<unknown> | undefined {
+    const result = this.ahead.get(stepId)
+    this.ahead.delete(stepId)
+    return result
+  }
+
   /** An early read of this key is waiting to be taken (a step's own bulk read leaves it out). */
   has(key: string): boolean {
     return this.entries.has(key)
