@@ -16,8 +16,8 @@ export interface BadInputCase {
   args?: string[]
   expect: (string | RegExp)[]
   /**
-   * Found by packaging the handlers, which a deploy runs beside its first reads (the account check): the run may have
-   * read, never written. Every other case is found before any AWS call.
+   * Found by packaging the handlers, which a deploy runs beside its first reads (the account check, the early reads
+   * and read-aheads): the run may have read, never written. Every other case is found before any AWS call.
    */
   packaging?: true
 }
@@ -168,19 +168,19 @@ export function applyCase(dir: string, c: BadInputCase, pristine: { config: stri
 export interface RejectedRun {
   /** The fake's calls before this run. */
   callsBefore?: number
-  /** The run may have checked the account (a read) before packaging found the problem. */
-  mayCheckAccount?: boolean
+  /** The run may have read (the account check, the early reads) before packaging found the problem. */
+  mayRead?: boolean
 }
 
 /**
- * Exit code 2, every expected part in the message, no stack trace, no AWS call at all (or at most the account check),
+ * Exit code 2, every expected part in the message, no stack trace, no AWS call at all (or, `mayRead`, reads only),
  * and no manifest (the package cache in .infra/cache may hold the handlers that did bundle: it is not state).
  */
 export function expectRejected(
   run: CliResult,
   c: BadInputCase,
   ws: { dir: string; state: string },
-  { callsBefore = 0, mayCheckAccount = false }: RejectedRun = {},
+  { callsBefore = 0, mayRead = false }: RejectedRun = {},
 ): void {
   expect(run.code, run.stderr).toBe(2)
   const stderr = run.stderr.replace(/\s*\n ›\s+/g, ' ') // oclif wraps messages at the terminal width
@@ -188,7 +188,7 @@ export function expectRejected(
     expect(stderr).toMatch(part instanceof RegExp ? part : new RegExp(part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
   expect(stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/) // no stack trace
   const calls = readCalls(ws.state).slice(callsBefore)
-  expect(mayCheckAccount ? calls.filter((call) => call.command !== 'GetCallerIdentityCommand') : calls).toEqual([])
+  expect(mayRead ? calls.filter((call) => call.write) : calls).toEqual([])
   const infra = path.join(ws.dir, '.infra')
   expect(existsSync(infra) ? readdirSync(infra).filter((name) => name !== 'cache') : []).toEqual([])
 }

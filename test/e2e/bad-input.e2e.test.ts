@@ -1,6 +1,6 @@
 // Bad input through the real CLI: exit 2, a message that names the file, field and fix, and nothing changed (no AWS
 // write, no manifest written). Every check of config.json and the env file runs before the first AWS call; packaging
-// the handlers runs beside the account check, before the lock and any write.
+// the handlers runs beside the run's first reads, before the lock and any write.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, test } from 'vitest'
@@ -23,6 +23,6 @@ describe('bad input changes nothing', () => {
     applyCase(ws.dir, c, pristine)
     const callsBefore = readCalls(ws.state).length
     const run = await runCli(c.args ?? ['deploy-all', '--env', 'staging'], { cwd: ws.dir, state: ws.state })
-    expectRejected(run, c, ws, { callsBefore, mayCheckAccount: c.packaging })
+    expectRejected(run, c, ws, { callsBefore, mayRead: c.packaging })
   })
 })
