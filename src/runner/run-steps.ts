@@ -199,10 +199,14 @@ async function runOne(
       emit.resource(result)
     },
   }
+  // The attempt is recorded without waiting for the write: the step's first journal entry (before any AWS write) is
+  // written after it, and the step's end waits for it. A failed write fails the step, as before.
+  const recorded = ctx.dryRun ? Promise.resolve() : ctx.manifest.stepStarted(step.id, inputHash)
+  recorded.catch(() => undefined)
   try {
-    if (!ctx.dryRun) await ctx.manifest.stepStarted(step.id, inputHash)
     if (step.prepare) stepCtx.prepared = made
     const outputs = await step.run(stepCtx)
+    await recorded
     refuseUnmanaged(ctx, step, base.results)
     // What the manifest records for this step and this run did not converge is no longer in config.
     const live = new Set([...ctx.converged, ...base.results.map((r) => r.key)])

@@ -174,16 +174,17 @@ describe('step 03 publishes its functions once released', () => {
       async run(ctx) {
         const provisioned = aws.lambda.fn(fnName('prompt-crud'))?.provisioned[ALIAS]
         seen = { aliasArn: ctx.upstream.lambda?.functions['prompt-crud']?.aliasArn, provisioned: provisioned?.status }
+        // Step 03 may not even have asked for it yet: whenever it does (or did), it is allocated now.
+        aws.lambda.describesUntilProvisioned = 0
         if (provisioned) provisioned.status = 'READY'
         return { alarms: [] }
       },
     }
     const outcome = await deployHeld([...LAMBDA_STEPS, needsFunctions])
     expect(outcome.ok).toBe(true)
-    expect(seen).toEqual({
-      aliasArn: expect.stringMatching(/:function:.*prompt-crud:staging$/),
-      provisioned: 'IN_PROGRESS',
-    })
+    expect(seen.aliasArn).toMatch(/:function:.*prompt-crud:staging$/)
+    expect(seen.provisioned).not.toBe('READY') // requested (IN_PROGRESS), or not yet
+    expect(aws.lambda.fn(fnName('prompt-crud'))?.provisioned[ALIAS]?.status).toBe('READY')
     expect(stepOf(outcome, 'lambda').outputs).toEqual(
       expect.objectContaining({ functions: expect.objectContaining({ 'prompt-crud': expect.anything() }) }),
     )
