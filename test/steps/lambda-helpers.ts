@@ -72,6 +72,21 @@ export async function deployWith(
   }
 }
 
+/**
+ * The start of a code release: a deployed workspace, one handler edited since, and the calls so far forgotten, so
+ * that what the test asserts is what the next run sends.
+ */
+export async function deployedWithEditedHandler(
+  fake: { resetCalls(): void },
+  logicalId = 'prompt-crud',
+): Promise<string> {
+  const root = fastWorkspace()
+  await deployWith(root)
+  editHandler(root, logicalId)
+  fake.resetCalls()
+  return root
+}
+
 export function release(command: 'rollback' | 'promote', root: string, opts: Partial<ReleaseCommandOptions> = {}) {
   return runRelease(command, { config: path.join(root, 'config.json'), env: ENV, alias: ALIAS, dryRun: false, ...opts })
 }

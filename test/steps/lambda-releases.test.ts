@@ -7,6 +7,7 @@ import { resultsOf } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 import {
   ALIAS,
+  deployedWithEditedHandler,
   deployWith,
   editHandler,
   ENV,
@@ -164,10 +165,7 @@ describe('rollback', () => {
 
 describe('canary', () => {
   async function canary(percent = 10): Promise<string> {
-    const root = fastWorkspace()
-    await deployWith(root)
-    editHandler(root, 'prompt-crud')
-    fake.resetCalls()
+    const root = await deployedWithEditedHandler(fake)
     const outcome = await deployWith(root, { canaryPercent: percent })
     expect(stepOf(outcome, 'lambda')?.status).toBe('done')
     return root

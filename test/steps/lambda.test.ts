@@ -4,18 +4,19 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { editConfig, plan, resultsOf } from '../support/context.js'
 import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 import {
+  ALIAS,
+  deployedWithEditedHandler,
   deployWith,
   editHandler,
   fastWorkspace,
   fnName,
   FUNCTIONS,
+  LAMBDA_STEPS,
   manifestOf,
   realWorkspace,
+  SERVICE,
   stepOf,
   writeLines,
-  ALIAS,
-  SERVICE,
-  LAMBDA_STEPS,
 } from './lambda-helpers.js'
 
 let fake: AllFakes
@@ -115,10 +116,7 @@ describe('lambda step: reruns', () => {
   })
 
   test('one changed handler: exactly that function gets new code, a version and the alias, nothing else', async () => {
-    const root = fastWorkspace()
-    await deployWith(root)
-    editHandler(root, 'prompt-crud')
-    fake.resetCalls()
+    const root = await deployedWithEditedHandler(fake)
     const outcome = await deployWith(root)
     const name = fnName('prompt-crud')
     expect(writeLines(fake.calls)).toEqual([

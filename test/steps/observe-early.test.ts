@@ -9,8 +9,8 @@ import { createFakeAws, type AllFakes } from '../support/fake-aws/index.js'
 import { deploy, FAST_TIMING } from '../support/context.js'
 import { STEPS } from '../../src/steps/index.js'
 import {
+  deployedWithEditedHandler,
   deployWith,
-  editHandler,
   ENV,
   fastWorkspace,
   fnName,
@@ -44,10 +44,7 @@ async function deployNotingStart(root: string) {
 
 describe('observation before the steps', () => {
   test('recorded roles, functions and tables are read before the first step starts, each once, and used', async () => {
-    const root = fastWorkspace()
-    await deployWith(root)
-    editHandler(root, 'prompt-crud')
-    fake.resetCalls()
+    const root = await deployedWithEditedHandler(fake)
     const { outcome, beforeSteps } = await deployNotingStart(root)
     expect(outcome.steps.every((s) => s.status === 'done')).toBe(true)
     // Before, the lambda step read its functions only once the IAM step had converged the roles.
@@ -100,10 +97,7 @@ describe('reads while the handlers are packaged', () => {
     loadContext({ root, env: ENV, command: 'test', mode: 'apply', timing: FAST_TIMING, observe: LAMBDA_STEPS })
 
   test('the context comes with the early reads started, and the run takes them', async () => {
-    const root = fastWorkspace()
-    await deployWith(root)
-    editHandler(root, 'prompt-crud')
-    fake.resetCalls()
+    const root = await deployedWithEditedHandler(fake)
     const ctx = await applyContext(root)
     try {
       expect(ctx.early?.pending().length).toBeGreaterThan(0)
